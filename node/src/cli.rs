@@ -1,0 +1,54 @@
+//! Command-line flags and subcommands.
+
+/// The zerog node: run a chain (no subcommand) or one of the maintenance subcommands.
+#[derive(Debug, clap::Parser)]
+pub struct Cli {
+    /// A maintenance subcommand; without one the node runs.
+    #[command(subcommand)]
+    pub subcommand: Option<Subcommand>,
+
+    /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
+    #[clap(flatten)]
+    pub run: sc_cli::RunCmd,
+}
+
+/// The subcommands of `zerog-node`.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+    /// Key management: generate, inspect, insert keys and node keys.
+    #[command(subcommand)]
+    Key(sc_cli::KeySubcommand),
+
+    /// Write a chain specification (`--chain dev|local|testnet|FILE`, `--raw` for storage form).
+    BuildSpec(sc_cli::BuildSpecCmd),
+
+    /// Write a chain specification without needing a database (same output as `build-spec`).
+    ExportChainSpec(sc_cli::ExportChainSpecCmd),
+
+    /// Validate blocks.
+    CheckBlock(sc_cli::CheckBlockCmd),
+
+    /// Export blocks to a file.
+    ExportBlocks(sc_cli::ExportBlocksCmd),
+
+    /// Export the state of a given block into a chain spec.
+    ExportState(sc_cli::ExportStateCmd),
+
+    /// Import blocks from a file.
+    ImportBlocks(sc_cli::ImportBlocksCmd),
+
+    /// Remove the whole chain database.
+    PurgeChain(sc_cli::PurgeChainCmd),
+
+    /// Revert the chain to a previous state.
+    Revert(sc_cli::RevertCmd),
+
+    /// Benchmarks: `pallet` (weights; needs `--features runtime-benchmarks`), `storage`,
+    /// `overhead`, `block` and `machine`.
+    #[command(subcommand)]
+    Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+
+    /// Database metadata.
+    ChainInfo(sc_cli::ChainInfoCmd),
+}

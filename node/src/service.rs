@@ -1,0 +1,404 @@
+//! Wires the node together: client, import queue (BABE + GRANDPA), network, transaction
+//! pool, off-chain workers, RPC, block authoring and finality voting.
+
+use futures::FutureExt;
+use sc_client_api::{Backend, BlockBackend};
+use sc_consensus_babe::{BabeWorkerHandle, SlotProportion};
+use sc_consensus_grandpa::SharedVoterState;
+use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
+use sc_telemetry::{Telemetry, TelemetryWorker};
+use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use std::{sync::Arc, time::Duration};
+use zerog_runtime::{opaque::Block, RuntimeApi};
+
+/// Host functions the runtime may call. The benchmarking ones are added when the node is
+/// built to run `benchmark pallet`.
+#[cfg(not(feature = "runtime-benchmarks"))]
+pub type HostFunctions = sp_io::SubstrateHostFunctions;
+/// Host functions the runtime may call, with the benchmarking ones.
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions =
+    (sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+
+/// The full client: database backend plus the wasm executor.
+pub type FullClient =
+    sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
+/// The database backend.
+pub type FullBackend = sc_service::TFullBackend<Block>;
+type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
+type FullGrandpaBlockImport =
+    sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
+
+/// GRANDPA writes a justification at least every this many blocks (and at set changes).
+const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
+
+/// What block authoring and finality need beyond the standard parts.
+pub struct ConsensusParts {
+    /// BABE block import, wrapping GRANDPA's.
+    pub block_import: sc_consensus_babe::BabeBlockImport<
+        Block,
+        FullClient,
+        FullGrandpaBlockImport,
+        BabeInherentProviders,
+        FullSelectChain,
+    >,
+    /// Shared BABE state (epoch changes, configuration).
+    pub babe_link: sc_consensus_babe::BabeLink<Block>,
+    /// Handle to answer BABE RPC queries.
+    pub babe_worker_handle: BabeWorkerHandle<Block>,
+    /// Shared GRANDPA state.
+    pub grandpa_link: sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+    /// Telemetry, when endpoints are configured.
+    pub telemetry: Option<Telemetry>,
+}
+
+/// The inherent data BABE checks on import: the slot and the timestamp.
+pub type BabeInherentProviders = fn(
+    <Block as sp_runtime::traits::Block>::Hash,
+    (),
+) -> std::future::Ready<
+    Result<
+        (sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider),
+        Box<dyn std::error::Error + Send + Sync>,
+    >,
+>;
+
+/// The parts every subcommand needs.
+pub type Service = sc_service::PartialComponents<
+    FullClient,
+    FullBackend,
+    FullSelectChain,
+    sc_consensus::DefaultImportQueue<Block>,
+    sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
+    ConsensusParts,
+>;
+
+/// Slot and timestamp inherent data for the slot that `now` falls in.
+fn slot_inherents(
+    slot_duration: sp_consensus_babe::SlotDuration,
+) -> (sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider) {
+    let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+    let slot = sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+        *timestamp,
+        slot_duration,
+    );
+    (slot, timestamp)
+}
+
+/// The runtime's fixed slot length, read once: BABE slots cannot change after genesis.
+static SLOT_DURATION_MS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+fn babe_inherent_providers(
+    _parent: <Block as sp_runtime::traits::Block>::Hash,
+    _: (),
+) -> std::future::Ready<
+    Result<
+        (sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider),
+        Box<dyn std::error::Error + Send + Sync>,
+    >,
+> {
+    let millis = *SLOT_DURATION_MS.get().expect("set in new_partial before import starts; qed");
+    std::future::ready(Ok(slot_inherents(sp_consensus_babe::SlotDuration::from_millis(millis))))
+}
+
+/// Builds the client, database, transaction pool and import queue.
+pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+    let telemetry = config
+        .telemetry_endpoints
+        .clone()
+        .filter(|endpoints| !endpoints.is_empty())
+        .map(|endpoints| -> Result<_, sc_telemetry::Error> {
+            let worker = TelemetryWorker::new(16)?;
+            let telemetry = worker.handle().new_telemetry(endpoints);
+            Ok((worker, telemetry))
+        })
+        .transpose()?;
+
+    let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+    let (client, backend, keystore_container, task_manager) =
+        sc_service::new_full_parts::<Block, RuntimeApi, _>(
+            config,
+            telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
+            executor,
+            Vec::new(),
+        )?;
+    let client = Arc::new(client);
+
+    let telemetry = telemetry.map(|(worker, telemetry)| {
+        task_manager.spawn_handle().spawn("telemetry", None, worker.run());
+        telemetry
+    });
+
+    let select_chain = sc_consensus::LongestChain::new(backend.clone());
+
+    let transaction_pool = Arc::from(
+        sc_transaction_pool::Builder::new(
+            task_manager.spawn_essential_handle(),
+            client.clone(),
+            config.role.is_authority().into(),
+        )
+        .with_options(config.transaction_pool.clone())
+        .with_prometheus(config.prometheus_registry())
+        .build(),
+    );
+
+    let (grandpa_block_import, grandpa_link) = sc_consensus_grandpa::block_import(
+        client.clone(),
+        GRANDPA_JUSTIFICATION_PERIOD,
+        &(client.clone() as Arc<_>),
+        select_chain.clone(),
+        telemetry.as_ref().map(|x| x.handle()),
+    )?;
+    let justification_import = grandpa_block_import.clone();
+
+    let babe_config = sc_consensus_babe::configuration(&*client)?;
+    let slot_duration = babe_config.slot_duration();
+    let _ = SLOT_DURATION_MS.set(slot_duration.as_millis());
+
+    let (block_import, babe_link) = sc_consensus_babe::block_import(
+        babe_config,
+        grandpa_block_import,
+        client.clone(),
+        babe_inherent_providers as BabeInherentProviders,
+        select_chain.clone(),
+        OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+    )?;
+
+    let (import_queue, babe_worker_handle) =
+        sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
+            link: babe_link.clone(),
+            block_import: block_import.clone(),
+            justification_import: Some(Box::new(justification_import)),
+            client: client.clone(),
+            slot_duration,
+            spawner: &task_manager.spawn_essential_handle(),
+            registry: config.prometheus_registry(),
+            telemetry: telemetry.as_ref().map(|x| x.handle()),
+        })?;
+
+    Ok(sc_service::PartialComponents {
+        client,
+        backend,
+        task_manager,
+        import_queue,
+        keystore_container,
+        select_chain,
+        transaction_pool,
+        other: ConsensusParts {
+            block_import,
+            babe_link,
+            babe_worker_handle,
+            grandpa_link,
+            telemetry,
+        },
+    })
+}
+
+/// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
+pub fn new_full<
+    N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
+>(
+    config: Configuration,
+) -> Result<TaskManager, ServiceError> {
+    let sc_service::PartialComponents {
+        client,
+        backend,
+        mut task_manager,
+        import_queue,
+        keystore_container,
+        select_chain,
+        transaction_pool,
+        other: ConsensusParts { block_import, babe_link, babe_worker_handle, grandpa_link, mut telemetry },
+    } = new_partial(&config)?;
+
+    let mut net_config = sc_network::config::FullNetworkConfiguration::<
+        Block,
+        <Block as sp_runtime::traits::Block>::Hash,
+        N,
+    >::new(&config.network, config.prometheus_registry().cloned());
+    let metrics = N::register_notification_metrics(config.prometheus_registry());
+    let peer_store_handle = net_config.peer_store_handle();
+
+    let genesis_hash = client.block_hash(0).ok().flatten().expect("Genesis block exists; qed");
+    let grandpa_protocol_name =
+        sc_consensus_grandpa::protocol_standard_name(&genesis_hash, &config.chain_spec);
+    let (grandpa_protocol_config, grandpa_notification_service) =
+        sc_consensus_grandpa::grandpa_peers_set_config::<_, N>(
+            grandpa_protocol_name.clone(),
+            metrics.clone(),
+            peer_store_handle,
+        );
+    net_config.add_notification_protocol(grandpa_protocol_config);
+
+    let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
+        backend.clone(),
+        grandpa_link.shared_authority_set().clone(),
+        Vec::default(),
+    ));
+
+    let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
+        sc_service::build_network(sc_service::BuildNetworkParams {
+            config: &config,
+            net_config,
+            client: client.clone(),
+            transaction_pool: transaction_pool.clone(),
+            spawn_handle: task_manager.spawn_handle(),
+            spawn_essential_handle: task_manager.spawn_essential_handle(),
+            import_queue,
+            block_announce_validator_builder: None,
+            warp_sync_config: Some(WarpSyncConfig::WithProvider(warp_sync)),
+            block_relay: None,
+            metrics,
+            gap_sync_body_policy: None,
+        })?;
+
+    if config.offchain_worker.enabled {
+        let offchain_workers =
+            sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
+                runtime_api_provider: client.clone(),
+                is_validator: config.role.is_authority(),
+                keystore: Some(keystore_container.keystore()),
+                offchain_db: backend.offchain_storage(),
+                transaction_pool: Some(OffchainTransactionPoolFactory::new(
+                    transaction_pool.clone(),
+                )),
+                network_provider: Arc::new(network.clone()),
+                enable_http_requests: true,
+                custom_extensions: |_| vec![],
+            })?;
+        task_manager.spawn_handle().spawn(
+            "offchain-workers-runner",
+            "offchain-worker",
+            offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
+        );
+    }
+
+    let role = config.role;
+    let force_authoring = config.force_authoring;
+    let name = config.network.node_name.clone();
+    let enable_grandpa = !config.disable_grandpa;
+    let prometheus_registry = config.prometheus_registry().cloned();
+    let shared_voter_state = SharedVoterState::empty();
+
+    let rpc_builder = {
+        let client = client.clone();
+        let pool = transaction_pool.clone();
+        let select_chain = select_chain.clone();
+        let keystore = keystore_container.keystore();
+        let shared_authority_set = grandpa_link.shared_authority_set().clone();
+        let shared_voter_state = shared_voter_state.clone();
+        let justification_stream = grandpa_link.justification_stream();
+        let finality_provider = sc_consensus_grandpa::FinalityProofProvider::new_for_service(
+            backend.clone(),
+            Some(shared_authority_set.clone()),
+        );
+
+        Box::new(move |subscription_executor: sc_rpc::SubscriptionTaskExecutor| {
+            let deps = crate::rpc::FullDeps {
+                client: client.clone(),
+                pool: pool.clone(),
+                babe: crate::rpc::BabeDeps {
+                    babe_worker_handle: babe_worker_handle.clone(),
+                    keystore: keystore.clone(),
+                    select_chain: select_chain.clone(),
+                },
+                grandpa: crate::rpc::GrandpaDeps {
+                    shared_voter_state: shared_voter_state.clone(),
+                    shared_authority_set: shared_authority_set.clone(),
+                    justification_stream: justification_stream.clone(),
+                    subscription_executor,
+                    finality_provider: finality_provider.clone(),
+                },
+            };
+            crate::rpc::create_full(deps).map_err(Into::into)
+        })
+    };
+
+    sc_service::spawn_tasks(sc_service::SpawnTasksParams {
+        network: Arc::new(network.clone()),
+        client: client.clone(),
+        keystore: keystore_container.keystore(),
+        task_manager: &mut task_manager,
+        transaction_pool: transaction_pool.clone(),
+        rpc_builder,
+        backend,
+        system_rpc_tx,
+        tx_handler_controller,
+        sync_service: sync_service.clone(),
+        config,
+        telemetry: telemetry.as_mut(),
+        tracing_execute_block: None,
+    })?;
+
+    if role.is_authority() {
+        let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+            task_manager.spawn_handle(),
+            client.clone(),
+            transaction_pool.clone(),
+            prometheus_registry.as_ref(),
+            telemetry.as_ref().map(|x| x.handle()),
+        );
+        let slot_duration = babe_link.config().slot_duration();
+
+        let babe = sc_consensus_babe::start_babe(sc_consensus_babe::BabeParams {
+            keystore: keystore_container.keystore(),
+            client: client.clone(),
+            select_chain,
+            env: proposer_factory,
+            block_import,
+            sync_oracle: sync_service.clone(),
+            justification_sync_link: sync_service.clone(),
+            create_inherent_data_providers: move |_parent, ()| async move {
+                Ok(slot_inherents(slot_duration))
+            },
+            force_authoring,
+            backoff_authoring_blocks: Option::<()>::None,
+            babe_link,
+            block_proposal_slot_portion: SlotProportion::new(0.5),
+            max_block_proposal_slot_portion: None,
+            telemetry: telemetry.as_ref().map(|x| x.handle()),
+        })?;
+
+        // Authoring is essential: if it fails, the node stops.
+        task_manager.spawn_essential_handle().spawn_blocking(
+            "babe-proposer",
+            Some("block-authoring"),
+            babe,
+        );
+    }
+
+    if enable_grandpa {
+        // Only authorities vote, so only they need the keystore.
+        let keystore = if role.is_authority() { Some(keystore_container.keystore()) } else { None };
+        let grandpa_config = sc_consensus_grandpa::Config {
+            // Short gossip rounds suit 2-second blocks.
+            gossip_duration: Duration::from_millis(333),
+            justification_generation_period: GRANDPA_JUSTIFICATION_PERIOD,
+            name: Some(name),
+            observer_enabled: false,
+            keystore,
+            local_role: role,
+            telemetry: telemetry.as_ref().map(|x| x.handle()),
+            protocol_name: grandpa_protocol_name,
+        };
+        let grandpa_params = sc_consensus_grandpa::GrandpaParams {
+            config: grandpa_config,
+            link: grandpa_link,
+            network,
+            sync: Arc::new(sync_service),
+            notification_service: grandpa_notification_service,
+            voting_rule: sc_consensus_grandpa::VotingRulesBuilder::default().build(),
+            prometheus_registry,
+            shared_voter_state,
+            telemetry: telemetry.as_ref().map(|x| x.handle()),
+            offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool),
+        };
+        task_manager.spawn_essential_handle().spawn_blocking(
+            "grandpa-voter",
+            None,
+            sc_consensus_grandpa::run_grandpa_voter(grandpa_params)?,
+        );
+    }
+
+    Ok(task_manager)
+}

@@ -1,0 +1,313 @@
+//! Pallet configuration: one `Config` impl per pallet and the constants that shape the chain.
+
+use crate::*;
+use frame_support::{
+    derive_impl, parameter_types,
+    traits::{ConstU128, ConstU32, ConstU64, ConstU8, InstanceFilter, VariantCountOf},
+    weights::{
+        constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+        ConstantMultiplier, Weight,
+    },
+};
+use frame_system::{limits, EnsureRoot};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
+use sp_runtime::{
+    traits::{Bounded, ConvertInto, OpaqueKeys},
+    FixedPointNumber, Perbill, Perquintill,
+};
+
+/// Target time between blocks: one block per BABE slot.
+pub const MILLISECS_PER_BLOCK: u64 = 2_000;
+/// BABE slot length. It cannot change once a chain has started.
+pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+/// BABE epoch (and session) length: 10 minutes. Validator-set changes take effect two
+/// epochs after they are made. It cannot change once a chain has started.
+pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * 60_000 / SLOT_DURATION;
+/// The smallest balance an account may hold: 0.001 ZG.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+/// The BABE epoch configuration at genesis: a primary slot probability of 1/4, with
+/// secondary VRF slots filling the rest so that every slot has an author.
+pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
+    sp_consensus_babe::BabeEpochConfiguration {
+        c: (1, 4),
+        allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
+    };
+
+/// Normal transactions may fill 75% of a block; the rest is kept for operational ones.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Transactions get 1 second of the 2-second slot; the rest is import and gossip time.
+const MAXIMUM_BLOCK_WEIGHT: Weight =
+    Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+
+parameter_types! {
+    pub const Version: sp_version::RuntimeVersion = VERSION;
+    pub RuntimeBlockWeights: limits::BlockWeights =
+        limits::BlockWeights::with_sensible_defaults(MAXIMUM_BLOCK_WEIGHT, NORMAL_DISPATCH_RATIO);
+    pub RuntimeBlockLength: limits::BlockLength =
+        limits::BlockLength::builder()
+            .max_length(5 * 1024 * 1024)
+            .modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |max| {
+                *max = NORMAL_DISPATCH_RATIO * *max
+            })
+            .build();
+    pub const BlockHashCount: BlockNumber = 4096;
+    /// SS58 prefix 42: the generic Substrate prefix, until zerog registers its own.
+    pub const SS58Prefix: u16 = 42;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+    type Block = Block;
+    type BlockWeights = RuntimeBlockWeights;
+    type BlockLength = RuntimeBlockLength;
+    type AccountId = AccountId;
+    type Nonce = Nonce;
+    type Hash = Hash;
+    type BlockHashCount = BlockHashCount;
+    type DbWeight = RocksDbWeight;
+    type Version = Version;
+    type AccountData = pallet_balances::AccountData<Balance>;
+    type SS58Prefix = SS58Prefix;
+    type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_timestamp::Config for Runtime {
+    type Moment = u64;
+    type OnTimestampSet = Babe;
+    type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+    type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    pub const EpochDuration: u64 = EPOCH_DURATION_IN_SLOTS;
+    pub const ExpectedBlockTime: u64 = MILLISECS_PER_BLOCK;
+}
+
+/// The most validators the chain supports; bounds BABE and GRANDPA authority lists.
+pub const MAX_AUTHORITIES: u32 = 100;
+
+impl pallet_babe::Config for Runtime {
+    type EpochDuration = EpochDuration;
+    type ExpectedBlockTime = ExpectedBlockTime;
+    // Epochs change with sessions: the session pallet drives both.
+    type EpochChangeTrigger = pallet_babe::ExternalTrigger;
+    type DisabledValidators = Session;
+    type WeightInfo = ();
+    type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
+    type MaxNominators = ConstU32<0>;
+    // Equivocation reports need the offences and staking machinery; see the runtime README.
+    type KeyOwnerProof = sp_core::Void;
+    type EquivocationReportSystem = ();
+}
+
+impl pallet_grandpa::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = ();
+    type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
+    type MaxNominators = ConstU32<0>;
+    type MaxSetIdSessionEntries = ConstU64<0>;
+    type KeyOwnerProof = sp_core::Void;
+    type EquivocationReportSystem = ();
+}
+
+impl pallet_authorship::Config for Runtime {
+    type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Babe>;
+    type EventHandler = ();
+}
+
+impl pallet_balances::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RuntimeFreezeReason = RuntimeFreezeReason;
+    type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+    type Balance = Balance;
+    type DustRemoval = ();
+    type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+    type AccountStore = System;
+    type ReserveIdentifier = [u8; 8];
+    type FreezeIdentifier = RuntimeFreezeReason;
+    type MaxLocks = ConstU32<50>;
+    type MaxReserves = ConstU32<50>;
+    type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+    type DoneSlashHandler = ();
+}
+
+parameter_types! {
+    /// Fee per byte of a transaction: 0.00001 ZG.
+    pub const TransactionByteFee: Balance = 10 * MICRO_UNIT;
+    /// Fee per unit of weight: 1 second of block time costs 1 ZG.
+    pub const WeightFeePerRefTime: Balance = UNIT / (WEIGHT_REF_TIME_PER_SECOND as Balance);
+    /// Blocks are kept a quarter full; fees rise above that and fall below it.
+    pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+    pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(3, 100_000);
+    pub MinimumMultiplier: Multiplier = Multiplier::saturating_from_rational(1, 10u128);
+    pub MaximumMultiplier: Multiplier = Bounded::max_value();
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    // Fees are burnt for now; the treasury takes them once governance lands.
+    type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+    type WeightToFee = ConstantMultiplier<Balance, WeightFeePerRefTime>;
+    type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+    type FeeMultiplierUpdate = TargetedFeeAdjustment<
+        Self,
+        TargetBlockFullness,
+        AdjustmentVariable,
+        MinimumMultiplier,
+        MaximumMultiplier,
+    >;
+    type OperationalFeeMultiplier = ConstU8<5>;
+    type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    pub const MaxValidators: u32 = MAX_AUTHORITIES;
+    pub const MinValidators: u32 = 1;
+}
+
+impl pallet_validator_set::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    // Root until governance lands; then a referendum track.
+    type ManageOrigin = EnsureRoot<AccountId>;
+    type HasSessionKeys = pallet_validator_set::SessionKeysRegistered<Runtime>;
+    type MaxValidators = MaxValidators;
+    type MinValidators = MinValidators;
+    type WeightInfo = pallet_validator_set::weights::SubstrateWeight<Runtime>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = ValidatorSetBenchmarkHelper;
+}
+
+/// Registers placeholder session keys so that the benchmarks can add a validator.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ValidatorSetBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_validator_set::BenchmarkHelper<AccountId> for ValidatorSetBenchmarkHelper {
+    fn register_session_keys(who: &AccountId) {
+        use sp_core::crypto::UncheckedFrom;
+        let keys = SessionKeys {
+            babe: sp_consensus_babe::AuthorityId::unchecked_from([1u8; 32]),
+            grandpa: sp_consensus_grandpa::AuthorityId::unchecked_from([1u8; 32]),
+        };
+        pallet_session::NextKeys::<Runtime>::insert(who, keys);
+    }
+}
+
+parameter_types! {
+    /// Deposit held while an account has session keys registered.
+    pub const SessionKeyDeposit: Balance = UNIT;
+}
+
+impl pallet_session::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type ValidatorId = AccountId;
+    type ValidatorIdOf = ConvertInto;
+    type ShouldEndSession = Babe;
+    type NextSessionRotation = Babe;
+    type SessionManager = ValidatorSet;
+    type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
+    type Keys = SessionKeys;
+    type DisablingStrategy = ();
+    type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+    type Currency = Balances;
+    type KeyDeposit = SessionKeyDeposit;
+}
+
+impl pallet_utility::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type PalletsOrigin = OriginCaller;
+    type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// Deposit for a multisig operation: 1 ZG plus 0.01 ZG per signatory.
+    pub const MultisigDepositBase: Balance = UNIT;
+    pub const MultisigDepositFactor: Balance = 10 * MILLI_UNIT;
+}
+
+impl pallet_multisig::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type Currency = Balances;
+    type DepositBase = MultisigDepositBase;
+    type DepositFactor = MultisigDepositFactor;
+    type MaxSignatories = ConstU32<100>;
+    type WeightInfo = pallet_multisig::weights::SubstrateWeight<Runtime>;
+    type BlockNumberProvider = System;
+}
+
+/// What a proxy may do on behalf of its delegator.
+#[derive(
+    Copy,
+    Clone,
+    Eq,
+    PartialEq,
+    Ord,
+    PartialOrd,
+    codec::Encode,
+    codec::Decode,
+    codec::DecodeWithMemTracking,
+    codec::MaxEncodedLen,
+    Debug,
+    scale_info::TypeInfo,
+    Default,
+)]
+pub enum ProxyType {
+    /// Anything.
+    #[default]
+    Any,
+    /// Anything but moving funds.
+    NonTransfer,
+    /// Only session key management (for a validator's hot key).
+    SessionKeys,
+}
+
+impl InstanceFilter<RuntimeCall> for ProxyType {
+    fn filter(&self, call: &RuntimeCall) -> bool {
+        match self {
+            ProxyType::Any => true,
+            ProxyType::NonTransfer => !matches!(call, RuntimeCall::Balances(..)),
+            ProxyType::SessionKeys => matches!(call, RuntimeCall::Session(..)),
+        }
+    }
+    fn is_superset(&self, other: &Self) -> bool {
+        match (self, other) {
+            (x, y) if x == y => true,
+            (ProxyType::Any, _) => true,
+            (_, ProxyType::Any) => false,
+            (ProxyType::NonTransfer, _) => true,
+            _ => false,
+        }
+    }
+}
+
+parameter_types! {
+    pub const ProxyDepositBase: Balance = UNIT;
+    pub const ProxyDepositFactor: Balance = 10 * MILLI_UNIT;
+    pub const AnnouncementDepositBase: Balance = UNIT;
+    pub const AnnouncementDepositFactor: Balance = 20 * MILLI_UNIT;
+}
+
+impl pallet_proxy::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type Currency = Balances;
+    type ProxyType = ProxyType;
+    type ProxyDepositBase = ProxyDepositBase;
+    type ProxyDepositFactor = ProxyDepositFactor;
+    type MaxProxies = ConstU32<32>;
+    type WeightInfo = pallet_proxy::weights::SubstrateWeight<Runtime>;
+    type MaxPending = ConstU32<32>;
+    type CallHasher = BlakeTwo256;
+    type AnnouncementDepositBase = AnnouncementDepositBase;
+    type AnnouncementDepositFactor = AnnouncementDepositFactor;
+    type BlockNumberProvider = System;
+}
+
+impl pallet_sudo::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}

@@ -1,0 +1,131 @@
+//! Genesis presets: `dev` (Alice alone), `local` (Alice and Bob) and `testnet` (four
+//! validators, no sudo key). The node's chain specs are generated from these, and a test
+//! fails when the committed specs in `chain-specs/` drift from them.
+
+use crate::{configs::BABE_GENESIS_EPOCH_CONFIG, AccountId, Balance, SessionKeys, UNIT};
+use alloc::{vec, vec::Vec};
+use sp_consensus_babe::AuthorityId as BabeId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_core::crypto::UncheckedFrom;
+use sp_genesis_builder::PresetId;
+use sp_keyring::Sr25519Keyring;
+
+/// Preset id of the single-validator development chain.
+pub const DEV_PRESET: &str = "dev";
+/// Preset id of the two-validator local chain.
+pub const LOCAL_PRESET: &str = "local";
+/// Preset id of the four-validator test network.
+pub const TESTNET_PRESET: &str = "testnet";
+
+/// What each pre-funded development account starts with.
+pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+/// A validator at genesis: its account and its session keys.
+pub struct GenesisValidator {
+    /// The validator's stash/controller account.
+    pub account: AccountId,
+    /// Its BABE authoring key.
+    pub babe: BabeId,
+    /// Its GRANDPA voting key.
+    pub grandpa: GrandpaId,
+}
+
+/// The well-known development validator behind `keyring` (`//Alice`, `//Bob`, ...).
+pub fn dev_validator(keyring: Sr25519Keyring) -> GenesisValidator {
+    GenesisValidator {
+        account: keyring.to_account_id(),
+        babe: keyring.public().into(),
+        grandpa: grandpa_key_of(keyring),
+    }
+}
+
+/// The GRANDPA (ed25519) key that `//Name` derives to for a development keyring entry.
+fn grandpa_key_of(keyring: Sr25519Keyring) -> GrandpaId {
+    use alloc::string::ToString;
+    // Both keyrings list the same names, so the conversion cannot fail.
+    let ed: sp_keyring::Ed25519Keyring =
+        keyring.to_string().parse().expect("sr25519 and ed25519 keyrings share their names");
+    GrandpaId::unchecked_from(ed.public().0)
+}
+
+/// Builds a genesis config patch: balances, validators with their session keys, and an
+/// optional sudo key.
+pub fn genesis_patch(
+    validators: Vec<GenesisValidator>,
+    endowed: Vec<AccountId>,
+    sudo: Option<AccountId>,
+) -> serde_json::Value {
+    let balances: Vec<(AccountId, Balance)> =
+        endowed.into_iter().map(|account| (account, DEV_ENDOWMENT)).collect();
+    let validator_accounts: Vec<AccountId> =
+        validators.iter().map(|v| v.account.clone()).collect();
+    let session_keys: Vec<(AccountId, AccountId, SessionKeys)> = validators
+        .into_iter()
+        .map(|v| {
+            let keys = SessionKeys { babe: v.babe, grandpa: v.grandpa };
+            (v.account.clone(), v.account, keys)
+        })
+        .collect();
+    let mut patch = serde_json::json!({
+        "balances": { "balances": balances },
+        "babe": { "epochConfig": BABE_GENESIS_EPOCH_CONFIG },
+        "validatorSet": { "initialValidators": validator_accounts },
+        "session": { "keys": session_keys },
+    });
+    if let Some(key) = sudo {
+        patch["sudo"] = serde_json::json!({ "key": key });
+    }
+    patch
+}
+
+/// Every development account gets [`DEV_ENDOWMENT`].
+fn dev_accounts() -> Vec<AccountId> {
+    Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
+}
+
+fn dev_genesis() -> serde_json::Value {
+    genesis_patch(
+        vec![dev_validator(Sr25519Keyring::Alice)],
+        dev_accounts(),
+        Some(Sr25519Keyring::Alice.to_account_id()),
+    )
+}
+
+fn local_genesis() -> serde_json::Value {
+    genesis_patch(
+        vec![dev_validator(Sr25519Keyring::Alice), dev_validator(Sr25519Keyring::Bob)],
+        dev_accounts(),
+        Some(Sr25519Keyring::Alice.to_account_id()),
+    )
+}
+
+fn testnet_genesis() -> serde_json::Value {
+    genesis_patch(
+        [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+            .into_iter()
+            .map(dev_validator)
+            .collect(),
+        dev_accounts(),
+        None,
+    )
+}
+
+/// The JSON patch of the preset `id`, or `None` for an unknown id.
+pub fn preset(id: &PresetId) -> Option<Vec<u8>> {
+    let patch = match id.as_ref() {
+        DEV_PRESET => dev_genesis(),
+        LOCAL_PRESET => local_genesis(),
+        TESTNET_PRESET => testnet_genesis(),
+        _ => return None,
+    };
+    Some(
+        serde_json::to_string(&patch)
+            .expect("serialization to json is expected to work. qed.")
+            .into_bytes(),
+    )
+}
+
+/// The ids of every preset this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+    vec![PresetId::from(DEV_PRESET), PresetId::from(LOCAL_PRESET), PresetId::from(TESTNET_PRESET)]
+}

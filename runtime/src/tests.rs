@@ -1,0 +1,85 @@
+//! Genesis presets build a working state, with the validators, balances and sudo key each
+//! chain is meant to have; the proxy filters allow what their names say.
+
+use crate::{
+    configs::ProxyType, genesis_presets::*, AccountId, Balances, BalancesCall, Runtime,
+    RuntimeCall, RuntimeGenesisConfig, Session, ValidatorSet,
+};
+use frame_support::traits::InstanceFilter;
+use serde_json::Value;
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::BuildStorage;
+
+/// Merges `patch` into `base` the way the node merges a preset into the default config.
+fn merge(base: &mut Value, patch: Value) {
+    match (base, patch) {
+        (Value::Object(base), Value::Object(patch)) =>
+            for (key, value) in patch {
+                merge(base.entry(key).or_insert(Value::Null), value);
+            },
+        (base, patch) => *base = patch,
+    }
+}
+
+/// The externalities of the genesis state that preset `id` builds.
+fn genesis_of(id: &str) -> sp_io::TestExternalities {
+    let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+    let patch = preset(&id.into()).expect("preset exists");
+    merge(&mut config, serde_json::from_slice(&patch).unwrap());
+    let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+    config.build_storage().unwrap().into()
+}
+
+fn accounts(keys: &[Sr25519Keyring]) -> Vec<AccountId> {
+    keys.iter().map(|k| k.to_account_id()).collect()
+}
+
+#[test]
+fn every_preset_is_listed_and_unknown_ones_are_not() {
+    let names: Vec<String> = preset_names().into_iter().map(|p| p.to_string()).collect();
+    assert_eq!(names, vec![DEV_PRESET, LOCAL_PRESET, TESTNET_PRESET]);
+    assert!(preset(&"mainnet".into()).is_none());
+}
+
+#[test]
+fn dev_preset_has_alice_as_validator_and_sudo() {
+    genesis_of(DEV_PRESET).execute_with(|| {
+        let alice = Sr25519Keyring::Alice.to_account_id();
+        assert_eq!(ValidatorSet::validators(), vec![alice.clone()]);
+        assert_eq!(Session::validators(), vec![alice.clone()]);
+        assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
+        assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT);
+    });
+}
+
+#[test]
+fn local_and_testnet_presets_have_their_validators() {
+    use Sr25519Keyring::*;
+    genesis_of(LOCAL_PRESET).execute_with(|| {
+        assert_eq!(Session::validators(), accounts(&[Alice, Bob]));
+        assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Alice.to_account_id()));
+    });
+    genesis_of(TESTNET_PRESET).execute_with(|| {
+        assert_eq!(Session::validators(), accounts(&[Alice, Bob, Charlie, Dave]));
+        assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "testnet has no sudo key");
+        assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 4);
+        assert_eq!(pallet_grandpa::Authorities::<Runtime>::get().len(), 4);
+    });
+}
+
+#[test]
+fn proxy_types_filter_calls() {
+    let transfer = RuntimeCall::Balances(BalancesCall::transfer_all {
+        dest: Sr25519Keyring::Bob.to_account_id().into(),
+        keep_alive: true,
+    });
+    let purge_keys = RuntimeCall::Session(pallet_session::Call::purge_keys {});
+    assert!(ProxyType::Any.filter(&transfer));
+    assert!(!ProxyType::NonTransfer.filter(&transfer));
+    assert!(ProxyType::NonTransfer.filter(&purge_keys));
+    assert!(ProxyType::SessionKeys.filter(&purge_keys));
+    assert!(!ProxyType::SessionKeys.filter(&transfer));
+    assert!(ProxyType::Any.is_superset(&ProxyType::SessionKeys));
+    assert!(ProxyType::NonTransfer.is_superset(&ProxyType::SessionKeys));
+    assert!(!ProxyType::SessionKeys.is_superset(&ProxyType::NonTransfer));
+}

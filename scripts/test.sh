@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the whole zerog test suite: unit tests, pallet benchmark tests, and the end-to-end
+# tests that start real zerog-node processes. Prints how long each stage took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+stage() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "=== stage: $name"
+  "$@"
+  echo "=== stage: $name took $((SECONDS - start))s"
+}
+
+stage setup scripts/setup.sh
+stage build cargo build --locked --workspace --tests
+stage test cargo test --locked --workspace
+# Benchmarks compile and run once each as tests against the pallet's mock runtime.
+stage benchmark-tests env SKIP_WASM_BUILD=1 \
+  cargo test --locked -p pallet-validator-set --features runtime-benchmarks
+echo "=== all stages passed in ${SECONDS}s"
