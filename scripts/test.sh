@@ -17,6 +17,10 @@ stage() {
 stage setup scripts/setup.sh
 stage build cargo build --locked --workspace --tests
 stage test cargo test --locked --workspace
+# Both erasure codecs, and the shared primitives built without std (as the runtime does).
+stage erasure-novelpoly cargo test --locked -p zerog-erasure --features novelpoly
+stage erasure-no-std env RUSTC_BOOTSTRAP=1 cargo build --locked -p zerog-erasure \
+  --no-default-features --target wasm32-unknown-unknown -Z build-std=core,alloc
 # Benchmarks compile and run once each as tests against the pallet's mock runtime.
 stage benchmark-tests env SKIP_WASM_BUILD=1 \
   cargo test --locked -p pallet-validator-set --features runtime-benchmarks
