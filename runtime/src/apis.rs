@@ -257,9 +257,6 @@ impl_runtime_apis! {
             use frame_system_benchmarking::Pallet as SystemBench;
             use frame_support::traits::TrackedStorageKey;
 
-            impl frame_system_benchmarking::Config for Runtime {}
-            impl frame_benchmarking::baseline::Config for Runtime {}
-
             let whitelist: Vec<TrackedStorageKey> = AllPalletsWithSystem::whitelisted_storage_keys();
             let mut batches = Vec::<BenchmarkBatch>::new();
             let params = (&config, &whitelist);
