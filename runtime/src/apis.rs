@@ -219,6 +219,30 @@ impl_runtime_apis! {
         }
     }
 
+    impl pallet_da::runtime_api::DaApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+        fn blob(id: pallet_da::BlobId) -> Option<pallet_da::Blob<AccountId, Balance, BlockNumber>> {
+            pallet_da::Blobs::<Runtime>::get(id)
+        }
+
+        fn current_epoch() -> pallet_da::EpochIndex {
+            pallet_da::CurrentEpoch::<Runtime>::get()
+        }
+
+        fn committee(epoch: pallet_da::EpochIndex) -> Vec<(AccountId, Balance)> {
+            pallet_da::Committees::<Runtime>::get(epoch).map(|c| c.into_inner()).unwrap_or_default()
+        }
+
+        fn chunks_of(blob: pallet_da::BlobId, member: AccountId) -> Vec<u32> {
+            Da::chunks_of(blob, &member)
+        }
+
+        fn open_challenges(
+            member: AccountId,
+        ) -> Vec<(pallet_da::ChallengeId, pallet_da::Challenge<AccountId, BlockNumber>)> {
+            Da::open_challenges(&member)
+        }
+    }
+
     impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
         fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
             build_state::<RuntimeGenesisConfig>(config)

@@ -311,3 +311,26 @@ impl pallet_sudo::Config for Runtime {
     type RuntimeCall = RuntimeCall;
     type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
+
+parameter_types! {
+    pub const DaPalletId: frame_support::PalletId = frame_support::PalletId(*b"zg/dapol");
+}
+
+impl pallet_da::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+    type OperatorKey = pallet_da::operator_key::Public;
+    // Root until governance lands.
+    type ParamsOrigin = EnsureRoot<AccountId>;
+    type PalletId = DaPalletId;
+    type MaxOperators = ConstU32<1024>;
+    type MaxCommitteeSize = ConstU32<1024>;
+    type MaxBlobsPerBlock = ConstU32<64>;
+    type MaxChallengesPerRound = ConstU32<16>;
+    // No storage pallet yet: `persist` is refused with a clear error.
+    type BlobPersister = zerog_traits::NoPersistence;
+    type UnsignedPriority = ConstU64<{ 1 << 20 }>;
+    type WeightInfo = pallet_da::weights::SubstrateWeight<Runtime>;
+}

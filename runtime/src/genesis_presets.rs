@@ -2,7 +2,10 @@
 //! validators, no sudo key). The node's chain specs are generated from these, and a test
 //! fails when the committed specs in `chain-specs/` drift from them.
 
-use crate::{configs::BABE_GENESIS_EPOCH_CONFIG, AccountId, Balance, SessionKeys, UNIT};
+use crate::{
+    configs::BABE_GENESIS_EPOCH_CONFIG, AccountId, Balance, BlockNumber, SessionKeys, DAYS,
+    HOURS, MILLI_UNIT, MINUTES, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use sp_consensus_babe::AuthorityId as BabeId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -19,6 +22,30 @@ pub const TESTNET_PRESET: &str = "testnet";
 
 /// What each pre-funded development account starts with.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+/// Bond of each genesis DA operator.
+pub const DEV_DA_BOND: Balance = 10_000 * UNIT;
+
+/// DA parameters of the built-in chains. Placeholders until governance tunes them.
+pub fn da_params() -> pallet_da::DaParams<Balance, BlockNumber> {
+    pallet_da::DaParams {
+        min_bond: 1_000 * UNIT,
+        committee_size: 1024,
+        epoch_length: HOURS,
+        attest_window: 2 * MINUTES,
+        retention: 30 * DAYS,
+        unbonding_period: 7 * DAYS,
+        fee_per_blob: 10 * MILLI_UNIT,
+        // 1 ZG per GB: a 32 MiB blob costs about 0.034 ZG.
+        fee_per_byte: UNIT / 1_000_000_000,
+        base_fee: MILLI_UNIT,
+        challenge_period: MINUTES,
+        challenges_per_round: 4,
+        answer_window: 20,
+        slash: sp_runtime::Perbill::from_percent(1),
+        challenge_reward: MILLI_UNIT,
+    }
+}
 
 /// A validator at genesis: its account and its session keys.
 pub struct GenesisValidator {
@@ -59,6 +86,14 @@ pub fn genesis_patch(
         endowed.into_iter().map(|account| (account, DEV_ENDOWMENT)).collect();
     let validator_accounts: Vec<AccountId> =
         validators.iter().map(|v| v.account.clone()).collect();
+    // Every genesis validator is also a DA operator, its DA key its BABE (sr25519) key.
+    let da_operators: Vec<(AccountId, pallet_da::operator_key::Public, Balance)> = validators
+        .iter()
+        .map(|v| {
+            let raw: sp_core::sr25519::Public = v.babe.clone().into();
+            (v.account.clone(), raw.into(), DEV_DA_BOND)
+        })
+        .collect();
     let session_keys: Vec<(AccountId, AccountId, SessionKeys)> = validators
         .into_iter()
         .map(|v| {
@@ -71,6 +106,10 @@ pub fn genesis_patch(
         "babe": { "epochConfig": BABE_GENESIS_EPOCH_CONFIG },
         "validatorSet": { "initialValidators": validator_accounts },
         "session": { "keys": session_keys },
+        "da": {
+            "params": da_params(),
+            "operators": da_operators,
+        },
     });
     if let Some(key) = sudo {
         patch["sudo"] = serde_json::json!({ "key": key });

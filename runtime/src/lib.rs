@@ -148,6 +148,8 @@ mod runtime {
     pub type Proxy = pallet_proxy;
     #[runtime::pallet_index(12)]
     pub type Sudo = pallet_sudo;
+    #[runtime::pallet_index(13)]
+    pub type Da = pallet_da;
 }
 
 /// The address format: an account id (no account indices).
@@ -203,5 +205,6 @@ mod benches {
         [pallet_proxy, Proxy]
         [pallet_sudo, Sudo]
         [pallet_validator_set, ValidatorSet]
+        [pallet_da, Da]
     );
 }

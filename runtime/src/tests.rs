@@ -48,7 +48,20 @@ fn dev_preset_has_alice_as_validator_and_sudo() {
         assert_eq!(ValidatorSet::validators(), vec![alice.clone()]);
         assert_eq!(Session::validators(), vec![alice.clone()]);
         assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
-        assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT);
+        assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT - DEV_DA_BOND, "the DA bond is held");
+    });
+}
+
+#[test]
+fn presets_register_their_validators_as_da_operators() {
+    genesis_of(LOCAL_PRESET).execute_with(|| {
+        let alice = Sr25519Keyring::Alice.to_account_id();
+        let operator = pallet_da::Operators::<Runtime>::get(&alice).expect("Alice operates DA");
+        assert_eq!(operator.bond, DEV_DA_BOND);
+        let raw: sp_core::sr25519::Public = operator.key.into();
+        assert_eq!(raw, Sr25519Keyring::Alice.public());
+        assert_eq!(pallet_da::Committees::<Runtime>::get(0).unwrap().len(), 2);
+        assert_eq!(pallet_da::Params::<Runtime>::get(), Some(da_params()));
     });
 }
 

@@ -7,7 +7,7 @@ use codec::Encode;
 use frame_support::{
     pallet_prelude::*,
     traits::{
-        fungible::Mutate,
+        fungible::{Inspect, Mutate},
         tokens::Preservation,
         Randomness,
     },
@@ -21,6 +21,15 @@ impl<T: Config> Pallet<T> {
     /// The fee pool's account.
     pub fn fee_pool() -> T::AccountId {
         T::PalletId::get().into_account_truncating()
+    }
+
+    /// Opens the fee pool with the existential deposit, so that fees of any size can be
+    /// paid into it. Done at genesis: the one place this pallet mints.
+    pub(crate) fn open_fee_pool() {
+        let pool = Self::fee_pool();
+        if T::Currency::balance(&pool).is_zero() {
+            let _ = T::Currency::mint_into(&pool, T::Currency::minimum_balance());
+        }
     }
 
     /// The seat of `attestation.operator` in the blob's committee, if the attestation is
@@ -85,6 +94,9 @@ impl<T: Config> Pallet<T> {
         CurrentEpoch::<T>::put(epoch);
         Committees::<T>::insert(epoch, committee);
         EpochSeeds::<T>::insert(epoch, seed);
+        if let Some(previous) = epoch.checked_sub(1) {
+            Self::prune_epoch_if_done(previous);
+        }
         log::debug!(target: LOG_TARGET, "epoch {epoch}: committee of {members}");
         Self::deposit_event(Event::EpochStarted { epoch, size: members });
     }
@@ -120,6 +132,22 @@ impl<T: Config> Pallet<T> {
         Blobs::<T>::remove(id);
         BlobByRoot::<T>::remove(blob.commitment.root);
         Self::remove_live(id);
+        let remaining = EpochBlobs::<T>::mutate(blob.epoch, |count| {
+            *count = count.saturating_sub(1);
+            *count
+        });
+        if remaining == 0 {
+            Self::prune_epoch_if_done(blob.epoch);
+        }
         let _ = Attestations::<T>::clear_prefix(id, T::MaxCommitteeSize::get(), None);
+    }
+
+    /// Removes a finished epoch's committee and seed once none of its blobs is kept.
+    pub(crate) fn prune_epoch_if_done(epoch: EpochIndex) {
+        if epoch != CurrentEpoch::<T>::get() && EpochBlobs::<T>::get(epoch) == 0 {
+            Committees::<T>::remove(epoch);
+            EpochSeeds::<T>::remove(epoch);
+            EpochBlobs::<T>::remove(epoch);
+        }
     }
 }

@@ -51,6 +51,29 @@ impl<T: Config> Pallet<T> {
         committee.get(seat as usize).map(|(who, _)| who.clone())
     }
 
+    /// The chunks of `blob` that `member` must hold (empty if it holds none).
+    pub fn chunks_of(blob: BlobId, member: &T::AccountId) -> alloc::vec::Vec<u32> {
+        let Some(record) = Blobs::<T>::get(blob) else { return Default::default() };
+        let (Some(committee), Some(seed)) =
+            (Committees::<T>::get(record.epoch), EpochSeeds::<T>::get(record.epoch))
+        else {
+            return Default::default();
+        };
+        let Some(seat) = committee.iter().position(|(who, _)| who == member) else {
+            return Default::default();
+        };
+        assign_chunks(&seed, committee.len() as u32, CODED_CHUNKS)
+            .map(|a| a.chunks_of(seat as u32).collect())
+            .unwrap_or_default()
+    }
+
+    /// The open challenges `member` must answer.
+    pub fn open_challenges(
+        member: &T::AccountId,
+    ) -> alloc::vec::Vec<(ChallengeId, Challenge<T::AccountId, BlockNumberFor<T>>)> {
+        Challenges::<T>::iter().filter(|(_, c)| &c.member == member).collect()
+    }
+
     /// Issues this round's challenges. Returns how many were issued.
     pub(crate) fn issue_challenges(now: BlockNumberFor<T>, params: &ParamsOf<T>) -> u32 {
         let live = LiveBlobCount::<T>::get();

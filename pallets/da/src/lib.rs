@@ -32,7 +32,8 @@
 //! challenged. The member answers with the chunk and its Merkle proof (`answer_challenge`,
 //! unsigned with a signed payload). A correct answer earns `challenge_reward` from the fee
 //! pool; a wrong answer, or none by the deadline, moves `slash` of the member's bond into the
-//! fee pool. No balance is created or burnt.
+//! fee pool. No balance is created or burnt, except the existential deposit that opens the
+//! fee pool at genesis.
 //!
 //! ## Persisting
 //! `persist(blob)` hands an available blob to storage through [`zerog_traits::BlobPersister`].
@@ -41,6 +42,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod blobs;
 mod challenges;
 pub mod committee;
@@ -180,6 +183,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type EpochSeeds<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, [u8; 32], OptionQuery>;
 
+    /// How many blobs of each epoch are still kept; an epoch's committee and seed are removed
+    /// once it is over and this reaches zero.
+    #[pallet::storage]
+    pub type EpochBlobs<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, u32, ValueQuery>;
+
     /// Blobs by id.
     #[pallet::storage]
     pub type Blobs<T: Config> = StorageMap<_, Twox64Concat, BlobId, BlobOf<T>, OptionQuery>;
@@ -277,6 +285,7 @@ pub mod pallet {
                     Operator { key: key.clone(), bond: *bond, unbonding_until: None },
                 );
             }
+            Pallet::<T>::open_fee_pool();
             Pallet::<T>::start_epoch(0);
         }
     }
@@ -563,6 +572,7 @@ pub mod pallet {
             T::Currency::transfer(&owner, &Self::fee_pool(), fee, Preservation::Preserve)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
             NextBlobId::<T>::put(id + 1);
+            EpochBlobs::<T>::mutate(epoch, |count| *count += 1);
             BlobByRoot::<T>::insert(commitment.root, id);
             let root = commitment.root;
             let size = commitment.size;

@@ -140,6 +140,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     .assimilate_storage(&mut storage)
     .unwrap();
     let mut ext = sp_io::TestExternalities::new(storage);
+    // Benchmarks sign with keys they generate in the keystore.
+    ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
     ext.execute_with(|| System::set_block_number(1));
     ext
 }

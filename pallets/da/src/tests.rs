@@ -35,6 +35,9 @@ fn events() -> Vec<Event<Test>> {
         .collect()
 }
 
+/// The existential deposit the fee pool is opened with at genesis.
+const POOL_OPENING: u64 = 1;
+
 fn bond_of(who: u64) -> u64 {
     Balances::balance_on_hold(&HoldReason::OperatorBond.into(), &who)
 }
@@ -42,6 +45,7 @@ fn bond_of(who: u64) -> u64 {
 #[test]
 fn genesis_holds_bonds_and_draws_a_committee() {
     new_test_ext().execute_with(|| {
+        assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING, "the pool is opened");
         assert_eq!(bond_of(3), 300);
         let committee = Committees::<Test>::get(0).unwrap();
         let mut members: Vec<u64> = committee.iter().map(|(who, _)| *who).collect();
@@ -142,7 +146,7 @@ fn submit_blob_charges_the_fee_and_records_the_blob() {
         assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(7, 300)));
         let fee = 50 + 300;
         assert_eq!(Balances::balance(&4), 1_000 - fee);
-        assert_eq!(Balances::balance(&Da::fee_pool()), fee);
+        assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING + fee);
         let blob = Blobs::<Test>::get(0).unwrap();
         assert_eq!(blob.status, BlobStatus::Pending);
         assert_eq!(blob.deadline, 1 + WINDOW);
@@ -285,7 +289,7 @@ fn unattested_blobs_are_refunded_less_the_base_fee_at_the_deadline() {
         let fee = 50 + 100;
         assert!(events().contains(&Event::BlobUnavailable { id: 0, refund: fee - 10 }));
         assert_eq!(Balances::balance(&4), 1_000 - 10);
-        assert_eq!(Balances::balance(&Da::fee_pool()), 10);
+        assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING + 10);
         assert!(Blobs::<Test>::get(0).is_none());
         assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
         assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
@@ -308,6 +312,23 @@ fn available_blobs_expire_after_retention() {
         assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
         assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
         assert!(events().contains(&Event::BlobExpired { id: 0 }));
+    });
+}
+
+#[test]
+fn finished_epochs_are_pruned_once_their_blobs_are_gone() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+        assert_ok!(attest(3, 0));
+        assert_ok!(attest(2, 0));
+        run_to(EPOCH);
+        assert!(Committees::<Test>::get(0).is_some(), "epoch 0 still has a live blob");
+        run_to(1 + RETENTION);
+        assert!(Committees::<Test>::get(0).is_none());
+        assert!(EpochSeeds::<Test>::get(0).is_none());
+        // An epoch without blobs is pruned as soon as the next one starts.
+        assert!(Committees::<Test>::get(1).is_none());
+        assert!(Committees::<Test>::get(CurrentEpoch::<Test>::get()).is_some());
     });
 }
 
