@@ -32,13 +32,13 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// The seat of `attestation.operator` in the blob's committee, if the attestation is
-    /// valid now: known pending blob, before its deadline, member not yet attested,
-    /// signature by the operator's key.
+    /// The seat of `attestation.operator` in the blob's committee, with the blob and the
+    /// committee it read, if the attestation is valid now: known pending blob, before its
+    /// deadline, member not yet attested, signature by the operator's key.
     pub fn check_attestation(
         attestation: &Attestation<T::AccountId>,
         signature: &<T::OperatorKey as RuntimeAppPublic>::Signature,
-    ) -> Result<u32, Error<T>> {
+    ) -> Result<(u32, BlobOf<T>, CommitteeOf<T>), Error<T>> {
         let blob = Blobs::<T>::get(attestation.blob).ok_or(Error::<T>::UnknownBlob)?;
         ensure!(blob.status == BlobStatus::Pending, Error::<T>::BlobNotPending);
         ensure!(
@@ -57,7 +57,7 @@ impl<T: Config> Pallet<T> {
         let operator = Operators::<T>::get(&attestation.operator).ok_or(Error::<T>::NotOperator)?;
         let payload = (ATTESTATION_CONTEXT, attestation).encode();
         ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
-        Ok(seat)
+        Ok((seat, blob, committee))
     }
 
     /// The challenged member, if `answer` is for an open challenge and signed by that

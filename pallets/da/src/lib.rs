@@ -454,7 +454,7 @@ pub mod pallet {
             let Call::attest { attestation, signature } = call else {
                 return InvalidTransaction::Call.into();
             };
-            let seat = Self::check_attestation(attestation, signature).map_err(|e| match e {
+            let (seat, _, _) = Self::check_attestation(attestation, signature).map_err(|e| match e {
                 Error::<T>::BadSignature => InvalidTransaction::BadProof,
                 Error::<T>::DeadlinePassed => InvalidTransaction::Stale,
                 Error::<T>::AlreadyAttested => InvalidTransaction::Stale,
@@ -603,10 +603,9 @@ pub mod pallet {
             signature: <T::OperatorKey as RuntimeAppPublic>::Signature,
         ) -> DispatchResult {
             ensure_none(origin)?;
-            let seat = Self::check_attestation(&attestation, &signature)?;
+            // The checks already read the blob and its committee; reuse them.
+            let (seat, mut blob, committee) = Self::check_attestation(&attestation, &signature)?;
             let id = attestation.blob;
-            let mut blob = Blobs::<T>::get(id).ok_or(Error::<T>::UnknownBlob)?;
-            let committee = Committees::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
             let stake = committee[seat as usize].1;
             let total: BalanceOf<T> =
                 committee.iter().fold(Zero::zero(), |sum, (_, bond)| sum.saturating_add(*bond));
