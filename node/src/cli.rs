@@ -7,6 +7,13 @@ pub struct Cli {
     #[command(subcommand)]
     pub subcommand: Option<Subcommand>,
 
+    /// Run as a DA operator: the off-chain worker fetches, checks and stores this node's
+    /// chunks of new blobs, attests them and answers sampling challenges, for the operator
+    /// keys (type `zgda`) in the keystore. With `--alice` etc. the dev seed is that key.
+    /// Turns off-chain workers on.
+    #[arg(long)]
+    pub da_operator: bool,
+
     /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
@@ -51,4 +58,8 @@ pub enum Subcommand {
 
     /// Database metadata.
     ChainInfo(sc_cli::ChainInfoCmd),
+
+    /// Data availability client: `submit` a blob, `get` one back, `bench` the data path.
+    #[command(subcommand)]
+    Da(crate::da_cli::DaCmd),
 }

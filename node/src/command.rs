@@ -42,7 +42,15 @@ impl SubstrateCli for Cli {
 
 /// Parses the command line and runs what it asks for.
 pub fn run() -> sc_cli::Result<()> {
-    let cli = Cli::from_args();
+    let mut cli = Cli::from_args();
+    // A 32 MiB blob travels as 64 MiB of hex: raise the RPC limits unless they were set.
+    let rpc = &mut cli.run.rpc_params;
+    if rpc.rpc_max_request_size == sc_cli::RPC_DEFAULT_MAX_REQUEST_SIZE_MB {
+        rpc.rpc_max_request_size = crate::da::DA_RPC_PAYLOAD_MB;
+    }
+    if rpc.rpc_max_response_size == sc_cli::RPC_DEFAULT_MAX_RESPONSE_SIZE_MB {
+        rpc.rpc_max_response_size = crate::da::DA_RPC_PAYLOAD_MB;
+    }
 
     match &cli.subcommand {
         Some(Subcommand::Key(cmd)) => cmd.run(&cli),
@@ -146,23 +154,28 @@ pub fn run() -> sc_cli::Result<()> {
                     cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
             })
         },
+        Some(Subcommand::Da(cmd)) => cmd.run(),
         Some(Subcommand::ChainInfo(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run::<Block>(&config))
         },
         None => {
             let runner = cli.create_runner(&cli.run)?;
-            runner.run_node_until_exit(|config| async move {
+            let options = service::ZerogOptions { da_operator: cli.da_operator };
+            runner.run_node_until_exit(|mut config| async move {
+                if options.da_operator {
+                    config.offchain_worker.enabled = true;
+                }
                 match config.network.network_backend {
                     sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
                         sc_network::NetworkWorker<
                             Block,
                             <Block as sp_runtime::traits::Block>::Hash,
                         >,
-                    >(config)
+                    >(config, options)
                     .map_err(sc_cli::Error::Service),
                     sc_network::config::NetworkBackendType::Litep2p =>
-                        service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+                        service::new_full::<sc_network::Litep2pNetworkBackend>(config, options)
                             .map_err(sc_cli::Error::Service),
                 }
             })

@@ -2,8 +2,8 @@
 //! `state_*`, `author_*`) that `sc-service` serves.
 //!
 //! Modules here: `system_accountNextIndex`/`system_dryRun` (frame-system), `payment_*`
-//! (fees), `babe_epochAuthorship` and `grandpa_*` (finality). zerog's own modules (DA,
-//! storage, KV) are merged in [`create_full`].
+//! (fees), `babe_epochAuthorship` and `grandpa_*` (finality), and zerog's `da_*`
+//! (see `zerog_da_service::rpc`).
 
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
@@ -54,6 +54,8 @@ pub struct FullDeps<C, P, SC, B> {
     pub babe: BabeDeps<SC>,
     /// GRANDPA.
     pub grandpa: GrandpaDeps<B>,
+    /// The `da_*` methods.
+    pub da: zerog_da_service::rpc::DaRpc,
 }
 
 /// Builds the RPC modules of a full node.
@@ -81,7 +83,9 @@ where
     use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
     use substrate_frame_rpc_system::{System, SystemApiServer};
 
-    let FullDeps { client, pool, babe, grandpa } = deps;
+    use zerog_da_service::rpc::DaApiServer;
+
+    let FullDeps { client, pool, babe, grandpa, da } = deps;
     let mut module = RpcModule::new(());
 
     module.merge(System::new(client.clone(), pool).into_rpc())?;
@@ -99,6 +103,8 @@ where
         )
         .into_rpc(),
     )?;
+
+    module.merge(da.into_rpc())?;
 
     Ok(module)
 }

@@ -14,11 +14,14 @@ use zerog_runtime::{opaque::Block, RuntimeApi};
 /// Host functions the runtime may call. The benchmarking ones are added when the node is
 /// built to run `benchmark pallet`.
 #[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, zerog_da_io::da_chunks::HostFunctions);
 /// Host functions the runtime may call, with the benchmarking ones.
 #[cfg(feature = "runtime-benchmarks")]
-pub type HostFunctions =
-    (sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+pub type HostFunctions = (
+    sp_io::SubstrateHostFunctions,
+    zerog_da_io::da_chunks::HostFunctions,
+    frame_benchmarking::benchmarking::HostFunctions,
+);
 
 /// The full client: database backend plus the wasm executor.
 pub type FullClient =
@@ -194,11 +197,19 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
     })
 }
 
+/// zerog's own options of a running node.
+#[derive(Clone, Debug, Default)]
+pub struct ZerogOptions {
+    /// Run the DA operator's off-chain work (`--da-operator`).
+    pub da_operator: bool,
+}
+
 /// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
 pub fn new_full<
     N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
     config: Configuration,
+    options: ZerogOptions,
 ) -> Result<TaskManager, ServiceError> {
     let sc_service::PartialComponents {
         client,
@@ -220,6 +231,24 @@ pub fn new_full<
     let peer_store_handle = net_config.peer_store_handle();
 
     let genesis_hash = client.block_hash(0).ok().flatten().expect("Genesis block exists; qed");
+
+    let da_store = Arc::new(
+        zerog_da_service::ChunkStore::open(config.data_path.join("da"))
+            .map_err(|e| ServiceError::Other(format!("DA chunk store: {e}")))?,
+    );
+    let da_metrics = config
+        .prometheus_registry()
+        .map(zerog_da_service::Metrics::register)
+        .transpose()
+        .map_err(|e| ServiceError::Other(format!("DA metrics: {e}")))?;
+    let da_service = Arc::new(zerog_da_service::DaService::new(
+        da_store.clone(),
+        da_metrics.clone(),
+        config.tokio_handle.clone(),
+    ));
+    let (da_protocol_config, da_requests) =
+        zerog_da_service::protocol::protocol_config::<Block, N>(genesis_hash.as_ref());
+    net_config.add_request_response_protocol(da_protocol_config);
     let grandpa_protocol_name =
         sc_consensus_grandpa::protocol_standard_name(&genesis_hash, &config.chain_spec);
     let (grandpa_protocol_config, grandpa_notification_service) =
@@ -252,6 +281,32 @@ pub fn new_full<
             gap_sync_body_policy: None,
         })?;
 
+    da_service.set_fetcher(Arc::new(zerog_da_service::protocol::ChunkFetcher::new(
+        network.clone(),
+        Arc::new(crate::da::SyncPeers(sync_service.clone())),
+        zerog_da_service::protocol::protocol_name(genesis_hash.as_ref()),
+        da_metrics.clone(),
+    )));
+    task_manager.spawn_handle().spawn(
+        "da-chunk-server",
+        Some("da"),
+        zerog_da_service::protocol::serve_requests(da_store, da_requests, da_metrics),
+    );
+    task_manager.spawn_handle().spawn(
+        "da-follow-chain",
+        Some("da"),
+        crate::da::follow_chain(client.clone(), da_service.clone()),
+    );
+    let da_host: Option<Arc<dyn zerog_da_io::DaHost>> = if options.da_operator {
+        crate::da::prepare_operator_keystore(
+            &keystore_container.keystore(),
+            config.dev_key_seed.as_deref(),
+        )?;
+        Some(Arc::new(zerog_da_service::service::OffchainHost(da_service.clone())))
+    } else {
+        None
+    };
+
     if config.offchain_worker.enabled {
         let offchain_workers =
             sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
@@ -264,7 +319,10 @@ pub fn new_full<
                 )),
                 network_provider: Arc::new(network.clone()),
                 enable_http_requests: true,
-                custom_extensions: |_| vec![],
+                custom_extensions: move |_| match &da_host {
+                    Some(host) => vec![Box::new(zerog_da_io::DaHostExt(host.clone())) as Box<_>],
+                    None => Vec::new(),
+                },
             })?;
         task_manager.spawn_handle().spawn(
             "offchain-workers-runner",
@@ -288,6 +346,9 @@ pub fn new_full<
         let shared_authority_set = grandpa_link.shared_authority_set().clone();
         let shared_voter_state = shared_voter_state.clone();
         let justification_stream = grandpa_link.justification_stream();
+        let da_service = da_service.clone();
+        let da_chain: Arc<dyn zerog_da_service::rpc::ChainView> =
+            Arc::new(crate::da::ClientChainView(client.clone()));
         let finality_provider = sc_consensus_grandpa::FinalityProofProvider::new_for_service(
             backend.clone(),
             Some(shared_authority_set.clone()),
@@ -309,6 +370,7 @@ pub fn new_full<
                     subscription_executor,
                     finality_provider: finality_provider.clone(),
                 },
+                da: zerog_da_service::rpc::DaRpc::new(da_service.clone(), da_chain.clone()),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })

@@ -24,7 +24,7 @@ fn dev_chain_authors_finalizes_and_settles_a_transfer() {
     );
 
     // Prometheus serves the node's metrics.
-    let metrics = http_get(node.prometheus_port.unwrap(), "/metrics");
+    let metrics = node.metrics();
     assert!(metrics.contains("substrate_block_height"), "metrics: {metrics}");
 
     // Alice pays a fresh account.
@@ -116,14 +116,4 @@ fn bad_transactions_are_rejected_and_the_chain_goes_on() {
     node.wait_for("the chain to keep producing", Duration::from_secs(60), |n| {
         n.best_number() >= best + 2
     });
-}
-
-/// GET over plain HTTP (for the Prometheus endpoint).
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
-    let mut body = String::new();
-    stream.read_to_string(&mut body).unwrap();
-    body
 }

@@ -334,3 +334,21 @@ impl pallet_da::Config for Runtime {
     type UnsignedPriority = ConstU64<{ 1 << 20 }>;
     type WeightInfo = pallet_da::weights::SubstrateWeight<Runtime>;
 }
+
+/// Off-chain workers (the DA operator's) build unsigned transactions with these.
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+    RuntimeCall: From<C>,
+{
+    type RuntimeCall = RuntimeCall;
+    type Extrinsic = UncheckedExtrinsic;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+    RuntimeCall: From<C>,
+{
+    fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+        UncheckedExtrinsic::new_bare(call)
+    }
+}

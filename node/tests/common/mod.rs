@@ -25,10 +25,14 @@ pub fn free_port() -> u16 {
 
 /// A running `zerog-node` process; killed when dropped.
 pub struct Node {
-    /// The child process.
-    child: std::sync::Mutex<Child>,
+    /// The child process, while it runs.
+    child: std::sync::Mutex<Option<Child>>,
+    /// The command line, to start it again after [`Node::stop`].
+    command: Vec<String>,
     /// HTTP JSON-RPC client for the node's RPC port.
     pub rpc: rpc::Client,
+    /// The RPC port.
+    pub rpc_port: u16,
     /// The node's libp2p port.
     pub p2p_port: u16,
     /// Its Prometheus port, when enabled.
@@ -48,39 +52,65 @@ impl Node {
         let p2p_port = free_port();
         let prometheus_port = prometheus.then(free_port);
         let log_path = base.path().join("node.log");
-        let log = File::create(&log_path).unwrap();
 
-        let mut cmd = Command::new(node_binary());
-        cmd.args(args)
-            .arg("--base-path")
-            .arg(base.path())
-            .args(["--rpc-port", &rpc_port.to_string()])
-            .args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
-            .args(["--no-mdns", "--no-telemetry"])
-            .args(["--name", name])
-            .stdout(Stdio::null())
-            .stderr(log);
+        let mut command: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        command.extend([
+            "--base-path".into(),
+            base.path().display().to_string(),
+            "--rpc-port".into(),
+            rpc_port.to_string(),
+            "--listen-addr".into(),
+            format!("/ip4/127.0.0.1/tcp/{p2p_port}"),
+            "--no-mdns".into(),
+            "--no-telemetry".into(),
+            "--name".into(),
+            name.into(),
+        ]);
         if !args.contains(&"--dev") {
-            // A validator on a named chain needs a network key; tests make a fresh one.
-            cmd.arg("--unsafe-force-node-key-generation");
+            // A validator on a named chain needs a network key; tests make a fresh one
+            // (kept in the base path, so a restarted node keeps its peer id).
+            command.push("--unsafe-force-node-key-generation".into());
         }
         match prometheus_port {
-            Some(port) => cmd.args(["--prometheus-port", &port.to_string()]),
-            None => cmd.arg("--no-prometheus"),
+            Some(port) => command.extend(["--prometheus-port".into(), port.to_string()]),
+            None => command.push("--no-prometheus".into()),
         };
-        let child = cmd.spawn().expect("zerog-node starts");
         let node = Node {
-            child: std::sync::Mutex::new(child),
-            rpc: rpc::Client::new(rpc_port),
+            child: std::sync::Mutex::new(None),
+            command,
+            rpc: rpc::Client::local(rpc_port),
+            rpc_port,
             p2p_port,
             prometheus_port,
             log_path,
             _base: base,
         };
-        node.wait_for("RPC to answer", Duration::from_secs(120), |n| {
+        node.restart();
+        node
+    }
+
+    /// Starts the stopped node again with the same command line and base path, and waits
+    /// until its RPC answers.
+    pub fn restart(&self) {
+        let log = File::options().create(true).append(true).open(&self.log_path).unwrap();
+        let child = Command::new(node_binary())
+            .args(&self.command)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("zerog-node starts");
+        *self.child.lock().unwrap() = Some(child);
+        self.wait_for("RPC to answer", Duration::from_secs(120), |n| {
             n.rpc.call("system_health", serde_json::json!([])).is_ok()
         });
-        node
+    }
+
+    /// Stops the node (SIGKILL, as a crash would).
+    pub fn stop(&self) {
+        if let Some(mut child) = self.child.lock().unwrap().take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 
     /// The node's log so far (for failure messages).
@@ -95,7 +125,8 @@ impl Node {
             if done(self) {
                 return;
             }
-            if let Ok(Some(status)) = self.child.lock().unwrap().try_wait() {
+            let exited = self.child.lock().unwrap().as_mut().and_then(|c| c.try_wait().ok().flatten());
+            if let Some(status) = exited {
                 panic!("zerog-node exited ({status}) while waiting for {what}; log:\n{}", tail(&self.log()));
             }
             std::thread::sleep(Duration::from_millis(250));
@@ -131,6 +162,43 @@ impl Node {
         format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id())
     }
 
+    /// The node's Prometheus metrics, as text.
+    pub fn metrics(&self) -> String {
+        use std::io::{Read, Write};
+        let port = self.prometheus_port.expect("started with Prometheus");
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(stream, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut body = String::new();
+        stream.read_to_string(&mut body).unwrap();
+        body
+    }
+
+    /// The value of metric `name` (without labels), if the node reports it.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        self.metrics().lines().find_map(|line| {
+            let (key, value) = line.rsplit_once(' ')?;
+            let key = key.split('{').next()?;
+            (key == name).then(|| value.trim().parse().ok()).flatten()
+        })
+    }
+
+    /// The RPC URL of this node.
+    pub fn rpc_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.rpc_port)
+    }
+
+    /// Runs `zerog-node` with `args` (a client subcommand) and returns (success, stdout,
+    /// stderr).
+    pub fn run_cli(args: &[&str]) -> (bool, String, String) {
+        let out = Command::new(node_binary()).args(args).output().expect("zerog-node runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    }
+
     /// Base path directory.
     pub fn base_path(&self) -> &Path {
         self._base.path()
@@ -139,9 +207,7 @@ impl Node {
 
 impl Drop for Node {
     fn drop(&mut self) {
-        let mut child = self.child.lock().unwrap();
-        let _ = child.kill();
-        let _ = child.wait();
+        self.stop();
     }
 }
 

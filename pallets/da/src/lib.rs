@@ -35,6 +35,11 @@
 //! fee pool. No balance is created or burnt, except the existential deposit that opens the
 //! fee pool at genesis.
 //!
+//! ## Off-chain worker
+//! A node run with `--da-operator` holds chunks and attests for the operators whose keys
+//! are in its keystore, and answers their challenges (see `offchain.rs`); the heavy work
+//! runs natively through the `zerog-da-io` host functions.
+//!
 //! ## Persisting
 //! `persist(blob)` hands an available blob to storage through [`zerog_traits::BlobPersister`].
 
@@ -46,12 +51,15 @@ extern crate alloc;
 mod benchmarking;
 mod blobs;
 mod challenges;
+mod offchain;
 pub mod committee;
 pub mod runtime_api;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_offchain;
 pub mod types;
 pub mod weights;
 
@@ -117,7 +125,9 @@ pub mod pallet {
     }
 
     #[pallet::config]
-    pub trait Config: frame_system::Config {
+    pub trait Config:
+        frame_system::Config + frame_system::offchain::CreateBare<Call<Self>>
+    {
         /// The overarching event type.
         #[allow(deprecated)]
         type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
@@ -426,6 +436,10 @@ pub mod pallet {
                 Self::expire(id);
             }
             weight
+        }
+
+        fn offchain_worker(now: BlockNumberFor<T>) {
+            Self::run_offchain_worker(now);
         }
     }
 

@@ -27,6 +27,23 @@ impl pallet_balances::Config for Test {
     type RuntimeHoldReason = RuntimeHoldReason;
 }
 
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+    RuntimeCall: From<C>,
+{
+    type RuntimeCall = RuntimeCall;
+    type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Test
+where
+    RuntimeCall: From<C>,
+{
+    fn create_bare(call: RuntimeCall) -> Self::Extrinsic {
+        frame_system::mocking::MockUncheckedExtrinsic::<Test>::new_bare(call)
+    }
+}
+
 /// Randomness that depends on the subject and the block, like BABE's from the tests' view.
 pub struct TestRandomness;
 impl Randomness<H256, u64> for TestRandomness {

@@ -1,0 +1,27 @@
+//! # zerog-da-service
+//!
+//! The node side of zerog's data availability:
+//! - [`store`]: the on-disk chunk store (chunks with proofs, by blob root), which survives
+//!   restarts and is pruned when the chain drops a blob;
+//! - [`protocol`]: chunk exchange between nodes over an sc-network request-response
+//!   protocol, with size caps and a timeout, and the [`protocol::ChunkFetcher`] that asks
+//!   peers and checks every chunk against its commitment;
+//! - [`service`]: encoding submitted blobs, rebuilding blobs, and the native work behind
+//!   the DA off-chain worker's host functions ([`zerog_da_io::DaHost`]);
+//! - [`rpc`]: `da_submitBlob`, `da_getBlob`, `da_getChunk`, `da_blobStatus`;
+//! - [`http`]: a small blocking JSON-RPC client with upload progress (the `da` CLI);
+//! - [`metrics`]: Prometheus counters and gauges.
+//!
+//! The crate knows nothing of the runtime's types: the node reads chain state for it
+//! through [`rpc::ChainView`] and finds peers through [`protocol::PeerSource`].
+
+pub mod http;
+pub mod metrics;
+pub mod protocol;
+pub mod rpc;
+pub mod service;
+pub mod store;
+
+pub use metrics::Metrics;
+pub use service::{DaError, DaService};
+pub use store::ChunkStore;

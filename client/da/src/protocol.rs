@@ -1,0 +1,216 @@
+//! Chunk exchange between nodes: a request-response protocol of sc-network (both network
+//! backends), `/<genesis>/zerog-da/chunks/1`.
+//!
+//! A request names a blob root and up to [`MAX_INDICES_PER_REQUEST`] chunk indices; the
+//! answer holds those of them the peer has, with proofs, up to [`MAX_RESPONSE_BYTES`]. The
+//! asking side checks every chunk against the commitment before using it.
+
+use crate::{metrics::Metrics, store::ChunkWithProof, ChunkStore};
+use codec::{Decode, Encode};
+use futures::{future::BoxFuture, stream::StreamExt};
+use sc_network::{
+    request_responses::{IncomingRequest, OutgoingResponse},
+    service::traits::NetworkRequest,
+    IfDisconnected, NetworkBackend, PeerId, ProtocolName,
+};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use zerog_erasure::{BlobCommitment, Hash, CODED_CHUNKS};
+
+/// Largest request accepted (a root and 3,072 indices fit with room to spare).
+pub const MAX_REQUEST_BYTES: u64 = 64 * 1024;
+/// Largest answer sent or accepted.
+pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+/// Most indices in one request.
+pub const MAX_INDICES_PER_REQUEST: usize = CODED_CHUNKS as usize;
+/// How long a peer has to answer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// Requests in flight to one peer.
+const REQUESTS_IN_FLIGHT: usize = 4;
+/// Queue of incoming requests before new ones are refused.
+const INBOUND_QUEUE: usize = 64;
+
+/// A request for chunks of one blob.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ChunkRequest {
+    /// The blob's commitment root.
+    pub root: Hash,
+    /// The chunk indices wanted.
+    pub indices: Vec<u32>,
+}
+
+/// The protocol's name on a chain with genesis hash `genesis`.
+pub fn protocol_name(genesis: &[u8]) -> ProtocolName {
+    format!("/{}/zerog-da/chunks/1", hex::encode(genesis)).into()
+}
+
+/// The protocol's configuration for network backend `N`, and the queue its requests arrive
+/// on (to hand to [`serve_requests`]).
+pub fn protocol_config<B, N>(
+    genesis: &[u8],
+) -> (N::RequestResponseProtocolConfig, async_channel::Receiver<IncomingRequest>)
+where
+    B: sp_runtime::traits::Block,
+    N: NetworkBackend<B, B::Hash>,
+{
+    let (tx, rx) = async_channel::bounded(INBOUND_QUEUE);
+    let config = N::request_response_config(
+        protocol_name(genesis),
+        Vec::new(),
+        MAX_REQUEST_BYTES,
+        MAX_RESPONSE_BYTES,
+        REQUEST_TIMEOUT,
+        Some(tx),
+    );
+    (config, rx)
+}
+
+/// The answer to `request` from `store`: the chunks held, within the size cap.
+pub fn answer(store: &ChunkStore, request: &ChunkRequest) -> Vec<ChunkWithProof> {
+    let mut out = Vec::new();
+    let mut size = 16u64;
+    for &index in request.indices.iter().take(MAX_INDICES_PER_REQUEST) {
+        let Ok(Some(chunk)) = store.get(&request.root, index) else { continue };
+        let len = chunk.encoded_size() as u64;
+        if size + len > MAX_RESPONSE_BYTES {
+            break;
+        }
+        size += len;
+        out.push(chunk);
+    }
+    out
+}
+
+/// Answers chunk requests from peers until the network stops.
+pub async fn serve_requests(
+    store: Arc<ChunkStore>,
+    requests: async_channel::Receiver<IncomingRequest>,
+    metrics: Option<Metrics>,
+) {
+    while let Ok(incoming) = requests.recv().await {
+        let Ok(request) = ChunkRequest::decode(&mut &incoming.payload[..]) else {
+            log::debug!(target: "da", "undecodable chunk request from {}", incoming.peer);
+            let _ = incoming.pending_response.send(OutgoingResponse {
+                result: Err(()),
+                reputation_changes: vec![sc_network::ReputationChange::new(-(1 << 10), "bad DA request")],
+                sent_feedback: None,
+            });
+            continue;
+        };
+        let store = store.clone();
+        let metrics = metrics.clone();
+        // Disk reads off the async threads.
+        tokio::task::spawn_blocking(move || {
+            let chunks = answer(&store, &request);
+            if let Some(m) = &metrics {
+                m.chunks_served.inc_by(chunks.len() as u64);
+                m.bytes_served.inc_by(chunks.iter().map(|c| c.chunk.len() as u64).sum());
+            }
+            let _ = incoming.pending_response.send(OutgoingResponse {
+                result: Ok(chunks.encode()),
+                reputation_changes: Vec::new(),
+                sent_feedback: None,
+            });
+        });
+    }
+}
+
+/// Where the fetcher finds peers to ask (the node's connected peers).
+pub trait PeerSource: Send + Sync {
+    /// The peers connected now.
+    fn peers(&self) -> BoxFuture<'static, Vec<PeerId>>;
+}
+
+/// What a fetch got.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// Verified chunks, each index once.
+    pub chunks: Vec<ChunkWithProof>,
+    /// Peers asked.
+    pub peers_asked: usize,
+    /// Chunks refused for a bad proof, size or index.
+    pub rejected: usize,
+}
+
+/// Fetches chunks from peers and checks them against the commitment.
+pub struct ChunkFetcher {
+    network: Arc<dyn NetworkRequest + Send + Sync>,
+    peers: Arc<dyn PeerSource>,
+    protocol: ProtocolName,
+    metrics: Option<Metrics>,
+}
+
+impl ChunkFetcher {
+    /// A fetcher using `network` for requests on `protocol` and `peers` to find peers.
+    pub fn new(
+        network: Arc<dyn NetworkRequest + Send + Sync>,
+        peers: Arc<dyn PeerSource>,
+        protocol: ProtocolName,
+        metrics: Option<Metrics>,
+    ) -> Self {
+        ChunkFetcher { network, peers, protocol, metrics }
+    }
+
+    /// Asks peers, one after the other, for chunks `wanted` of the blob with `commitment`
+    /// until `enough` of them are verified or every peer was asked.
+    pub async fn fetch(&self, commitment: &BlobCommitment, wanted: &[u32], enough: usize) -> Fetched {
+        let Ok(layout) = commitment.layout() else { return Fetched::default() };
+        // Chunk, proof and encoding overhead per chunk, with a tenth of the cap to spare.
+        let per_chunk = layout.chunk_size as usize + 12 * 32 + 32;
+        let batch = ((MAX_RESPONSE_BYTES as usize * 9 / 10) / per_chunk).clamp(1, MAX_INDICES_PER_REQUEST);
+        let mut missing: BTreeSet<u32> = wanted.iter().copied().filter(|i| *i < CODED_CHUNKS).collect();
+        let mut out = Fetched::default();
+        for peer in self.peers.peers().await {
+            if out.chunks.len() >= enough || missing.is_empty() {
+                break;
+            }
+            out.peers_asked += 1;
+            let requests: Vec<ChunkRequest> = missing
+                .iter()
+                .copied()
+                .collect::<Vec<_>>()
+                .chunks(batch)
+                .map(|indices| ChunkRequest { root: commitment.root, indices: indices.to_vec() })
+                .collect();
+            let mut answers = futures::stream::iter(requests)
+                .map(|request| self.ask(peer, request))
+                .buffer_unordered(REQUESTS_IN_FLIGHT);
+            while let Some(answer) = answers.next().await {
+                for chunk in answer {
+                    let ok = missing.contains(&chunk.index) &&
+                        commitment.verify_chunk(chunk.index, &chunk.chunk, &chunk.proof).is_ok();
+                    if !ok {
+                        out.rejected += 1;
+                        continue;
+                    }
+                    missing.remove(&chunk.index);
+                    if let Some(m) = &self.metrics {
+                        m.bytes_fetched.inc_by(chunk.chunk.len() as u64);
+                    }
+                    out.chunks.push(chunk);
+                }
+                if out.chunks.len() >= enough {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// One request to one peer; an empty answer on any failure.
+    async fn ask(&self, peer: PeerId, request: ChunkRequest) -> Vec<ChunkWithProof> {
+        let sent = self
+            .network
+            .request(peer, self.protocol.clone(), request.encode(), None, IfDisconnected::ImmediateError)
+            .await;
+        match sent {
+            Ok((bytes, _)) => Vec::<ChunkWithProof>::decode(&mut &bytes[..]).unwrap_or_else(|e| {
+                log::debug!(target: "da", "bad chunk answer from {peer}: {e}");
+                Vec::new()
+            }),
+            Err(e) => {
+                log::debug!(target: "da", "chunk request to {peer} failed: {e}");
+                Vec::new()
+            },
+        }
+    }
+}

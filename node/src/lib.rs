@@ -1,0 +1,13 @@
+//! zerog-node as a library: the binary's modules, so that tests and tools can use the same
+//! CLI, service and client code.
+#![warn(missing_docs)]
+
+pub mod chain_rpc;
+pub mod chain_spec;
+pub mod cli;
+pub mod command;
+pub mod da;
+pub mod da_bench;
+pub mod da_cli;
+pub mod rpc;
+pub mod service;
