@@ -14,6 +14,11 @@ pub struct Cli {
     #[arg(long)]
     pub da_operator: bool,
 
+    /// Address of the binary blob path (`POST /blobs`, `GET /blobs/<id|root>`: raw bytes,
+    /// no hex). Port 0 picks a free port; `da_info` tells clients which. `off` disables it.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub da_http_addr: String,
+
     /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,

@@ -161,7 +161,13 @@ pub fn run() -> sc_cli::Result<()> {
         },
         None => {
             let runner = cli.create_runner(&cli.run)?;
-            let options = service::ZerogOptions { da_operator: cli.da_operator };
+            let da_http_addr = match cli.da_http_addr.as_str() {
+                "off" => None,
+                addr => Some(addr.parse().map_err(|e| {
+                    sc_cli::Error::Input(format!("--da-http-addr {addr}: {e}"))
+                })?),
+            };
+            let options = service::ZerogOptions { da_operator: cli.da_operator, da_http_addr };
             runner.run_node_until_exit(|mut config| async move {
                 if options.da_operator {
                     config.offchain_worker.enabled = true;

@@ -106,8 +106,12 @@ pub struct SubmitReport {
     pub available_at: u32,
     /// Hex-encoding and sending the request, with the node's coding and storing.
     pub upload_ms: u64,
-    /// The node's erasure coding and Merkle tree.
+    /// Moving the bytes: upload time less the node's coding, hashing and disk time.
+    pub transfer_ms: u64,
+    /// The node's erasure coding.
     pub node_encode_ms: u64,
+    /// The node's Merkle tree and proofs.
+    pub node_hash_ms: u64,
     /// The node's disk writes.
     pub node_store_ms: u64,
     /// The same coding done here, to check the node's commitment.
@@ -189,12 +193,10 @@ pub fn upload(rpc: &Client, data: &[u8], progress: &Progress) -> CmdResult<Uploa
             (encoded.map(|e| e.commitment), t.elapsed())
         });
         let t = Instant::now();
-        let uploaded = rpc
-            .call_with_bytes("da_submitBlob", data, &mut |done, total| progress.bytes("upload", done, total))
-            .map(|v| (v, t.elapsed()));
+        let uploaded = send_blob(rpc, data, progress).map(|v| (v, t.elapsed()));
         (local.join().expect("encoding thread"), uploaded)
     });
-    let (value, upload) = uploaded.map_err(rpc_err)?;
+    let (value, upload) = uploaded?;
     let answer: SubmittedBlob =
         serde_json::from_value(value).map_err(|e| format!("bad da_submitBlob answer: {e}"))?;
     let (commitment, local_encode) = local;
@@ -205,6 +207,35 @@ pub fn upload(rpc: &Client, data: &[u8], progress: &Progress) -> CmdResult<Uploa
     }
     progress.stage(&format!("uploaded and coded {} bytes, root {root}", data.len()));
     Ok(Uploaded { commitment, root, answer, upload, local_encode })
+}
+
+/// The port of the node's binary blob path, if it serves one (`da_info`).
+fn blob_http(rpc: &Client) -> Option<Client> {
+    let info = rpc.call("da_info", serde_json::json!([])).ok()?;
+    info["blobHttpPort"].as_u64().map(|port| rpc.with_port(port as u16))
+}
+
+/// A JSON error answer of the binary path, as the RPC would have given it.
+fn http_error(status: u16, body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => format!("{} ({status}, code {})", v["message"].as_str().unwrap_or_default(), v["code"]),
+        Err(_) => format!("HTTP {status}: {}", String::from_utf8_lossy(body)),
+    }
+}
+
+/// Sends the blob as raw bytes over the binary path when the node offers one, else as hex
+/// in `da_submitBlob`; returns the node's answer.
+fn send_blob(rpc: &Client, data: &[u8], progress: &Progress) -> CmdResult<serde_json::Value> {
+    let mut show = |done, total| progress.bytes("upload", done, total);
+    if let Some(binary) = blob_http(rpc) {
+        match binary.post_raw("/blobs", data, &mut show) {
+            Ok((200, body)) => return serde_json::from_slice(&body).map_err(|e| format!("bad answer: {e}")),
+            Ok((status, body)) => return Err(http_error(status, &body)),
+            // Not reachable from here (another host): use the RPC.
+            Err(e) => log::debug!("binary blob path unreachable ({e}); using da_submitBlob"),
+        }
+    }
+    rpc.call_with_bytes("da_submitBlob", data, &mut show).map_err(rpc_err)
 }
 
 /// A `submit_blob` transaction on its way.
@@ -308,6 +339,8 @@ pub fn submit_blob(
     progress.stage("submit_blob sent");
     let done = wait_available(rpc, &uploaded.root, &sent, timeout, progress)?;
     let timings = &uploaded.answer.timings;
+    let node_ms = |key: &str| timings[key].as_u64().unwrap_or_default();
+    let node_work = node_ms("encodeMs") + node_ms("hashMs") + node_ms("storeMs");
     Ok(SubmitReport {
         id: done.id,
         root: uploaded.root.clone(),
@@ -315,8 +348,10 @@ pub fn submit_blob(
         included_in: done.included_in,
         available_at: done.available_at,
         upload_ms: uploaded.upload.as_millis() as u64,
-        node_encode_ms: timings["encodeMs"].as_u64().unwrap_or_default(),
-        node_store_ms: timings["storeMs"].as_u64().unwrap_or_default(),
+        transfer_ms: (uploaded.upload.as_millis() as u64).saturating_sub(node_work),
+        node_encode_ms: node_ms("encodeMs"),
+        node_hash_ms: node_ms("hashMs"),
+        node_store_ms: node_ms("storeMs"),
         local_encode_ms: uploaded.local_encode.as_millis() as u64,
         inclusion_ms: done.inclusion.as_millis() as u64,
         attest_ms: (sent.at.elapsed() - done.inclusion).as_millis() as u64,
@@ -331,6 +366,13 @@ pub fn get_blob(rpc: &Client, id: &str) -> CmdResult<(Vec<u8>, Duration)> {
         Err(_) => serde_json::json!(id),
     };
     let started = Instant::now();
+    if let Some(binary) = blob_http(rpc) {
+        match binary.get_raw(&format!("/blobs/{id}")) {
+            Ok((200, bytes)) => return Ok((bytes, started.elapsed())),
+            Ok((status, body)) => return Err(http_error(status, &body)),
+            Err(e) => log::debug!("binary blob path unreachable ({e}); using da_getBlob"),
+        }
+    }
     let value = rpc.call("da_getBlob", serde_json::json!([blob])).map_err(rpc_err)?;
     let bytes = from_hex(&value).map_err(rpc_err)?;
     Ok((bytes, started.elapsed()))
@@ -366,10 +408,12 @@ impl DaCmd {
                         report.included_in, report.available_at
                     );
                     println!(
-                        "timings: upload {} ms (node: encode {} ms, store {} ms), inclusion {} ms, \
-                         attestation {} ms, total {} ms",
+                        "timings: upload {} ms (transfer {} ms; node: encode {} ms, hash {} ms, \
+                         store {} ms), inclusion {} ms, attestation {} ms, total {} ms",
                         report.upload_ms,
+                        report.transfer_ms,
                         report.node_encode_ms,
+                        report.node_hash_ms,
                         report.node_store_ms,
                         report.inclusion_ms,
                         report.attest_ms,

@@ -55,7 +55,7 @@ pub struct FullDeps<C, P, SC, B> {
     /// GRANDPA.
     pub grandpa: GrandpaDeps<B>,
     /// The `da_*` methods.
-    pub da: zerog_da_service::rpc::DaRpc,
+    pub da: std::sync::Arc<zerog_da_service::rpc::DaRpc>,
 }
 
 /// Builds the RPC modules of a full node.
@@ -104,7 +104,7 @@ where
         .into_rpc(),
     )?;
 
-    module.merge(da.into_rpc())?;
+    module.merge((*da).clone().into_rpc())?;
 
     Ok(module)
 }

@@ -202,6 +202,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 pub struct ZerogOptions {
     /// Run the DA operator's off-chain work (`--da-operator`).
     pub da_operator: bool,
+    /// Where to serve the binary blob path (`--da-http-addr`); `None` turns it off.
+    pub da_http_addr: Option<std::net::SocketAddr>,
 }
 
 /// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
@@ -297,6 +299,33 @@ pub fn new_full<
         Some("da"),
         crate::da::follow_chain(client.clone(), da_service.clone()),
     );
+    let da_chain: Arc<dyn zerog_da_service::rpc::ChainView> =
+        Arc::new(crate::da::ClientChainView(client.clone()));
+    let blob_http = match options.da_http_addr {
+        Some(addr) => Some(
+            std::net::TcpListener::bind(addr)
+                .map_err(|e| ServiceError::Other(format!("DA blob HTTP on {addr}: {e}")))?,
+        ),
+        None => None,
+    };
+    let blob_http_port = blob_http.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port());
+    let da_rpc = Arc::new(zerog_da_service::rpc::DaRpc::new(
+        da_service.clone(),
+        da_chain,
+        blob_http_port,
+    ));
+    if let Some(listener) = blob_http {
+        listener.set_nonblocking(true).map_err(|e| ServiceError::Other(e.to_string()))?;
+        let _guard = config.tokio_handle.enter();
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| ServiceError::Other(e.to_string()))?;
+        log::info!(target: "da", "blob HTTP path on port {}", blob_http_port.unwrap_or_default());
+        task_manager.spawn_handle().spawn(
+            "da-blob-http",
+            Some("da"),
+            zerog_da_service::blob_http::serve(listener, da_rpc.clone()),
+        );
+    }
     let da_host: Option<Arc<dyn zerog_da_io::DaHost>> = if options.da_operator {
         crate::da::prepare_operator_keystore(
             &keystore_container.keystore(),
@@ -346,9 +375,7 @@ pub fn new_full<
         let shared_authority_set = grandpa_link.shared_authority_set().clone();
         let shared_voter_state = shared_voter_state.clone();
         let justification_stream = grandpa_link.justification_stream();
-        let da_service = da_service.clone();
-        let da_chain: Arc<dyn zerog_da_service::rpc::ChainView> =
-            Arc::new(crate::da::ClientChainView(client.clone()));
+        let da_rpc = da_rpc.clone();
         let finality_provider = sc_consensus_grandpa::FinalityProofProvider::new_for_service(
             backend.clone(),
             Some(shared_authority_set.clone()),
@@ -370,7 +397,7 @@ pub fn new_full<
                     subscription_executor,
                     finality_provider: finality_provider.clone(),
                 },
-                da: zerog_da_service::rpc::DaRpc::new(da_service.clone(), da_chain.clone()),
+                da: da_rpc.clone(),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })

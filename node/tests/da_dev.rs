@@ -1,6 +1,7 @@
 //! DA end to end on a `--dev` chain with `--da-operator`: a 32 MiB blob submitted through
-//! the CLI becomes available and comes back byte for byte; a 33 MiB blob is refused
-//! clearly with nothing stored; after a restart the blob is still served.
+//! the CLI (binary blob path) becomes available and comes back byte for byte; a 33 MiB blob
+//! is refused clearly by the CLI, the RPC and the binary path, with nothing stored; after a
+//! restart the blob is still served (through the JSON-RPC path).
 
 mod common;
 
@@ -67,7 +68,14 @@ fn dev_node_makes_a_32_mib_blob_available_and_serves_it_across_restarts() {
         .call_with_bytes("da_submitBlob", &big_data, &mut |_, _| {})
         .expect_err("the node refuses a 33 MiB blob");
     assert!(refused.to_string().contains("the most a blob may hold is 32505852 bytes"), "{refused}");
+    let info = node.rpc.call("da_info", json!([])).unwrap();
+    assert_eq!(info["maxBlobSize"], MAX_BLOB_SIZE);
+    let binary = node.rpc.with_port(info["blobHttpPort"].as_u64().unwrap() as u16);
+    let (status, body) = binary.post_raw("/blobs", &big_data, &mut |_, _| {}).unwrap();
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&body));
     assert_eq!(stored_blobs(&node), 1);
+    let (status, _) = binary.get_raw("/blobs/9999").unwrap();
+    assert_eq!(status, 404);
 
     // Bad references get clear errors.
     let unknown = node.rpc.call("da_blobStatus", json!([9999])).unwrap_err();

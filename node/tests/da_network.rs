@@ -83,8 +83,14 @@ fn four_operators_keep_a_blob_available_and_a_member_without_chunks_is_slashed()
     bob.stop();
     let held = local_chunks(&charlie, id) + local_chunks(&dave, id);
     assert!(held >= 1024, "Charlie and Dave hold {held} chunks");
+    let started = std::time::Instant::now();
     let rebuilt = charlie.rpc.call("da_getBlob", json!([id])).unwrap();
+    let took = started.elapsed();
     assert!(common::rpc::from_hex(&rebuilt) == data, "the rebuilt blob differs");
+    eprintln!(
+        "rebuilt 8 MiB on Charlie ({} chunks local, the rest from Dave) in {took:?}",
+        local_chunks(&charlie, id)
+    );
 
     // Bring Alice and Bob back; Dave loses his chunks and restarts.
     alice.restart();
@@ -94,20 +100,26 @@ fn four_operators_keep_a_blob_available_and_a_member_without_chunks_is_slashed()
     dave.restart();
     assert_eq!(local_chunks(&dave, id), 0);
 
-    // Dave misses a challenge and is slashed; members with their chunks answer theirs.
+    // Dave misses a challenge issued after his restart and is slashed; members with their
+    // chunks answer theirs.
     let dave_account = Sr25519Keyring::Dave.to_account_id();
-    let mut next = charlie.best_number();
-    let (mut answered, mut dave_slashed) = (0, None);
+    let restarted_at = charlie.best_number();
+    dave.wait_for("Dave to catch up", Duration::from_secs(60), |n| n.best_number() >= restarted_at);
+    let mut next = restarted_at + 1;
+    let (mut answered, mut dave_challenges, mut dave_slashed) = (0, Vec::new(), None);
     charlie.wait_for("Dave to be slashed", Duration::from_secs(240), |n| {
         let best = n.best_number();
         for number in next..=best {
             let hash = tx::block_hash(&n.rpc, number);
             for event in tx::events(&n.rpc, hash) {
                 match event {
+                    RuntimeEvent::Da(pallet_da::Event::ChallengeIssued { id, member, .. })
+                        if member == dave_account => dave_challenges.push(id),
                     RuntimeEvent::Da(pallet_da::Event::ChallengeAnswered { member, .. })
                         if member != dave_account => answered += 1,
-                    RuntimeEvent::Da(pallet_da::Event::ChallengeMissed { member, slashed, .. })
-                        if member == dave_account => dave_slashed = Some(slashed),
+                    RuntimeEvent::Da(pallet_da::Event::ChallengeMissed { id, member, slashed })
+                        if member == dave_account && dave_challenges.contains(&id) =>
+                        dave_slashed = Some(slashed),
                     _ => {},
                 }
             }
@@ -115,6 +127,7 @@ fn four_operators_keep_a_blob_available_and_a_member_without_chunks_is_slashed()
         next = best + 1;
         dave_slashed.is_some()
     });
+    assert!(dave.log().contains("is not held here"), "Dave's worker saw the chunk missing");
     let slashed = dave_slashed.unwrap();
     eprintln!("Dave slashed {slashed}; {answered} challenges answered by the others");
     assert!(slashed > 0);

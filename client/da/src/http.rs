@@ -96,40 +96,32 @@ impl Client {
         self.send(&body, progress)
     }
 
+    /// The same host on another port (the binary blob path).
+    pub fn with_port(&self, port: u16) -> Self {
+        Client { port, path: "/".into(), ..self.clone() }
+    }
+
+    /// `POST`s raw bytes to `path`, reporting upload progress; returns the status code and
+    /// the answer's body.
+    pub fn post_raw(
+        &self,
+        path: &str,
+        body: &[u8],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(u16, Vec<u8>), RpcError> {
+        self.exchange("POST", path, "application/octet-stream", body, progress)
+    }
+
+    /// `GET`s `path`; returns the status code and the body.
+    pub fn get_raw(&self, path: &str) -> Result<(u16, Vec<u8>), RpcError> {
+        self.exchange("GET", path, "application/octet-stream", &[], &mut |_, _| {})
+    }
+
     fn send(&self, body: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Result<Value, RpcError> {
-        let transport = |e: std::io::Error| RpcError::Transport(e.to_string());
-        let mut stream = TcpStream::connect((self.host.as_str(), self.port)).map_err(transport)?;
-        stream.set_read_timeout(Some(self.timeout)).map_err(transport)?;
-        stream.set_nodelay(true).map_err(transport)?;
-        write!(
-            stream,
-            "POST {} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n",
-            self.path,
-            self.host,
-            self.port,
-            body.len()
-        )
-        .map_err(transport)?;
-        let total = body.len() as u64;
-        for (i, piece) in body.chunks(UPLOAD_STEP).enumerate() {
-            stream.write_all(piece).map_err(transport)?;
-            progress(((i * UPLOAD_STEP + piece.len()) as u64).min(total), total);
-        }
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).map_err(transport)?;
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or_else(|| RpcError::Transport("no HTTP body in the answer".into()))?;
-        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-        let mut payload = raw.split_off(split + 4);
-        if head.contains("transfer-encoding: chunked") {
-            payload = dechunk(&payload);
-        }
-        if !head.starts_with("http/1.1 200") && !head.starts_with("http/1.0 200") {
-            let status = head.lines().next().unwrap_or_default().to_string();
-            return Err(RpcError::Transport(format!("{status}: {}", String::from_utf8_lossy(&payload))));
+        let path = self.path.clone();
+        let (status, payload) = self.exchange("POST", &path, "application/json", body, progress)?;
+        if status != 200 {
+            return Err(RpcError::Transport(format!("HTTP {status}: {}", String::from_utf8_lossy(&payload))));
         }
         let value: Value = serde_json::from_slice(&payload).map_err(|e| {
             RpcError::Transport(format!("bad JSON ({e}): {}", String::from_utf8_lossy(&payload[..payload.len().min(200)])))
@@ -142,6 +134,64 @@ impl Client {
             });
         }
         Ok(value["result"].clone())
+    }
+
+    /// One HTTP/1.1 request on a fresh connection: (status code, body).
+    fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<(u16, Vec<u8>), RpcError> {
+        let transport = |e: std::io::Error| RpcError::Transport(e.to_string());
+        let mut stream = TcpStream::connect((self.host.as_str(), self.port)).map_err(transport)?;
+        stream.set_read_timeout(Some(self.timeout)).map_err(transport)?;
+        stream.set_nodelay(true).map_err(transport)?;
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {}:{}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            self.host,
+            self.port,
+            body.len()
+        )
+        .map_err(transport)?;
+        let total = body.len() as u64;
+        let mut write_error = None;
+        for (i, piece) in body.chunks(UPLOAD_STEP).enumerate() {
+            if let Err(e) = stream.write_all(piece) {
+                // The server may have answered early (a refusal): read what it said.
+                write_error = Some(e);
+                break;
+            }
+            progress(((i * UPLOAD_STEP + piece.len()) as u64).min(total), total);
+        }
+        let mut raw = Vec::new();
+        if let Err(e) = stream.read_to_end(&mut raw) {
+            return Err(transport(write_error.unwrap_or(e)));
+        }
+        if raw.is_empty() {
+            if let Some(e) = write_error {
+                return Err(transport(e));
+            }
+        }
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .ok_or_else(|| RpcError::Transport("no HTTP body in the answer".into()))?;
+        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+        let mut payload = raw.split_off(split + 4);
+        if head.contains("transfer-encoding: chunked") {
+            payload = dechunk(&payload);
+        }
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .ok_or_else(|| RpcError::Transport(format!("bad HTTP status line: {head}")))?;
+        Ok((status, payload))
     }
 }
 

@@ -8,13 +8,16 @@
 //!   peers and checks every chunk against its commitment;
 //! - [`service`]: encoding submitted blobs, rebuilding blobs, and the native work behind
 //!   the DA off-chain worker's host functions ([`zerog_da_io::DaHost`]);
-//! - [`rpc`]: `da_submitBlob`, `da_getBlob`, `da_getChunk`, `da_blobStatus`;
+//! - [`rpc`]: `da_submitBlob`, `da_getBlob`, `da_getChunk`, `da_blobStatus`, `da_info`;
+//! - [`blob_http`]: the same blobs as raw bytes over plain HTTP (`POST /blobs`,
+//!   `GET /blobs/<blob>`), for large payloads;
 //! - [`http`]: a small blocking JSON-RPC client with upload progress (the `da` CLI);
 //! - [`metrics`]: Prometheus counters and gauges.
 //!
 //! The crate knows nothing of the runtime's types: the node reads chain state for it
 //! through [`rpc::ChainView`] and finds peers through [`protocol::PeerSource`].
 
+pub mod blob_http;
 pub mod http;
 pub mod metrics;
 pub mod protocol;

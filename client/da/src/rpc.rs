@@ -6,6 +6,7 @@
 //! | `da_getBlob` | blob | `0x` bytes (rebuilt from any 1,024 chunks, local or from peers) |
 //! | `da_getChunk` | blob, index | `{index, chunk, proof}` (proof: sibling hashes, bottom first) |
 //! | `da_blobStatus` | blob | `{id, root, size, status, deadline, expiresAt, localChunks}` |
+//! | `da_info` | | `{maxBlobSize, blobHttpPort}` (see [`crate::blob_http`]) |
 //!
 //! A *blob* is its on-chain id (a number) or its commitment root (`0x` + 64 hex digits).
 
@@ -143,18 +144,59 @@ pub trait DaApi {
     /// Where the blob stands, on chain and on this node.
     #[method(name = "blobStatus")]
     async fn blob_status(&self, blob: BlobRef) -> RpcResult<BlobStatus>;
+
+    /// Limits and the port of the binary blob path (`POST /blobs`, `GET /blobs/<blob>`).
+    #[method(name = "info")]
+    fn info(&self) -> RpcResult<DaInfo>;
+}
+
+/// Answer of `da_info`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaInfo {
+    /// Largest blob, in bytes.
+    pub max_blob_size: u32,
+    /// Port of the binary blob path on the RPC host, when it is served.
+    pub blob_http_port: Option<u16>,
 }
 
 /// The `da_*` RPC server.
+#[derive(Clone)]
 pub struct DaRpc {
     service: Arc<DaService>,
     chain: Arc<dyn ChainView>,
+    blob_http_port: Option<u16>,
 }
 
 impl DaRpc {
-    /// Serves `service`'s data, reading chain state through `chain`.
-    pub fn new(service: Arc<DaService>, chain: Arc<dyn ChainView>) -> Self {
-        DaRpc { service, chain }
+    /// Serves `service`'s data, reading chain state through `chain`; `blob_http_port` is
+    /// announced by `da_info`.
+    pub fn new(service: Arc<DaService>, chain: Arc<dyn ChainView>, blob_http_port: Option<u16>) -> Self {
+        DaRpc { service, chain, blob_http_port }
+    }
+
+    /// Encodes and stores a blob (`da_submitBlob`, `POST /blobs`).
+    pub async fn submit_bytes(&self, data: Vec<u8>) -> RpcResult<SubmittedBlob> {
+        DaService::check_size(data.len() as u64).map_err(error)?;
+        let service = self.service.clone();
+        let (commitment, timings): (BlobCommitment, SubmitTimings) =
+            blocking(move || service.submit(&data)).await?;
+        let chunk_size = commitment.layout().map(|l| l.chunk_size).unwrap_or_default();
+        Ok(SubmittedBlob {
+            root: format!("0x{}", hex::encode(commitment.root)),
+            size: commitment.size,
+            codec: codec_name(commitment.codec),
+            chunk_size,
+            commitment: codec::Encode::encode(&commitment).into(),
+            timings: serde_json::to_value(timings).unwrap_or_default(),
+        })
+    }
+
+    /// A blob's bytes (`da_getBlob`, `GET /blobs/<blob>`).
+    pub async fn blob_bytes(&self, blob: BlobRef) -> RpcResult<Vec<u8>> {
+        let (commitment, _) = self.resolve(&blob)?;
+        let service = self.service.clone();
+        blocking(move || service.rebuild(&commitment)).await
     }
 
     /// The root, commitment and on-chain record a reference names.
@@ -224,25 +266,15 @@ fn codec_name(codec: CodecId) -> String {
 #[async_trait]
 impl DaApiServer for DaRpc {
     async fn submit_blob(&self, data: Bytes) -> RpcResult<SubmittedBlob> {
-        DaService::check_size(data.len() as u64).map_err(error)?;
-        let service = self.service.clone();
-        let (commitment, timings): (BlobCommitment, SubmitTimings) =
-            blocking(move || service.submit(&data.0)).await?;
-        let chunk_size = commitment.layout().map(|l| l.chunk_size).unwrap_or_default();
-        Ok(SubmittedBlob {
-            root: format!("0x{}", hex::encode(commitment.root)),
-            size: commitment.size,
-            codec: codec_name(commitment.codec),
-            chunk_size,
-            commitment: codec::Encode::encode(&commitment).into(),
-            timings: serde_json::to_value(timings).unwrap_or_default(),
-        })
+        self.submit_bytes(data.0).await
     }
 
     async fn get_blob(&self, blob: BlobRef) -> RpcResult<Bytes> {
-        let (commitment, _) = self.resolve(&blob)?;
-        let service = self.service.clone();
-        blocking(move || service.rebuild(&commitment)).await.map(Bytes)
+        self.blob_bytes(blob).await.map(Bytes)
+    }
+
+    fn info(&self) -> RpcResult<DaInfo> {
+        Ok(DaInfo { max_blob_size: zerog_erasure::MAX_BLOB_SIZE, blob_http_port: self.blob_http_port })
     }
 
     async fn get_chunk(&self, blob: BlobRef, index: u32) -> RpcResult<ChunkAnswer> {

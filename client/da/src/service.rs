@@ -13,7 +13,7 @@ use std::{
 };
 use zerog_da_io::{DaHost, FetchStatus};
 use zerog_erasure::{
-    encode_blob, reconstruct_blob, BlobCommitment, CodecId, ErasureError, Hash, MerkleProof,
+    code_blob, commit_chunks, reconstruct_blob, BlobCommitment, CodecId, ErasureError, Hash, MerkleProof,
     DATA_CHUNKS, MAX_BLOB_SIZE,
 };
 
@@ -63,8 +63,10 @@ impl core::fmt::Display for DaError {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitTimings {
-    /// Erasure coding and Merkle tree.
+    /// Erasure coding.
     pub encode_ms: u64,
+    /// Merkle tree over the coded chunks, and the proofs.
+    pub hash_ms: u64,
     /// Writing chunks and proofs to disk.
     pub store_ms: u64,
 }
@@ -136,15 +138,19 @@ impl DaService {
     pub fn submit(&self, blob: &[u8]) -> Result<(BlobCommitment, SubmitTimings), DaError> {
         Self::check_size(blob.len() as u64)?;
         let started = Instant::now();
-        let encoded = encode_blob(blob, CodecId::ReedSolomonSimd).map_err(|e| match e {
+        let codec = CodecId::ReedSolomonSimd;
+        let chunks = code_blob(blob, codec).map_err(|e| match e {
             ErasureError::BlobTooLarge { size, .. } => DaError::BlobTooLarge(size),
             ErasureError::EmptyBlob => DaError::EmptyBlob,
             other => DaError::Internal(format!("{other:?}")),
         })?;
+        let encode_ms = started.elapsed().as_millis() as u64;
+        let hashed = Instant::now();
+        let encoded = commit_chunks(chunks, blob.len() as u32, codec);
         let proofs: Vec<MerkleProof> = (0..zerog_erasure::CODED_CHUNKS)
             .map(|i| encoded.proof(i).expect("every coded chunk has a proof"))
             .collect();
-        let encode_ms = started.elapsed().as_millis() as u64;
+        let hash_ms = hashed.elapsed().as_millis() as u64;
         let stored = Instant::now();
         let chunks = proofs.iter().enumerate().map(|(i, p)| (i as u32, encoded.chunk(i as u32), p));
         let added = self.store.put(&encoded.commitment, chunks).map_err(|e| DaError::Internal(e.to_string()))?;
@@ -155,7 +161,7 @@ impl DaService {
             m.bytes_stored.inc_by(added as u64 * encoded.chunks.chunk_size as u64);
         }
         self.refresh_usage();
-        Ok((encoded.commitment, SubmitTimings { encode_ms, store_ms }))
+        Ok((encoded.commitment, SubmitTimings { encode_ms, hash_ms, store_ms }))
     }
 
     /// Rebuilds the blob with `commitment` from local chunks, fetching missing ones from

@@ -150,6 +150,12 @@ pub fn chunk_tree(chunks: &Chunks) -> MerkleTree {
 
 /// Erasure-codes `blob` with `codec` and commits to the coded chunks.
 pub fn encode_blob(blob: &[u8], codec: CodecId) -> Result<EncodedBlob, ErasureError> {
+    let chunks = code_blob(blob, codec)?;
+    Ok(commit_chunks(chunks, blob.len() as u32, codec))
+}
+
+/// The coding half of [`encode_blob`]: the `n` coded chunks of `blob`.
+pub fn code_blob(blob: &[u8], codec: CodecId) -> Result<Chunks, ErasureError> {
     let layout = BlobLayout::new(blob.len() as u64, codec)?;
     let (k, n) = (DATA_CHUNKS as usize, CODED_CHUNKS as usize);
     let chunks = match codec {
@@ -160,9 +166,15 @@ pub fn encode_blob(blob: &[u8], codec: CodecId) -> Result<EncodedBlob, ErasureEr
         CodecId::ReedSolomonNovelPoly => return Err(ErasureError::CodecUnavailable(codec)),
     };
     debug_assert_eq!(chunks.chunk_size, layout.chunk_size as usize);
+    Ok(chunks)
+}
+
+/// The hashing half of [`encode_blob`]: the Merkle tree over coded `chunks` of a `size`-byte
+/// blob, and its commitment.
+pub fn commit_chunks(chunks: Chunks, size: u32, codec: CodecId) -> EncodedBlob {
     let tree = chunk_tree(&chunks);
-    let commitment = BlobCommitment { root: tree.root(), size: layout.size, codec };
-    Ok(EncodedBlob { commitment, chunks, tree })
+    let commitment = BlobCommitment { root: tree.root(), size, codec };
+    EncodedBlob { commitment, chunks, tree }
 }
 
 /// Rebuilds a blob from any `k` of its coded chunks, given as (index, bytes). Chunks should

@@ -48,7 +48,7 @@ pub use codecs::set_max_threads;
 #[cfg(feature = "novelpoly")]
 pub use codecs::ReedSolomonNovelPoly;
 pub use da::{
-    encode_blob, reconstruct_blob, BlobCommitment, BlobLayout, EncodedBlob, CHUNK_PROOF_DEPTH,
+    code_blob, commit_chunks, encode_blob, reconstruct_blob, BlobCommitment, BlobLayout, EncodedBlob, CHUNK_PROOF_DEPTH,
     CODED_CHUNKS, DATA_CHUNKS, EXTENSION_FACTOR, MAX_BLOB_SIZE,
 };
 pub use error::ErasureError;
