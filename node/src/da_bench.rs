@@ -5,7 +5,8 @@
 //! blobs uploaded and submitted back to back and waited for together (sustained ingest:
 //! "node accepts" is bytes over upload time, the steady state of a full pipeline; "ingest"
 //! counts until the last blob is available), then each fetched back and compared
-//! (retrieval).
+//! (retrieval). The bench does not code blobs locally to check the node (as `da submit`
+//! does): on one machine that would take a core from the node.
 
 use crate::{
     chain_rpc::{self, SigningContext},
@@ -64,7 +65,7 @@ pub fn run(cmd: &BenchCmd) -> Result<(), String> {
         let raw = mib_s(size as u64, t.elapsed());
 
         // Latency of one blob, by stage.
-        let report = submit_blob(&rpc, &pair, &sample, TIMEOUT, &quiet)?;
+        let report = submit_blob(&rpc, &pair, &sample, false, TIMEOUT, &quiet)?;
 
         // Sustained ingest: `count` blobs back to back, then wait for all.
         let blobs: Vec<Vec<u8>> = (0..cmd.count).map(|i| random_blob(size, seed * 1000 + i as u64 + 1)).collect();
@@ -74,7 +75,7 @@ pub fn run(cmd: &BenchCmd) -> Result<(), String> {
         let mut pending = Vec::new();
         let mut uploading = Duration::ZERO;
         for blob in &blobs {
-            let uploaded = upload(&rpc, blob, &quiet)?;
+            let uploaded = upload(&rpc, blob, false, &quiet)?;
             uploading += uploaded.upload;
             let sent = send_submit(&rpc, &pair, nonce, context, &uploaded)?;
             nonce += 1;
