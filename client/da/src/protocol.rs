@@ -1,9 +1,10 @@
 //! Chunk exchange between nodes: a request-response protocol of sc-network (both network
 //! backends), `/<genesis>/zerog-da/chunks/1`.
 //!
-//! A request names a blob root and up to [`MAX_INDICES_PER_REQUEST`] chunk indices; the
-//! answer holds those of them the peer has, with proofs, up to [`MAX_RESPONSE_BYTES`]. The
-//! asking side checks every chunk against the commitment before using it.
+//! A request names a blob root, up to [`MAX_INDICES_PER_REQUEST`] chunk indices and how many
+//! chunks at most to send; the answer holds those of them the peer has, with proofs, up to
+//! that many and [`MAX_RESPONSE_BYTES`]. The asking side checks every chunk against the
+//! commitment before using it.
 
 use crate::{metrics::Metrics, store::ChunkWithProof, ChunkStore};
 use codec::{Decode, Encode};
@@ -36,6 +37,8 @@ pub struct ChunkRequest {
     pub root: Hash,
     /// The chunk indices wanted.
     pub indices: Vec<u32>,
+    /// Send at most this many (a rebuild needs only enough chunks, not all it asks about).
+    pub limit: u32,
 }
 
 /// The protocol's name on a chain with genesis hash `genesis`.
@@ -69,6 +72,9 @@ pub fn answer(store: &ChunkStore, request: &ChunkRequest) -> Vec<ChunkWithProof>
     let mut out = Vec::new();
     let mut size = 16u64;
     for &index in request.indices.iter().take(MAX_INDICES_PER_REQUEST) {
+        if out.len() >= request.limit as usize {
+            break;
+        }
         let Ok(Some(chunk)) = store.get(&request.root, index) else { continue };
         let len = chunk.encoded_size() as u64;
         if size + len > MAX_RESPONSE_BYTES {
@@ -164,12 +170,13 @@ impl ChunkFetcher {
                 break;
             }
             out.peers_asked += 1;
+            let limit = (enough - out.chunks.len()) as u32;
             let requests: Vec<ChunkRequest> = missing
                 .iter()
                 .copied()
                 .collect::<Vec<_>>()
                 .chunks(batch)
-                .map(|indices| ChunkRequest { root: commitment.root, indices: indices.to_vec() })
+                .map(|indices| ChunkRequest { root: commitment.root, indices: indices.to_vec(), limit })
                 .collect();
             let mut answers = futures::stream::iter(requests)
                 .map(|request| self.ask(peer, request))
@@ -212,5 +219,29 @@ impl ChunkFetcher {
                 Vec::new()
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zerog_erasure::{encode_blob, CodecId};
+
+    #[test]
+    fn answers_hold_only_chunks_held_and_respect_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ChunkStore::open(dir.path()).unwrap();
+        let encoded = encode_blob(&[5u8; 50_000], CodecId::ReedSolomonSimd).unwrap();
+        let proofs: Vec<_> = (0..10).map(|i| encoded.proof(i).unwrap()).collect();
+        store.put(&encoded.commitment, (0..10u32).map(|i| (i, encoded.chunk(i), &proofs[i as usize]))).unwrap();
+        let root = encoded.commitment.root;
+        let all = answer(&store, &ChunkRequest { root, indices: vec![3, 9, 10, 2000], limit: 100 });
+        assert_eq!(all.iter().map(|c| c.index).collect::<Vec<_>>(), vec![3, 9]);
+        for chunk in &all {
+            encoded.commitment.verify_chunk(chunk.index, &chunk.chunk, &chunk.proof).unwrap();
+        }
+        let limited = answer(&store, &ChunkRequest { root, indices: (0..10).collect(), limit: 4 });
+        assert_eq!(limited.len(), 4);
+        assert!(answer(&store, &ChunkRequest { root: [0; 32], indices: vec![0], limit: 1 }).is_empty());
     }
 }
