@@ -1,0 +1,153 @@
+//! The pallet's data types: submissions, deals, providers, streams and parameters.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::pallet_prelude::*;
+use scale_info::TypeInfo;
+use zerog_erasure::Hash;
+
+/// Sequential id of a storage deal.
+pub type DealId = u64;
+/// A storage provider's miner id (what its data is sealed to).
+pub type MinerId = [u8; 32];
+/// A KV stream's id.
+pub type StreamId = [u8; 32];
+/// Index of a storage (PoRA) epoch.
+pub type EpochIndex = u32;
+
+/// The most aligned subtrees a file is appended as (from the shared crate).
+pub const MAX_FILE_SUBTREES: u32 = zerog_erasure::storage::MAX_FILE_SUBTREES;
+
+/// A tag on a submission.
+#[derive(
+    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Tag {
+    /// The file is a KV entry (see `zerog_erasure::kv`) for this stream.
+    KvStream(StreamId),
+    /// A free-form application tag.
+    App([u8; 32]),
+}
+
+/// What `submit` carries: the file's size and its aligned subtree roots, tags, and what is
+/// bought (replicas for a number of pricing periods).
+#[derive(
+    frame_support::CloneNoBound,
+    frame_support::PartialEqNoBound,
+    frame_support::EqNoBound,
+    frame_support::DebugNoBound,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxTags))]
+pub struct Submission<MaxTags: Get<u32>> {
+    /// The file's Merkle root (`zerog_erasure::storage::FileTree::root`): what uploaded
+    /// segments are checked against.
+    pub root: Hash,
+    /// File size in bytes.
+    pub size: u64,
+    /// The file's aligned subtrees (height, root), largest first, as
+    /// `zerog_erasure::storage::FileTree::flow_subtrees` gives them.
+    pub subtrees: BoundedVec<(u32, Hash), ConstU32<MAX_FILE_SUBTREES>>,
+    /// Tags (KV streams, application tags).
+    pub tags: BoundedVec<Tag, MaxTags>,
+    /// Copies kept by providers.
+    pub replicas: u32,
+    /// Pricing periods paid for.
+    pub periods: u32,
+}
+
+/// A storage deal: one submitted file, what was paid, and what of it was claimed.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Deal<AccountId, Balance, BlockNumber> {
+    /// Who paid.
+    pub owner: AccountId,
+    /// The file's Merkle root.
+    pub root: Hash,
+    /// File size in bytes.
+    pub size: u64,
+    /// First sector in the flow.
+    pub start_sector: u64,
+    /// Sectors it takes in the flow (padding included).
+    pub sectors: u64,
+    /// Copies bought.
+    pub replicas: u32,
+    /// Block it was submitted at.
+    pub start: BlockNumber,
+    /// Block it expires at.
+    pub end: BlockNumber,
+    /// Everything paid (submission and renewals); held in the pallet's pool account.
+    pub paid: Balance,
+    /// Paid out to miners so far.
+    pub claimed: Balance,
+}
+
+/// A registered storage provider.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Provider<Balance, BlockNumber> {
+    /// What its data is sealed to; unique among providers.
+    pub miner_id: MinerId,
+    /// Bond held.
+    pub bond: Balance,
+    /// The shard it stores and mines.
+    pub shard: Shard,
+    /// When it asked to leave; it may withdraw at this block.
+    pub unbonding_until: Option<BlockNumber>,
+}
+
+/// A shard: the segments whose index mod `count` equals `id`.
+#[derive(
+    Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Shard {
+    /// This shard's id, below `count`.
+    pub id: u32,
+    /// Number of shards, a power of two.
+    pub count: u32,
+}
+
+impl Shard {
+    /// The whole flow.
+    pub const ALL: Shard = Shard { id: 0, count: 1 };
+
+    /// Whether `segment` falls in this shard.
+    pub fn holds(&self, segment: u64) -> bool {
+        segment % self.count as u64 == self.id as u64
+    }
+}
+
+/// Parameters of storage, set by [`crate::Config::ParamsOrigin`].
+#[derive(
+    Clone,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageParams<Balance, BlockNumber> {
+    /// Fee per 256-byte sector, per replica, per period.
+    pub price_per_sector: Balance,
+    /// Blocks per pricing period.
+    pub period: BlockNumber,
+    /// Most replicas a submission may buy.
+    pub max_replicas: u32,
+    /// Most periods a submission or renewal may buy at once.
+    pub max_periods: u32,
+    /// Largest file in bytes (clients split larger ones).
+    pub max_file_size: u64,
+    /// Smallest provider bond.
+    pub min_bond: Balance,
+    /// Blocks between `unbond` and `withdraw`.
+    pub unbonding_period: BlockNumber,
+    /// Most shards a provider may split the flow into (a power of two).
+    pub max_shards: u32,
+}
