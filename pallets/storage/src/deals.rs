@@ -64,7 +64,9 @@ impl<T: Config> Pallet<T> {
             params.max_replicas > 0 &&
             params.max_periods > 0 &&
             params.max_file_size > 0 &&
-            params.max_shards.is_power_of_two()
+            params.max_shards.is_power_of_two() &&
+            !params.epoch_length.is_zero() &&
+            params.max_answers > 0
     }
 
     /// Checks a shard against the parameters.

@@ -27,18 +27,28 @@
 //! a node-side replayer can follow the stream in flow order. ACL changes travel inside the
 //! entries and are applied by the replayer.
 //!
+//! ## PoRA
+//! Every `epoch_length` blocks a PoRA epoch starts with context = hash(BABE randomness, flow
+//! root, flow length) and a target moved toward `target_answers` wins. Providers mine their
+//! shard off chain; `submit_pora(answer)` carries a winning try with its sealed 4 KiB unit
+//! and the unit's proof to the epoch's flow root (checks in `pora.rs`), and is paid
+//! `reward_share` of the covering deal's released fees plus `base_reward` from the reserve.
+//!
 //! ## Still to come (issue 6)
-//! PoRA epochs, answers, difficulty and reward claims; a runtime API; benchmarks.
+//! A runtime API, benchmarks, runtime wiring.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 mod deals;
+mod pora;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pora;
 pub mod types;
 pub mod weights;
 
@@ -56,6 +66,7 @@ pub mod pallet {
         traits::{
             fungible::{Inspect, Mutate, MutateHold},
             tokens::{Precision, Preservation},
+            Randomness,
         },
         PalletId,
     };
@@ -96,6 +107,8 @@ pub mod pallet {
             + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
         /// The runtime's hold reasons.
         type RuntimeHoldReason: From<HoldReason>;
+        /// Randomness for PoRA epoch contexts (BABE's, from one epoch ago).
+        type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
         /// Who may change the parameters: root, later a governance track.
         type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
         /// The pool account's id seed.
@@ -166,11 +179,41 @@ pub mod pallet {
     pub type StreamWriters<T: Config> =
         StorageDoubleMap<_, Identity, StreamId, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
+    /// The current PoRA epoch.
+    #[pallet::storage]
+    pub type CurrentPoraEpoch<T: Config> = StorageValue<_, EpochIndex, ValueQuery>;
+
+    /// The current and previous PoRA epochs.
+    #[pallet::storage]
+    pub type Epochs<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, EpochInfo, OptionQuery>;
+
+    /// Answers accepted in each kept epoch.
+    #[pallet::storage]
+    pub type EpochAnswers<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, u32, ValueQuery>;
+
+    /// Answers seen in each kept epoch, by (miner id, nonce): replays are refused.
+    #[pallet::storage]
+    pub type SeenAnswers<T: Config> = StorageDoubleMap<
+        _,
+        Twox64Concat,
+        EpochIndex,
+        Blake2_128Concat,
+        (MinerId, [u8; 32]),
+        (),
+        OptionQuery,
+    >;
+
+    /// The target of the first PoRA epoch.
+    #[pallet::storage]
+    pub type InitialTarget<T: Config> = StorageValue<_, u128, ValueQuery>;
+
     #[pallet::genesis_config]
     #[derive(frame_support::DefaultNoBound)]
     pub struct GenesisConfig<T: Config> {
         /// Initial parameters.
         pub params: Option<ParamsOf<T>>,
+        /// Target of the first PoRA epoch (`0` means `u128::MAX >> 8`).
+        pub initial_target: u128,
     }
 
     #[pallet::genesis_build]
@@ -180,7 +223,12 @@ pub mod pallet {
                 assert!(Pallet::<T>::params_ok(params), "genesis storage parameters are out of range");
                 Params::<T>::put(params);
             }
+            let target = if self.initial_target == 0 { u128::MAX >> 8 } else { self.initial_target };
+            InitialTarget::<T>::put(target);
             Pallet::<T>::open_pool();
+            if let Some(params) = &self.params {
+                Pallet::<T>::start_pora_epoch(0, params);
+            }
         }
     }
 
@@ -217,6 +265,17 @@ pub mod pallet {
         ProviderWithdrawn { who: T::AccountId, bond: BalanceOf<T> },
         /// Parameters were changed.
         ParamsSet,
+        /// A PoRA epoch started over a flow of `flow_length` sectors.
+        PoraEpochStarted { epoch: EpochIndex, flow_length: u64, target: u128 },
+        /// A PoRA win: `share` from `deal`'s fees and `base` from the reserve.
+        PoraRewarded {
+            who: T::AccountId,
+            miner_id: MinerId,
+            epoch: EpochIndex,
+            deal: Option<DealId>,
+            share: BalanceOf<T>,
+            base: BalanceOf<T>,
+        },
     }
 
     #[pallet::error]
@@ -263,13 +322,40 @@ pub mod pallet {
         StillUnbonding,
         /// Parameters out of range.
         InvalidParams,
+        /// The miner id belongs to another provider.
+        NotMinerOwner,
+        /// The answer is not for the current PoRA epoch.
+        StaleEpoch,
+        /// The epoch has taken the most answers it may.
+        TooManyAnswers,
+        /// This (epoch, miner, nonce) was already answered.
+        DuplicateAnswer,
+        /// The unit is not in the miner's shard.
+        OutsideShard,
+        /// The unit is not the one the try recalls (wrong nonce or position).
+        WrongRecall,
+        /// The sealed unit is not 4,096 bytes.
+        BadSealedData,
+        /// The unit's proof does not lead to the epoch's flow root.
+        BadProof,
+        /// The try's quality is above the target.
+        NotAWin,
+        /// The named deal does not cover the unit.
+        DealDoesNotCover,
     }
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
         fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+            let mut weight = T::DbWeight::get().reads(1);
+            if let Some(params) = Params::<T>::get() {
+                if !params.epoch_length.is_zero() && (now % params.epoch_length).is_zero() {
+                    Self::start_pora_epoch(CurrentPoraEpoch::<T>::get().saturating_add(1), &params);
+                    weight.saturating_accrue(T::WeightInfo::start_pora_epoch(params.max_answers));
+                }
+            }
             let due = Expiries::<T>::take(now);
-            let weight = T::WeightInfo::on_expiries(due.len() as u32);
+            weight.saturating_accrue(T::WeightInfo::on_expiries(due.len() as u32));
             for id in due {
                 Self::expire(id);
             }
@@ -454,6 +540,29 @@ pub mod pallet {
             Providers::<T>::remove(&who);
             MinerOwners::<T>::remove(provider.miner_id);
             Self::deposit_event(Event::ProviderWithdrawn { who, bond: provider.bond });
+            Ok(())
+        }
+
+        /// A winning PoRA try: checked against the epoch's flow root and target, then paid.
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::submit_pora())]
+        pub fn submit_pora(origin: OriginFor<T>, answer: PoraAnswer) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
+            let deal = Self::check_pora(&who, &answer, &params)?;
+            let deal_id = deal.as_ref().map(|(id, _)| *id);
+            SeenAnswers::<T>::insert(answer.epoch, (answer.miner_id, answer.nonce), ());
+            EpochAnswers::<T>::mutate(answer.epoch, |n| *n += 1);
+            let now = frame_system::Pallet::<T>::block_number();
+            let (share, base) = Self::pay_win(&who, deal, &params, now);
+            Self::deposit_event(Event::PoraRewarded {
+                who,
+                miner_id: answer.miner_id,
+                epoch: answer.epoch,
+                deal: deal_id,
+                share,
+                base,
+            });
             Ok(())
         }
 

@@ -26,6 +26,15 @@ impl pallet_balances::Config for Test {
     type RuntimeHoldReason = RuntimeHoldReason;
 }
 
+/// Randomness that depends on the subject and the block.
+pub struct TestRandomness;
+impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
+    fn random(subject: &[u8]) -> (sp_core::H256, u64) {
+        let block = System::block_number();
+        (sp_core::H256(sp_io::hashing::blake2_256(&[subject, &block.to_le_bytes()].concat())), block)
+    }
+}
+
 parameter_types! {
     pub const StoragePalletId: PalletId = PalletId(*b"zg/store");
 }
@@ -34,6 +43,7 @@ impl pallet_storage::Config for Test {
     type RuntimeEvent = RuntimeEvent;
     type Currency = Balances;
     type RuntimeHoldReason = RuntimeHoldReason;
+    type Randomness = TestRandomness;
     type ParamsOrigin = frame_system::EnsureRoot<u64>;
     type PalletId = StoragePalletId;
     type MaxTags = frame_support::traits::ConstU32<4>;
@@ -43,6 +53,8 @@ impl pallet_storage::Config for Test {
 
 /// Blocks per pricing period in the tests.
 pub const PERIOD: u64 = 10;
+/// Blocks per PoRA epoch in the tests.
+pub const EPOCH: u64 = 20;
 /// Unbonding period of providers.
 pub const UNBONDING: u64 = 5;
 
@@ -57,6 +69,11 @@ pub fn params() -> StorageParams<u64, u64> {
         min_bond: 100,
         unbonding_period: UNBONDING,
         max_shards: 8,
+        epoch_length: EPOCH,
+        target_answers: 2,
+        max_answers: 3,
+        reward_share: sp_runtime::Perbill::from_percent(50),
+        base_reward: 7,
     }
 }
 
@@ -69,7 +86,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     }
     .assimilate_storage(&mut storage)
     .unwrap();
-    pallet_storage::GenesisConfig::<Test> { params: Some(params()) }
+    pallet_storage::GenesisConfig::<Test> { params: Some(params()), initial_target: u128::MAX }
         .assimilate_storage(&mut storage)
         .unwrap();
     let mut ext = sp_io::TestExternalities::new(storage);

@@ -150,4 +150,47 @@ pub struct StorageParams<Balance, BlockNumber> {
     pub unbonding_period: BlockNumber,
     /// Most shards a provider may split the flow into (a power of two).
     pub max_shards: u32,
+    /// Blocks per PoRA epoch.
+    pub epoch_length: BlockNumber,
+    /// Winning answers wanted per epoch (difficulty moves toward it).
+    pub target_answers: u32,
+    /// Most answers accepted per epoch.
+    pub max_answers: u32,
+    /// Share of a deal's claimable fees a win takes.
+    pub reward_share: sp_runtime::Perbill,
+    /// Paid from the reward reserve on top, for each win (less if it holds less).
+    pub base_reward: Balance,
+}
+
+/// What the chain keeps of a PoRA epoch.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct EpochInfo {
+    /// hash(randomness, flow root, flow length).
+    pub context: Hash,
+    /// The flow root answers prove against.
+    pub flow_root: Hash,
+    /// The flow length (sectors) at the epoch's start.
+    pub flow_length: u64,
+    /// The epoch's target (a win's quality is at most target / shard count).
+    pub target: u128,
+}
+
+/// A PoRA answer: one winning try, with the sealed 4 KiB unit it recalled and the unit's
+/// Merkle proof to the epoch's flow root (see `zerog_erasure::pora`).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct PoraAnswer {
+    /// The epoch mined.
+    pub epoch: EpochIndex,
+    /// The miner id the unit is sealed to (the caller's).
+    pub miner_id: MinerId,
+    /// The try's nonce.
+    pub nonce: [u8; 32],
+    /// The recalled unit's index among the flow's 4 KiB units.
+    pub unit: u64,
+    /// The deal covering that unit, whose fees pay the win (`None` for padding).
+    pub deal: Option<DealId>,
+    /// The unit, sealed to `miner_id` (4,096 bytes).
+    pub sealed: alloc::vec::Vec<u8>,
+    /// The unit's subtree root to the flow root.
+    pub proof: zerog_erasure::MerkleProof,
 }

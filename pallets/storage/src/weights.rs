@@ -19,6 +19,8 @@ pub trait WeightInfo {
     fn withdraw() -> Weight;
     fn set_params() -> Weight;
     fn on_expiries(d: u32) -> Weight;
+    fn submit_pora() -> Weight;
+    fn start_pora_epoch(a: u32) -> Weight;
 }
 
 fn compute() -> Weight {
@@ -54,6 +56,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn on_expiries(d: u32) -> Weight {
         compute().saturating_add(T::DbWeight::get().reads_writes(1 + 2 * d as u64, 1 + 3 * d as u64))
     }
+    fn submit_pora() -> Weight {
+        // 128 hashes to unseal, ~40 for the proof and quality: well under 1 ms.
+        Weight::from_parts(1_000_000_000, 10_000).saturating_add(T::DbWeight::get().reads_writes(10, 7))
+    }
+    fn start_pora_epoch(a: u32) -> Weight {
+        compute().saturating_add(T::DbWeight::get().reads_writes(5 + a as u64, 6 + a as u64))
+    }
 }
 
 /// For tests.
@@ -81,5 +90,11 @@ impl WeightInfo for () {
     }
     fn on_expiries(d: u32) -> Weight {
         compute().saturating_add(RocksDbWeight::get().reads_writes(1 + 2 * d as u64, 1 + 3 * d as u64))
+    }
+    fn submit_pora() -> Weight {
+        Weight::from_parts(1_000_000_000, 10_000)
+    }
+    fn start_pora_epoch(a: u32) -> Weight {
+        compute().saturating_add(RocksDbWeight::get().reads_writes(5 + a as u64, 6 + a as u64))
     }
 }

@@ -38,6 +38,7 @@ pub mod error;
 pub mod flow;
 pub mod hash;
 pub mod merkle;
+pub mod pora;
 mod parallel;
 pub mod storage;
 
