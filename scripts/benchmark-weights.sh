@@ -12,7 +12,7 @@ for wasm in "$wbuild/zerog_runtime.compact.compressed.wasm" "$wbuild/zerog_runti
   [ -f "$wasm" ] && break
 done
 pallets=("$@")
-[ ${#pallets[@]} -eq 0 ] && pallets=(pallet_validator_set pallet_da)
+[ ${#pallets[@]} -eq 0 ] && pallets=(pallet_validator_set pallet_da pallet_storage)
 for pallet in "${pallets[@]}"; do
   dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)/src"
   "$node" benchmark pallet --runtime "$wasm" --genesis-builder=runtime \

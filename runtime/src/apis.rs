@@ -219,6 +219,30 @@ impl_runtime_apis! {
         }
     }
 
+    impl pallet_storage::runtime_api::StorageApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+        fn flow() -> ([u8; 32], u64) {
+            let flow = pallet_storage::FlowState::<Runtime>::get();
+            (flow.root(), flow.length())
+        }
+
+        fn deal(id: pallet_storage::DealId) -> Option<pallet_storage::Deal<AccountId, Balance, BlockNumber>> {
+            pallet_storage::Deals::<Runtime>::get(id)
+        }
+
+        fn deals_of(owner: AccountId) -> Vec<pallet_storage::DealId> {
+            pallet_storage::DealsByOwner::<Runtime>::iter_key_prefix(&owner).collect()
+        }
+
+        fn pora_epoch() -> (pallet_storage::EpochIndex, Option<pallet_storage::EpochInfo>) {
+            let epoch = pallet_storage::CurrentPoraEpoch::<Runtime>::get();
+            (epoch, pallet_storage::Epochs::<Runtime>::get(epoch))
+        }
+
+        fn provider(who: AccountId) -> Option<pallet_storage::Provider<Balance, BlockNumber>> {
+            pallet_storage::Providers::<Runtime>::get(&who)
+        }
+    }
+
     impl pallet_da::runtime_api::DaApi<Block, AccountId, Balance, BlockNumber> for Runtime {
         fn blob(id: pallet_da::BlobId) -> Option<pallet_da::Blob<AccountId, Balance, BlockNumber>> {
             pallet_da::Blobs::<Runtime>::get(id)

@@ -335,6 +335,23 @@ impl pallet_da::Config for Runtime {
     type WeightInfo = pallet_da::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+    pub const StoragePalletId: frame_support::PalletId = frame_support::PalletId(*b"zg/store");
+}
+
+impl pallet_storage::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+    // Root until governance lands.
+    type ParamsOrigin = EnsureRoot<AccountId>;
+    type PalletId = StoragePalletId;
+    type MaxTags = ConstU32<8>;
+    type MaxExpiriesPerBlock = ConstU32<256>;
+    type WeightInfo = pallet_storage::weights::SubstrateWeight<Runtime>;
+}
+
 /// Off-chain workers (the DA operator's) build unsigned transactions with these.
 impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
 where

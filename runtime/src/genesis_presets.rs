@@ -47,6 +47,27 @@ pub fn da_params() -> pallet_da::DaParams<Balance, BlockNumber> {
     }
 }
 
+/// Storage parameters of every preset: about 1 ZG per GiB-month and replica, daily
+/// pricing periods, 40-minute PoRA epochs aiming at 5 wins.
+pub fn storage_params() -> pallet_storage::StorageParams<Balance, BlockNumber> {
+    pallet_storage::StorageParams {
+        // 1 GiB = 4,194,304 sectors; 30 days at 8e9 a sector-day is 1.007 ZG.
+        price_per_sector: 8_000_000_000,
+        period: DAYS,
+        max_replicas: 8,
+        max_periods: 3650,
+        max_file_size: 4 << 30,
+        min_bond: 1_000 * UNIT,
+        unbonding_period: 7 * DAYS,
+        max_shards: 32,
+        epoch_length: 20 * MINUTES * 2,
+        target_answers: 5,
+        max_answers: 10,
+        reward_share: sp_runtime::Perbill::from_percent(50),
+        base_reward: 100 * MILLI_UNIT,
+    }
+}
+
 /// A validator at genesis: its account and its session keys.
 pub struct GenesisValidator {
     /// The validator's stash/controller account.
@@ -110,6 +131,7 @@ pub fn genesis_patch(
             "params": da_params(),
             "operators": da_operators,
         },
+        "fileStorage": { "params": storage_params() },
     });
     if let Some(key) = sudo {
         patch["sudo"] = serde_json::json!({ "key": key });

@@ -150,6 +150,8 @@ mod runtime {
     pub type Sudo = pallet_sudo;
     #[runtime::pallet_index(13)]
     pub type Da = pallet_da;
+    #[runtime::pallet_index(14)]
+    pub type FileStorage = pallet_storage;
 }
 
 /// The address format: an account id (no account indices).
@@ -206,5 +208,6 @@ mod benches {
         [pallet_sudo, Sudo]
         [pallet_validator_set, ValidatorSet]
         [pallet_da, Da]
+        [pallet_storage, FileStorage]
     );
 }

@@ -96,3 +96,14 @@ fn proxy_types_filter_calls() {
     assert!(ProxyType::NonTransfer.is_superset(&ProxyType::SessionKeys));
     assert!(!ProxyType::SessionKeys.is_superset(&ProxyType::NonTransfer));
 }
+
+#[test]
+fn presets_set_storage_parameters_and_open_the_pool() {
+    genesis_of(DEV_PRESET).execute_with(|| {
+        assert_eq!(pallet_storage::Params::<Runtime>::get(), Some(crate::genesis_presets::storage_params()));
+        let pool = pallet_storage::Pallet::<Runtime>::pool();
+        assert_eq!(Balances::free_balance(&pool), crate::EXISTENTIAL_DEPOSIT);
+        assert_eq!(pallet_storage::CurrentPoraEpoch::<Runtime>::get(), 0);
+        assert!(pallet_storage::Epochs::<Runtime>::get(0).is_some());
+    });
+}

@@ -34,17 +34,21 @@
 //! and the unit's proof to the epoch's flow root (checks in `pora.rs`), and is paid
 //! `reward_share` of the covering deal's released fees plus `base_reward` from the reserve.
 //!
-//! ## Still to come (issue 6)
-//! A runtime API, benchmarks, runtime wiring.
+//! ## Runtime API
+//! [`runtime_api::StorageApi`]: the flow root and length, deals and deals by owner, the
+//! PoRA epoch (context, flow root, target) and a provider's record (its shard).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod deals;
 mod pora;
 #[cfg(test)]
 mod mock;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

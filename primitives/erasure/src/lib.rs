@@ -37,6 +37,7 @@ pub mod da;
 pub mod error;
 pub mod flow;
 pub mod hash;
+pub mod kv;
 pub mod merkle;
 pub mod pora;
 mod parallel;

@@ -1,0 +1,27 @@
+//! The runtime API the node (RPC, miners, KV replayer) uses to read storage state.
+
+use crate::types::{Deal, DealId, EpochIndex, EpochInfo, Provider};
+use alloc::vec::Vec;
+use codec::Codec;
+use zerog_erasure::Hash;
+
+sp_api::decl_runtime_apis! {
+    /// Storage state for the node: the flow, deals, PoRA epochs and providers.
+    pub trait StorageApi<AccountId, Balance, BlockNumber>
+    where
+        AccountId: Codec,
+        Balance: Codec,
+        BlockNumber: Codec,
+    {
+        /// The flow's root and length in sectors.
+        fn flow() -> (Hash, u64);
+        /// A deal, if it is still live.
+        fn deal(id: DealId) -> Option<Deal<AccountId, Balance, BlockNumber>>;
+        /// The live deals of `owner`.
+        fn deals_of(owner: AccountId) -> Vec<DealId>;
+        /// The current PoRA epoch, its context, flow root and length, and target.
+        fn pora_epoch() -> (EpochIndex, Option<EpochInfo>);
+        /// A provider's record (miner id, bond, shard).
+        fn provider(who: AccountId) -> Option<Provider<Balance, BlockNumber>>;
+    }
+}
