@@ -98,13 +98,20 @@ pub fn signed_extrinsic(
         frame_system::CheckWeight::new(),
         pallet_transaction_payment::ChargeTransactionPayment::from(0),
         frame_system::WeightReclaim::new(),
+        pallet_revive::evm::tx_extension::SetOrigin::default(),
     );
     let SigningContext { genesis, spec_version, transaction_version } = context;
-    let implicit = ((), spec_version, transaction_version, genesis, genesis, (), (), (), ());
+    let implicit = ((), spec_version, transaction_version, genesis, genesis, (), (), (), (), ());
     let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
     let signature = payload.using_encoded(|bytes| signer.sign(bytes));
     let sender = claimed_sender.unwrap_or_else(|| signer.public().into());
-    UncheckedExtrinsic::new_signed(call, MultiAddress::Id(sender), MultiSignature::Sr25519(signature), tx_ext)
+    zerog_runtime::GenericUncheckedExtrinsic::new_signed(
+        call,
+        MultiAddress::Id(sender),
+        MultiSignature::Sr25519(signature),
+        tx_ext,
+    )
+    .into()
 }
 
 /// Submits an extrinsic; returns its hash.

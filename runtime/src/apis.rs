@@ -1,5 +1,6 @@
 //! The runtime APIs: what the node, wallets and tools may ask the runtime.
 
+use alloc::vec;
 use crate::{configs::BABE_GENESIS_EPOCH_CONFIG, *};
 use alloc::vec::Vec;
 use frame_support::{
@@ -16,7 +17,12 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
-impl_runtime_apis! {
+pallet_revive::impl_runtime_apis_plus_revive_traits!(
+    Runtime,
+    Revive,
+    Executive,
+    EthExtraImpl,
+
     impl sp_api::Core<Block> for Runtime {
         fn version() -> RuntimeVersion {
             VERSION
@@ -312,4 +318,4 @@ impl_runtime_apis! {
             Ok(batches)
         }
     }
-}
+);

@@ -3,7 +3,7 @@
 use crate::*;
 use frame_support::{
     derive_impl, parameter_types,
-    traits::{ConstU128, ConstU32, ConstU64, ConstU8, InstanceFilter, VariantCountOf},
+    traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, InstanceFilter, VariantCountOf},
     weights::{
         constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
         ConstantMultiplier, Weight,
@@ -140,7 +140,9 @@ parameter_types! {
     /// Blocks are kept a quarter full; fees rise above that and fall below it.
     pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
     pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(3, 100_000);
-    pub MinimumMultiplier: Multiplier = Multiplier::saturating_from_rational(1, 10u128);
+    /// Fees never fall below their base: pallet-revive's gas price is the multiplier times
+    /// `NativeToEthRatio` (1), and must stay above zero.
+    pub MinimumMultiplier: Multiplier = Multiplier::from_u32(1);
     pub MaximumMultiplier: Multiplier = Bounded::max_value();
 }
 
@@ -148,7 +150,9 @@ impl pallet_transaction_payment::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     // Fees are burnt for now; the treasury takes them once governance lands.
     type OnChargeTransaction = FungibleAdapter<Balances, ()>;
-    type WeightToFee = ConstantMultiplier<Balance, WeightFeePerRefTime>;
+    // pallet-revive maps gas to weight through this fee shape: 1e6 per unit of ref time
+    // (1 ZG per second of block time), proof size priced in the block's ratio.
+    type WeightToFee = pallet_revive::evm::fees::BlockRatioFee<1_000_000, 1, Runtime, Balance>;
     type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
     type FeeMultiplierUpdate = TargetedFeeAdjustment<
         Self,
@@ -366,6 +370,52 @@ where
     RuntimeCall: From<C>,
 {
     fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
-        UncheckedExtrinsic::new_bare(call)
+        GenericUncheckedExtrinsic::new_bare(call).into()
     }
+}
+
+parameter_types! {
+    /// Storage deposit of a contract storage item: 0.01 ZG.
+    pub const ReviveDepositPerItem: Balance = 10 * MILLI_UNIT;
+    /// Storage deposit per byte of contract storage or code: 0.0001 ZG.
+    pub const ReviveDepositPerByte: Balance = 100 * MICRO_UNIT;
+    /// Deposit of a child-trie item: a hundredth of an item.
+    pub const ReviveDepositPerChildTrieItem: Balance = 100 * MICRO_UNIT;
+    /// Share of the code deposit locked while a contract uses the code.
+    pub const ReviveCodeHashLockupDepositPercent: Perbill = Perbill::from_percent(30);
+}
+
+/// zerog's Ethereum chain id.
+pub const ETH_CHAIN_ID: u64 = 16_898;
+
+#[derive_impl(pallet_revive::config_preludes::TestDefaultConfig)]
+impl pallet_revive::Config for Runtime {
+    type Time = Timestamp;
+    type Balance = Balance;
+    type Currency = Balances;
+    // Burnt deposits stay burnt until a treasury exists.
+    type OnBurn = ();
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type RuntimeOrigin = RuntimeOrigin;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
+    type Precompiles = ();
+    type FindAuthor = <Runtime as pallet_authorship::Config>::FindAuthor;
+    type DepositPerByte = ReviveDepositPerByte;
+    type DepositPerItem = ReviveDepositPerItem;
+    type DepositPerChildTrieItem = ReviveDepositPerChildTrieItem;
+    type CodeHashLockupDepositPercent = ReviveCodeHashLockupDepositPercent;
+    type AddressMapper = pallet_revive::AccountId32Mapper<Self>;
+    type AllowEVMBytecode = ConstBool<true>;
+    type UploadOrigin = frame_system::EnsureSigned<AccountId>;
+    type InstantiateOrigin = frame_system::EnsureSigned<AccountId>;
+    type ChainId = ConstU64<ETH_CHAIN_ID>;
+    // ZG and ETH both have 18 decimals.
+    type NativeToEthRatio = ConstU32<1>;
+    type FeeInfo = pallet_revive::evm::fees::Info<Address, Signature, EthExtraImpl>;
+    type Deposit = ();
+    type DebugEnabled = ConstBool<false>;
+    // Ethereum keys get a native account without a mapping call.
+    type AutoMap = ConstBool<true>;
 }

@@ -139,9 +139,28 @@ pub fn genesis_patch(
     patch
 }
 
-/// Every development account gets [`DEV_ENDOWMENT`].
+/// The well-known Ethereum development keys (Hardhat/Anvil accounts 0-2), funded on the
+/// development presets. Their private keys are public: never fund them on a real network.
+/// - 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+///   (0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80)
+/// - 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+///   (0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d)
+/// - 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
+///   (0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a)
+pub const DEV_ETH_ADDRESSES: [[u8; 20]; 3] = [
+    hex_literal::hex!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+    hex_literal::hex!("70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+    hex_literal::hex!("3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"),
+];
+
+/// Every development account gets [`DEV_ENDOWMENT`]: the sr25519 dev keys and the native
+/// accounts of [`DEV_ETH_ADDRESSES`].
 fn dev_accounts() -> Vec<AccountId> {
-    Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
+    use pallet_revive::AddressMapper;
+    let eth = DEV_ETH_ADDRESSES.iter().map(|a| {
+        pallet_revive::AccountId32Mapper::<crate::Runtime>::to_fallback_account_id(&sp_core::H160(*a))
+    });
+    Sr25519Keyring::iter().map(|k| k.to_account_id()).chain(eth).collect()
 }
 
 fn dev_genesis() -> serde_json::Value {

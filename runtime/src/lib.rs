@@ -152,6 +152,8 @@ mod runtime {
     pub type Da = pallet_da;
     #[runtime::pallet_index(14)]
     pub type FileStorage = pallet_storage;
+    #[runtime::pallet_index(15)]
+    pub type Revive = pallet_revive;
 }
 
 /// The address format: an account id (no account indices).
@@ -172,10 +174,45 @@ pub type TxExtension = (
     frame_system::CheckWeight<Runtime>,
     pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
     frame_system::WeightReclaim<Runtime>,
+    pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
 );
-/// A transaction as it travels in a block.
+/// A transaction as it travels in a block: a signed or bare extrinsic, or an Ethereum
+/// transaction wrapped in `revive.eth_transact` (checked by [`EthExtraImpl`]).
 pub type UncheckedExtrinsic =
-    generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+    pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, EthExtraImpl>;
+/// The plain extrinsic type inside [`UncheckedExtrinsic`].
+pub type GenericUncheckedExtrinsic = generic::UncheckedExtrinsic<
+    Address,
+    RuntimeCall,
+    Signature,
+    TxExtension,
+    sp_runtime::traits::InvalidVersion,
+>;
+
+/// Turns Ethereum transactions into checked extrinsics with our extensions.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EthExtraImpl;
+
+impl pallet_revive::evm::runtime::EthExtra for EthExtraImpl {
+    type Config = Runtime;
+    type ExtensionV0 = TxExtension;
+    type ExtensionOtherVersions = sp_runtime::traits::InvalidVersion;
+
+    fn get_eth_extension(nonce: Nonce, tip: Balance) -> TxExtension {
+        (
+            frame_system::CheckNonZeroSender::new(),
+            frame_system::CheckSpecVersion::new(),
+            frame_system::CheckTxVersion::new(),
+            frame_system::CheckGenesis::new(),
+            frame_system::CheckEra::from(generic::Era::Immortal),
+            frame_system::CheckNonce::from(nonce),
+            frame_system::CheckWeight::new(),
+            pallet_transaction_payment::ChargeTransactionPayment::from(tip),
+            frame_system::WeightReclaim::new(),
+            pallet_revive::evm::tx_extension::SetOrigin::new_from_eth_transaction(),
+        )
+    }
+}
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Storage migrations run on the next runtime upgrade.
