@@ -14,10 +14,18 @@ pub struct Cli {
     #[arg(long)]
     pub da_operator: bool,
 
-    /// Address of the binary blob path (`POST /blobs`, `GET /blobs/<id|root>`: raw bytes,
-    /// no hex). Port 0 picks a free port; `da_info` tells clients which. `off` disables it.
+    /// Address of the raw-byte data path: DA blobs (`POST /blobs`, `GET /blobs/<id|root>`)
+    /// and storage segments (`POST /files/segments`, `GET /files/<root>/segments/<from>/<n>`).
+    /// Port 0 picks a free port; `da_info` and `storage_info` tell clients which. `off`
+    /// disables it.
     #[arg(long, default_value = "127.0.0.1:0")]
     pub da_http_addr: String,
+
+    /// Run as a storage provider: keep this provider's shard of every live file (fetching
+    /// missing segments from peers). The provider account is the `zgst` key in the keystore;
+    /// with `--alice` etc. the dev seed is that key. `--dev` implies it.
+    #[arg(long)]
+    pub storage_provider: bool,
 
     /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
     #[clap(flatten)]
@@ -67,4 +75,9 @@ pub enum Subcommand {
     /// Data availability client: `submit` a blob, `get` one back, `bench` the data path.
     #[command(subcommand)]
     Da(crate::da_cli::DaCmd),
+
+    /// Storage client: `upload` a file and wait for its replicas, `download` one (verified),
+    /// `status` of one.
+    #[command(subcommand)]
+    Storage(crate::storage_cli::StorageCmd),
 }

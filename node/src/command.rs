@@ -155,6 +155,7 @@ pub fn run() -> sc_cli::Result<()> {
             })
         },
         Some(Subcommand::Da(cmd)) => cmd.run(),
+        Some(Subcommand::Storage(cmd)) => cmd.run(),
         Some(Subcommand::ChainInfo(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run::<Block>(&config))
@@ -167,7 +168,11 @@ pub fn run() -> sc_cli::Result<()> {
                     sc_cli::Error::Input(format!("--da-http-addr {addr}: {e}"))
                 })?),
             };
-            let options = service::ZerogOptions { da_operator: cli.da_operator, da_http_addr };
+            let options = service::ZerogOptions {
+                da_operator: cli.da_operator,
+                da_http_addr,
+                storage_provider: cli.storage_provider || cli.run.shared_params.is_dev(),
+            };
             runner.run_node_until_exit(|mut config| async move {
                 if options.da_operator {
                     config.offchain_worker.enabled = true;

@@ -84,9 +84,10 @@ pub struct BenchCmd {
 }
 
 /// A failed command, in words.
-type CmdResult<T> = Result<T, String>;
+pub type CmdResult<T> = Result<T, String>;
 
-fn rpc_err(e: RpcError) -> String {
+/// An RPC error in words.
+pub fn rpc_err(e: RpcError) -> String {
     e.to_string()
 }
 
@@ -218,14 +219,14 @@ pub fn upload(rpc: &Client, data: &[u8], verify: bool, progress: &Progress) -> C
     Ok(Uploaded { commitment, root, answer, upload, local_encode })
 }
 
-/// The port of the node's binary blob path, if it serves one (`da_info`).
-fn blob_http(rpc: &Client) -> Option<Client> {
+/// The port of the node's raw-byte data path, if it serves one (`da_info`).
+pub fn blob_http(rpc: &Client) -> Option<Client> {
     let info = rpc.call("da_info", serde_json::json!([])).ok()?;
     info["blobHttpPort"].as_u64().map(|port| rpc.with_port(port as u16))
 }
 
 /// A JSON error answer of the binary path, as the RPC would have given it.
-fn http_error(status: u16, body: &[u8]) -> String {
+pub fn http_error(status: u16, body: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(v) => format!("{} ({status}, code {})", v["message"].as_str().unwrap_or_default(), v["code"]),
         Err(_) => format!("HTTP {status}: {}", String::from_utf8_lossy(body)),

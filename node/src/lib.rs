@@ -11,3 +11,5 @@ pub mod da_bench;
 pub mod da_cli;
 pub mod rpc;
 pub mod service;
+pub mod storage;
+pub mod storage_cli;

@@ -3,7 +3,7 @@
 //!
 //! Modules here: `system_accountNextIndex`/`system_dryRun` (frame-system), `payment_*`
 //! (fees), `babe_epochAuthorship` and `grandpa_*` (finality), and zerog's `da_*`
-//! (see `zerog_da_service::rpc`).
+//! (see `zerog_da_service::rpc`) and `storage_*` (see `zerog_storage_service::rpc`).
 
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
@@ -56,6 +56,8 @@ pub struct FullDeps<C, P, SC, B> {
     pub grandpa: GrandpaDeps<B>,
     /// The `da_*` methods.
     pub da: std::sync::Arc<zerog_da_service::rpc::DaRpc>,
+    /// The `storage_*` methods.
+    pub storage: std::sync::Arc<zerog_storage_service::rpc::StorageRpc>,
 }
 
 /// Builds the RPC modules of a full node.
@@ -84,8 +86,9 @@ where
     use substrate_frame_rpc_system::{System, SystemApiServer};
 
     use zerog_da_service::rpc::DaApiServer;
+    use zerog_storage_service::rpc::StorageApiServer;
 
-    let FullDeps { client, pool, babe, grandpa, da } = deps;
+    let FullDeps { client, pool, babe, grandpa, da, storage } = deps;
     let mut module = RpcModule::new(());
 
     module.merge(System::new(client.clone(), pool).into_rpc())?;
@@ -105,6 +108,7 @@ where
     )?;
 
     module.merge((*da).clone().into_rpc())?;
+    module.merge((*storage).clone().into_rpc())?;
 
     Ok(module)
 }

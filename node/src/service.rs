@@ -202,8 +202,10 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 pub struct ZerogOptions {
     /// Run the DA operator's off-chain work (`--da-operator`).
     pub da_operator: bool,
-    /// Where to serve the binary blob path (`--da-http-addr`); `None` turns it off.
+    /// Where to serve the raw-byte data path (`--da-http-addr`); `None` turns it off.
     pub da_http_addr: Option<std::net::SocketAddr>,
+    /// Keep a provider's shard of stored files (`--storage-provider`, implied by `--dev`).
+    pub storage_provider: bool,
 }
 
 /// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
@@ -251,6 +253,20 @@ pub fn new_full<
     let (da_protocol_config, da_requests) =
         zerog_da_service::protocol::protocol_config::<Block, N>(genesis_hash.as_ref());
     net_config.add_request_response_protocol(da_protocol_config);
+    let storage_store = Arc::new(
+        zerog_storage_service::SegmentStore::open(config.data_path.join("storage"))
+            .map_err(|e| ServiceError::Other(format!("segment store: {e}")))?,
+    );
+    let storage_metrics = config
+        .prometheus_registry()
+        .map(zerog_storage_service::Metrics::register)
+        .transpose()
+        .map_err(|e| ServiceError::Other(format!("storage metrics: {e}")))?;
+    let storage_service =
+        Arc::new(zerog_storage_service::StorageService::new(storage_store, storage_metrics.clone()));
+    let (storage_protocol_config, storage_requests) =
+        zerog_storage_service::protocol::protocol_config::<Block, N>(genesis_hash.as_ref());
+    net_config.add_request_response_protocol(storage_protocol_config);
     let grandpa_protocol_name =
         sc_consensus_grandpa::protocol_standard_name(&genesis_hash, &config.chain_spec);
     let (grandpa_protocol_config, grandpa_notification_service) =
@@ -299,6 +315,32 @@ pub fn new_full<
         Some("da"),
         crate::da::follow_chain(client.clone(), da_service.clone()),
     );
+    storage_service.set_fetcher(Arc::new(zerog_storage_service::protocol::SegmentFetcher::new(
+        network.clone(),
+        Arc::new(crate::da::SyncPeers(sync_service.clone())),
+        zerog_storage_service::protocol::protocol_name(genesis_hash.as_ref()),
+        storage_metrics,
+    )));
+    task_manager.spawn_handle().spawn(
+        "storage-segment-server",
+        Some("storage"),
+        zerog_storage_service::protocol::serve_requests(storage_service.clone(), storage_requests),
+    );
+    let storage_provider = if options.storage_provider {
+        crate::storage::provider_account(&keystore_container.keystore(), config.dev_key_seed.as_deref())?
+    } else {
+        None
+    };
+    task_manager.spawn_handle().spawn(
+        "storage-follow-chain",
+        Some("storage"),
+        crate::storage::follow_chain(client.clone(), storage_service.clone(), storage_provider),
+    );
+    task_manager.spawn_handle().spawn(
+        "storage-maintain",
+        Some("storage"),
+        crate::storage::maintain(storage_service.clone()),
+    );
     let da_chain: Arc<dyn zerog_da_service::rpc::ChainView> =
         Arc::new(crate::da::ClientChainView(client.clone()));
     let blob_http = match options.da_http_addr {
@@ -314,6 +356,8 @@ pub fn new_full<
         da_chain,
         blob_http_port,
     ));
+    let storage_rpc =
+        Arc::new(zerog_storage_service::rpc::StorageRpc::new(storage_service.clone(), blob_http_port));
     if let Some(listener) = blob_http {
         listener.set_nonblocking(true).map_err(|e| ServiceError::Other(e.to_string()))?;
         let _guard = config.tokio_handle.enter();
@@ -323,7 +367,13 @@ pub fn new_full<
         task_manager.spawn_handle().spawn(
             "da-blob-http",
             Some("da"),
-            zerog_da_service::blob_http::serve(listener, da_rpc.clone()),
+            zerog_da_service::http_server::serve(
+                listener,
+                vec![
+                    Arc::new(zerog_da_service::blob_http::BlobRoutes(da_rpc.clone())),
+                    Arc::new(zerog_storage_service::segment_http::SegmentRoutes(storage_rpc.clone())),
+                ],
+            ),
         );
     }
     let da_host: Option<Arc<dyn zerog_da_io::DaHost>> = if options.da_operator {
@@ -376,6 +426,7 @@ pub fn new_full<
         let shared_voter_state = shared_voter_state.clone();
         let justification_stream = grandpa_link.justification_stream();
         let da_rpc = da_rpc.clone();
+        let storage_rpc = storage_rpc.clone();
         let finality_provider = sc_consensus_grandpa::FinalityProofProvider::new_for_service(
             backend.clone(),
             Some(shared_authority_set.clone()),
@@ -398,6 +449,7 @@ pub fn new_full<
                     finality_provider: finality_provider.clone(),
                 },
                 da: da_rpc.clone(),
+                storage: storage_rpc.clone(),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })

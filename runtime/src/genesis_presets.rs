@@ -68,6 +68,14 @@ pub fn storage_params() -> pallet_storage::StorageParams<Balance, BlockNumber> {
     }
 }
 
+/// Bond of each genesis storage provider (the minimum).
+pub const DEV_STORAGE_BOND: Balance = 1_000 * UNIT;
+
+/// The miner id genesis gives a provider: blake2-256 of its account id.
+pub fn genesis_miner_id(account: &AccountId) -> [u8; 32] {
+    <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(account.as_ref()).0
+}
+
 /// A validator at genesis: its account and its session keys.
 pub struct GenesisValidator {
     /// The validator's stash/controller account.
@@ -115,6 +123,11 @@ pub fn genesis_patch(
             (v.account.clone(), raw.into(), DEV_DA_BOND)
         })
         .collect();
+    // Every genesis validator is also a storage provider of the whole flow.
+    let storage_providers: Vec<(AccountId, [u8; 32], Balance, pallet_storage::Shard)> = validators
+        .iter()
+        .map(|v| (v.account.clone(), genesis_miner_id(&v.account), DEV_STORAGE_BOND, pallet_storage::Shard::ALL))
+        .collect();
     let session_keys: Vec<(AccountId, AccountId, SessionKeys)> = validators
         .into_iter()
         .map(|v| {
@@ -131,7 +144,7 @@ pub fn genesis_patch(
             "params": da_params(),
             "operators": da_operators,
         },
-        "fileStorage": { "params": storage_params() },
+        "fileStorage": { "params": storage_params(), "providers": storage_providers },
     });
     if let Some(key) = sudo {
         patch["sudo"] = serde_json::json!({ "key": key });

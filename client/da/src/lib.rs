@@ -11,6 +11,7 @@
 //! - [`rpc`]: `da_submitBlob`, `da_getBlob`, `da_getChunk`, `da_blobStatus`, `da_info`;
 //! - [`blob_http`]: the same blobs as raw bytes over plain HTTP (`POST /blobs`,
 //!   `GET /blobs/<blob>`), for large payloads;
+//! - [`http_server`]: the small HTTP server those raw-byte routes (and storage's) run on;
 //! - [`http`]: a small blocking JSON-RPC client with upload progress (the `da` CLI);
 //! - [`metrics`]: Prometheus counters and gauges.
 //!
@@ -19,6 +20,7 @@
 
 pub mod blob_http;
 pub mod http;
+pub mod http_server;
 pub mod metrics;
 pub mod protocol;
 pub mod rpc;

@@ -46,6 +46,33 @@ pub fn protocol_name(genesis: &[u8]) -> ProtocolName {
     format!("/{}/zerog-da/chunks/1", hex::encode(genesis)).into()
 }
 
+/// A request-response protocol `name` for network backend `N` with these size caps and
+/// timeout, and the queue its requests arrive on.
+pub fn request_response_protocol<B, N>(
+    name: ProtocolName,
+    max_request: u64,
+    max_response: u64,
+    timeout: Duration,
+) -> (N::RequestResponseProtocolConfig, async_channel::Receiver<IncomingRequest>)
+where
+    B: sp_runtime::traits::Block,
+    N: NetworkBackend<B, B::Hash>,
+{
+    let (tx, rx) = async_channel::bounded(INBOUND_QUEUE);
+    let config = N::request_response_config(name, Vec::new(), max_request, max_response, timeout, Some(tx));
+    (config, rx)
+}
+
+/// Refuses an undecodable request and lowers the sender's reputation.
+pub fn refuse(incoming: IncomingRequest, what: &'static str) {
+    log::debug!(target: "net", "{what} from {}", incoming.peer);
+    let _ = incoming.pending_response.send(OutgoingResponse {
+        result: Err(()),
+        reputation_changes: vec![sc_network::ReputationChange::new(-(1 << 10), what)],
+        sent_feedback: None,
+    });
+}
+
 /// The protocol's configuration for network backend `N`, and the queue its requests arrive
 /// on (to hand to [`serve_requests`]).
 pub fn protocol_config<B, N>(
@@ -55,16 +82,7 @@ where
     B: sp_runtime::traits::Block,
     N: NetworkBackend<B, B::Hash>,
 {
-    let (tx, rx) = async_channel::bounded(INBOUND_QUEUE);
-    let config = N::request_response_config(
-        protocol_name(genesis),
-        Vec::new(),
-        MAX_REQUEST_BYTES,
-        MAX_RESPONSE_BYTES,
-        REQUEST_TIMEOUT,
-        Some(tx),
-    );
-    (config, rx)
+    request_response_protocol::<B, N>(protocol_name(genesis), MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, REQUEST_TIMEOUT)
 }
 
 /// The answer to `request` from `store`: the chunks held, within the size cap.
@@ -94,12 +112,7 @@ pub async fn serve_requests(
 ) {
     while let Ok(incoming) = requests.recv().await {
         let Ok(request) = ChunkRequest::decode(&mut &incoming.payload[..]) else {
-            log::debug!(target: "da", "undecodable chunk request from {}", incoming.peer);
-            let _ = incoming.pending_response.send(OutgoingResponse {
-                result: Err(()),
-                reputation_changes: vec![sc_network::ReputationChange::new(-(1 << 10), "bad DA request")],
-                sent_feedback: None,
-            });
+            refuse(incoming, "bad DA request");
             continue;
         };
         let store = store.clone();

@@ -98,12 +98,44 @@ pub struct ChunkStore {
     index: Mutex<HashMap<Hash, Entry>>,
 }
 
-fn now_secs() -> u64 {
+/// Unix time in seconds.
+pub fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
-fn invalid(what: String) -> io::Error {
+/// An `InvalidData` I/O error.
+pub fn invalid(what: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what)
+}
+
+/// Creates `dir` if needed and loads every `<root hex>/` folder in it with `load`; other
+/// entries are ignored and folders that fail to load are skipped with a warning (log
+/// target `target`).
+pub fn index_root_dirs<E>(
+    dir: &Path,
+    target: &str,
+    load: impl Fn(&Path) -> io::Result<E>,
+) -> io::Result<HashMap<Hash, E>> {
+    fs::create_dir_all(dir)?;
+    let mut index = HashMap::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(root) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| hex::decode(n).ok())
+            .and_then(|b| Hash::try_from(b.as_slice()).ok())
+        else {
+            continue;
+        };
+        match load(&path) {
+            Ok(e) => {
+                index.insert(root, e);
+            },
+            Err(e) => log::warn!(target: target, "skipping {}: {e}", path.display()),
+        }
+    }
+    Ok(index)
 }
 
 impl ChunkStore {
@@ -111,25 +143,11 @@ impl ChunkStore {
     /// that cannot be read are skipped with a warning.
     pub fn open(dir: impl Into<PathBuf>) -> io::Result<Self> {
         let dir = dir.into();
-        fs::create_dir_all(&dir)?;
-        let mut index = HashMap::new();
-        for entry in fs::read_dir(&dir)? {
-            let path = entry?.path();
-            match Self::load_entry(&path) {
-                Ok(Some((root, e))) => {
-                    index.insert(root, e);
-                },
-                Ok(None) => {},
-                Err(e) => log::warn!(target: "da", "skipping {}: {e}", path.display()),
-            }
-        }
+        let index = index_root_dirs(&dir, "da", Self::load_entry)?;
         Ok(ChunkStore { dir, index: Mutex::new(index) })
     }
 
-    fn load_entry(path: &Path) -> io::Result<Option<(Hash, Entry)>> {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return Ok(None) };
-        let Ok(bytes) = hex::decode(name) else { return Ok(None) };
-        let Ok(root) = Hash::try_from(bytes.as_slice()) else { return Ok(None) };
+    fn load_entry(path: &Path) -> io::Result<Entry> {
         let meta = StoredMeta::decode(&mut &fs::read(path.join("meta"))?[..])
             .map_err(|e| invalid(format!("meta: {e}")))?;
         let held = match fs::read(path.join("held")) {
@@ -138,7 +156,7 @@ impl ChunkStore {
             Err(e) => return Err(e),
         };
         let slot_size = Self::slot_size(&meta.commitment)?;
-        Ok(Some((root, Entry { meta, held, slot_size })))
+        Ok(Entry { meta, held, slot_size })
     }
 
     fn slot_size(commitment: &BlobCommitment) -> io::Result<u64> {

@@ -218,6 +218,8 @@ pub mod pallet {
         pub params: Option<ParamsOf<T>>,
         /// Target of the first PoRA epoch (`0` means `u128::MAX >> 8`).
         pub initial_target: u128,
+        /// Providers registered at genesis: (account, miner id, bond held, shard).
+        pub providers: alloc::vec::Vec<(T::AccountId, MinerId, BalanceOf<T>, Shard)>,
     }
 
     #[pallet::genesis_build]
@@ -226,6 +228,15 @@ pub mod pallet {
             if let Some(params) = &self.params {
                 assert!(Pallet::<T>::params_ok(params), "genesis storage parameters are out of range");
                 Params::<T>::put(params);
+            }
+            for (who, miner_id, bond, shard) in &self.providers {
+                let params = self.params.as_ref().expect("genesis providers need storage parameters");
+                assert!(Pallet::<T>::check_shard(params, shard).is_ok(), "genesis provider shard out of range");
+                assert!(!MinerOwners::<T>::contains_key(miner_id), "genesis miner ids are unique");
+                T::Currency::hold(&HoldReason::ProviderBond.into(), who, *bond)
+                    .expect("genesis providers can hold their bond");
+                Providers::<T>::insert(who, Provider { miner_id: *miner_id, bond: *bond, shard: *shard, unbonding_until: None });
+                MinerOwners::<T>::insert(miner_id, who);
             }
             let target = if self.initial_target == 0 { u128::MAX >> 8 } else { self.initial_target };
             InitialTarget::<T>::put(target);

@@ -86,7 +86,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     }
     .assimilate_storage(&mut storage)
     .unwrap();
-    pallet_storage::GenesisConfig::<Test> { params: Some(params()), initial_target: u128::MAX }
+    pallet_storage::GenesisConfig::<Test> { params: Some(params()), initial_target: u128::MAX, providers: vec![] }
         .assimilate_storage(&mut storage)
         .unwrap();
     let mut ext = sp_io::TestExternalities::new(storage);

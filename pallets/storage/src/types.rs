@@ -99,7 +99,18 @@ pub struct Provider<Balance, BlockNumber> {
 
 /// A shard: the segments whose index mod `count` equals `id`.
 #[derive(
-    Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub struct Shard {
     /// This shard's id, below `count`.

@@ -1,0 +1,30 @@
+//! # zerog-storage-service
+//!
+//! The node side of zerog's permanent storage:
+//! - [`store`]: the on-disk segment store (file bytes, segment proofs, held bitmap, deal
+//!   placements), which survives restarts;
+//! - [`protocol`]: segment exchange between nodes over an sc-network request-response
+//!   protocol, and the [`protocol::SegmentFetcher`] that checks every segment it gets;
+//! - [`service`]: upload checks, serving segments, replication of a provider's shard and
+//!   replica counting;
+//! - [`rpc`]: `storage_uploadSegments`, `storage_downloadSegment`, `storage_fileInfo`,
+//!   `storage_info`;
+//! - [`segment_http`]: the same segments as SCALE bytes over the node's data HTTP server;
+//! - [`metrics`]: Prometheus counters and gauges (`zerog_storage_*`).
+//!
+//! The crate knows nothing of the runtime's types: the node tells it about deals (through
+//! [`store::SegmentStore::add_placement`]) and its shard ([`StorageService::set_role`]).
+
+pub mod metrics;
+pub mod protocol;
+pub mod rpc;
+pub mod segment_http;
+pub mod service;
+pub mod store;
+
+pub use metrics::Metrics;
+pub use service::{StorageError, StorageService};
+pub use store::SegmentStore;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,266 @@
+//! Segment exchange between nodes: a request-response protocol of sc-network (both network
+//! backends), `/<genesis>/zerog-storage/segments/1`.
+//!
+//! Two requests:
+//! - `Segments { root, indices, limit }`: the answer holds those of the segments the peer
+//!   has, with proofs, up to `limit` and [`MAX_RESPONSE_BYTES`]; the asking side checks
+//!   every segment against the file root before using it;
+//! - `Have { root }`: which segments of the file the peer holds, and whether it holds them
+//!   as a registered provider (a replica) or only as an upload staging copy.
+
+use crate::{
+    metrics::Metrics,
+    service::StorageService,
+    store::{Held, SegmentStore, SegmentWithProof},
+};
+use codec::{Decode, Encode};
+use futures::stream::StreamExt;
+use sc_network::{
+    request_responses::{IncomingRequest, OutgoingResponse},
+    service::traits::NetworkRequest,
+    IfDisconnected, NetworkBackend, PeerId, ProtocolName,
+};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use zerog_erasure::{storage::verify_segment, Hash};
+
+/// Largest request accepted.
+pub const MAX_REQUEST_BYTES: u64 = 16 * 1024;
+/// Largest answer sent or accepted.
+pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+/// Most segments asked for in one request (60 × 256 KiB with proofs fit an answer).
+pub const MAX_SEGMENTS_PER_REQUEST: usize = 60;
+/// How long a peer has to answer.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Requests in flight to one peer.
+const REQUESTS_IN_FLIGHT: usize = 4;
+
+/// A request to a peer.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum StorageRequest {
+    /// Segments of one file.
+    Segments {
+        /// The file root.
+        root: Hash,
+        /// Segment indices wanted.
+        indices: Vec<u64>,
+        /// Send at most this many.
+        limit: u32,
+    },
+    /// Which segments of a file the peer holds.
+    Have {
+        /// The file root.
+        root: Hash,
+    },
+}
+
+/// A peer's answer to `Have`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct HaveAnswer {
+    /// File size, if the peer knows the file.
+    pub size: Option<u64>,
+    /// The segments it holds ([`Held::to_bytes`]), staging copies included.
+    pub held: Vec<u8>,
+    /// The segments it holds as a replica: a registered provider's shard of a live deal.
+    pub replica: Vec<u8>,
+}
+
+/// The protocol's name on a chain with genesis hash `genesis`.
+pub fn protocol_name(genesis: &[u8]) -> ProtocolName {
+    format!("/{}/zerog-storage/segments/1", hex::encode(genesis)).into()
+}
+
+/// The protocol's configuration for network backend `N`, and the queue its requests arrive
+/// on (to hand to [`serve_requests`]).
+pub fn protocol_config<B, N>(
+    genesis: &[u8],
+) -> (N::RequestResponseProtocolConfig, async_channel::Receiver<IncomingRequest>)
+where
+    B: sp_runtime::traits::Block,
+    N: NetworkBackend<B, B::Hash>,
+{
+    request_response_protocol::<B, N>(protocol_name(genesis), MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, REQUEST_TIMEOUT)
+}
+
+/// The segments of `root` held, within the limits.
+pub fn answer_segments(store: &SegmentStore, root: &Hash, indices: &[u64], limit: u32) -> Vec<SegmentWithProof> {
+    let mut out = Vec::new();
+    let mut size = 16u64;
+    for &index in indices.iter().take(MAX_SEGMENTS_PER_REQUEST) {
+        if out.len() >= limit as usize {
+            break;
+        }
+        let Ok(Some(segment)) = store.get(root, index) else { continue };
+        let len = segment.encoded_size() as u64;
+        if size + len > MAX_RESPONSE_BYTES {
+            break;
+        }
+        size += len;
+        out.push(segment);
+    }
+    out
+}
+
+/// Answers requests from peers until the network stops.
+pub async fn serve_requests(service: Arc<StorageService>, requests: async_channel::Receiver<IncomingRequest>) {
+    while let Ok(incoming) = requests.recv().await {
+        let Ok(request) = StorageRequest::decode(&mut &incoming.payload[..]) else {
+            refuse(incoming, "bad storage request");
+            continue;
+        };
+        let service = service.clone();
+        // Disk reads off the async threads.
+        tokio::task::spawn_blocking(move || {
+            let (store, metrics) = (service.store(), service.metrics());
+            let payload = match request {
+                StorageRequest::Segments { root, indices, limit } => {
+                    let segments = answer_segments(store, &root, &indices, limit);
+                    if let Some(m) = metrics {
+                        m.segments_served.inc_by(segments.len() as u64);
+                        m.bytes_served.inc_by(segments.iter().map(|s| s.data.len() as u64).sum());
+                    }
+                    segments.encode()
+                },
+                StorageRequest::Have { root } => {
+                    let file = store.file(&root);
+                    HaveAnswer {
+                        size: file.as_ref().map(|(meta, _)| meta.size),
+                        held: file.map(|(_, held)| held.to_bytes()).unwrap_or_default(),
+                        replica: service.replica_held(&root).to_bytes(),
+                    }
+                    .encode()
+                },
+            };
+            let _ = incoming.pending_response.send(OutgoingResponse {
+                result: Ok(payload),
+                reputation_changes: Vec::new(),
+                sent_feedback: None,
+            });
+        });
+    }
+}
+
+/// Where the fetcher finds peers to ask: the same source as DA's chunk fetcher.
+pub use zerog_da_service::protocol::PeerSource;
+use zerog_da_service::protocol::{refuse, request_response_protocol};
+
+/// What a fetch got.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    /// Verified segments handed to the sink, each index once.
+    pub fetched: usize,
+    /// Segments refused for a bad proof, size or index.
+    pub rejected: usize,
+}
+
+/// Asks peers for segments and what they hold.
+pub struct SegmentFetcher {
+    network: Arc<dyn NetworkRequest + Send + Sync>,
+    peers: Arc<dyn PeerSource>,
+    protocol: ProtocolName,
+    metrics: Option<Metrics>,
+}
+
+impl SegmentFetcher {
+    /// A fetcher using `network` for requests on `protocol` and `peers` to find peers.
+    pub fn new(
+        network: Arc<dyn NetworkRequest + Send + Sync>,
+        peers: Arc<dyn PeerSource>,
+        protocol: ProtocolName,
+        metrics: Option<Metrics>,
+    ) -> Self {
+        SegmentFetcher { network, peers, protocol, metrics }
+    }
+
+    /// Asks peers, one after the other, for segments `wanted` of the file with `root` and
+    /// `size`, until all are verified or every peer was asked. `sink` gets each verified
+    /// batch as it arrives (to be stored), so memory stays bounded.
+    pub async fn fetch(
+        &self,
+        root: &Hash,
+        size: u64,
+        wanted: &[u64],
+        sink: &mut (dyn FnMut(Vec<SegmentWithProof>) + Send),
+    ) -> Fetched {
+        let mut missing: BTreeSet<u64> = wanted.iter().copied().collect();
+        let mut out = Fetched::default();
+        for peer in self.peers.peers().await {
+            if missing.is_empty() {
+                break;
+            }
+            let requests: Vec<StorageRequest> = missing
+                .iter()
+                .copied()
+                .collect::<Vec<_>>()
+                .chunks(MAX_SEGMENTS_PER_REQUEST)
+                .map(|indices| StorageRequest::Segments {
+                    root: *root,
+                    indices: indices.to_vec(),
+                    limit: indices.len() as u32,
+                })
+                .collect();
+            let mut answers = futures::stream::iter(requests)
+                .map(|request| self.ask(peer, request))
+                .buffer_unordered(REQUESTS_IN_FLIGHT);
+            while let Some(bytes) = answers.next().await {
+                let Ok(segments) = Vec::<SegmentWithProof>::decode(&mut &bytes[..]) else { continue };
+                let mut good = Vec::with_capacity(segments.len());
+                for s in segments {
+                    let ok = missing.contains(&s.index) &&
+                        verify_segment(root, size, s.index, &s.data, &s.proof).is_ok();
+                    if !ok {
+                        out.rejected += 1;
+                        continue;
+                    }
+                    missing.remove(&s.index);
+                    if let Some(m) = &self.metrics {
+                        m.bytes_fetched.inc_by(s.data.len() as u64);
+                    }
+                    good.push(s);
+                }
+                out.fetched += good.len();
+                if !good.is_empty() {
+                    sink(good);
+                }
+            }
+        }
+        out
+    }
+
+    /// What each connected peer holds of `root`: (peer, its answer), for peers that know it.
+    pub async fn have(&self, root: &Hash) -> Vec<(PeerId, HaveAnswer)> {
+        let peers = self.peers.peers().await;
+        let request = StorageRequest::Have { root: *root };
+        let answers = futures::future::join_all(peers.into_iter().map(|peer| {
+            let request = request.clone();
+            async move { (peer, self.ask(peer, request).await) }
+        }))
+        .await;
+        answers
+            .into_iter()
+            .filter_map(|(peer, bytes)| {
+                let answer = HaveAnswer::decode(&mut &bytes[..]).ok()?;
+                answer.size.is_some().then_some((peer, answer))
+            })
+            .collect()
+    }
+
+    /// One request to one peer; empty bytes on any failure.
+    async fn ask(&self, peer: PeerId, request: StorageRequest) -> Vec<u8> {
+        let sent = self
+            .network
+            .request(peer, self.protocol.clone(), request.encode(), None, IfDisconnected::ImmediateError)
+            .await;
+        match sent {
+            Ok((bytes, _)) => bytes,
+            Err(e) => {
+                log::debug!(target: "storage", "segment request to {peer} failed: {e}");
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// How many holders each segment of a file with `count` segments has among `bitmaps`.
+pub fn holders_per_segment(count: u64, bitmaps: &[Held]) -> Vec<u32> {
+    (0..count).map(|i| bitmaps.iter().filter(|h| h.contains(i)).count() as u32).collect()
+}

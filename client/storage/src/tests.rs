@@ -1,0 +1,146 @@
+//! Unit tests of the store and the service (no network).
+
+use crate::{
+    service::{replica_segments, ShardRole, StorageError, StorageService, MAX_SEGMENTS_PER_UPLOAD},
+    store::{Placement, SegmentStore, SegmentWithProof},
+};
+use std::sync::Arc;
+use zerog_erasure::storage::{FileTree, SEGMENT_SIZE};
+
+fn file(len: usize) -> (Vec<u8>, FileTree) {
+    let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+    let tree = FileTree::new(&data).unwrap();
+    (data, tree)
+}
+
+fn segments(data: &[u8], tree: &FileTree, indices: impl IntoIterator<Item = u64>) -> Vec<SegmentWithProof> {
+    indices
+        .into_iter()
+        .map(|i| {
+            let start = i as usize * SEGMENT_SIZE;
+            let end = (start + SEGMENT_SIZE).min(data.len());
+            SegmentWithProof { index: i, data: data[start..end].to_vec(), proof: tree.segment_proof(i).unwrap() }
+        })
+        .collect()
+}
+
+fn service(dir: &std::path::Path) -> StorageService {
+    StorageService::new(Arc::new(SegmentStore::open(dir).unwrap()), None)
+}
+
+#[test]
+fn upload_then_read_back_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, tree) = file(3 * SEGMENT_SIZE + 1000);
+    let root = tree.root();
+    {
+        let service = service(dir.path());
+        let outcome = service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
+        assert_eq!((outcome.accepted, outcome.stored), (4, 4));
+        // Uploading again stores nothing new.
+        let again = service.upload(&root, data.len() as u64, &segments(&data, &tree, [1, 3])).unwrap();
+        assert_eq!((again.accepted, again.stored), (2, 0));
+    }
+    let store = SegmentStore::open(dir.path()).unwrap();
+    for i in 0..4 {
+        let got = store.get(&root, i).unwrap().unwrap();
+        assert_eq!(got, segments(&data, &tree, [i]).remove(0));
+    }
+    assert_eq!(store.read(&root, 100, 2 * SEGMENT_SIZE).unwrap().unwrap(), data[100..100 + 2 * SEGMENT_SIZE]);
+    assert_eq!(store.read(&root, data.len() as u64 - 10, 11).unwrap(), None);
+    let usage = store.usage();
+    assert_eq!((usage.files, usage.segments, usage.bytes), (1, 4, data.len() as u64));
+}
+
+#[test]
+fn a_corrupted_segment_refuses_the_whole_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let (data, tree) = file(4 * SEGMENT_SIZE);
+    let size = data.len() as u64;
+    let mut batch = segments(&data, &tree, 0..4);
+    batch[2].data[5] ^= 1;
+    let err = service.upload(&tree.root(), size, &batch).unwrap_err();
+    assert!(matches!(err, StorageError::BadSegment(2, _)), "{err:?}");
+    assert!(service.store().file(&tree.root()).is_none(), "nothing stored");
+    // A proof for another index, a short segment, an index past the end.
+    let mut swapped = segments(&data, &tree, [1]);
+    swapped[0].proof = tree.segment_proof(0).unwrap();
+    assert!(matches!(service.upload(&tree.root(), size, &swapped), Err(StorageError::BadSegment(1, _))));
+    let mut short = segments(&data, &tree, [0]);
+    short[0].data.pop();
+    assert!(matches!(service.upload(&tree.root(), size, &short), Err(StorageError::BadSegment(0, _))));
+    let mut past = segments(&data, &tree, [3]);
+    past[0].index = 4;
+    assert!(matches!(service.upload(&tree.root(), size, &past), Err(StorageError::BadSegment(4, _))));
+    // The right segments under a wrong size or root.
+    assert!(service.upload(&tree.root(), size + 1, &segments(&data, &tree, [0])).is_err());
+    assert!(service.upload(&[9; 32], size, &segments(&data, &tree, [0])).is_err());
+    assert!(service.store().files().is_empty());
+}
+
+#[test]
+fn limits_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    assert_eq!(service.upload(&[0; 32], 0, &[]), Err(StorageError::EmptyFile));
+    assert!(matches!(service.upload(&[0; 32], 5 << 30, &[]), Err(StorageError::FileTooLarge(_))));
+    let (data, tree) = file((MAX_SEGMENTS_PER_UPLOAD + 1) * SEGMENT_SIZE);
+    let all = segments(&data, &tree, 0..(MAX_SEGMENTS_PER_UPLOAD as u64 + 1));
+    assert_eq!(
+        service.upload(&tree.root(), data.len() as u64, &all),
+        Err(StorageError::TooManySegments(MAX_SEGMENTS_PER_UPLOAD + 1))
+    );
+}
+
+#[test]
+fn placements_decide_the_replica_shard_and_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, tree) = file(6 * SEGMENT_SIZE);
+    let root = tree.root();
+    {
+        let store = SegmentStore::open(dir.path()).unwrap();
+        // The file starts at flow segment 3.
+        store.add_placement(&root, data.len() as u64, Placement { deal: 7, start_sector: 3 * 1024, replicas: 2, end: 99 }).unwrap();
+        store.renew_placement(&root, 7, 150).unwrap();
+    }
+    let store = SegmentStore::open(dir.path()).unwrap();
+    let (meta, held) = store.file(&root).unwrap();
+    assert_eq!(meta.placements, vec![Placement { deal: 7, start_sector: 3072, replicas: 2, end: 150 }]);
+    assert_eq!(held.count(), 0);
+    // Shard 1 of 2 holds odd flow segments: file segments 0, 2, 4 (flow 3, 5, 7).
+    let mask = replica_segments(&meta, ShardRole { id: 1, count: 2 }).unwrap();
+    assert_eq!((0..6).filter(|i| mask.contains(*i)).collect::<Vec<_>>(), vec![0, 2, 4]);
+    assert_eq!(store.remove_placement(&root, 7).unwrap(), 0);
+    store.remove(&root).unwrap();
+    assert!(SegmentStore::open(dir.path()).unwrap().files().is_empty());
+}
+
+#[test]
+fn a_staging_copy_is_only_a_replica_inside_the_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let (data, tree) = file(4 * SEGMENT_SIZE);
+    let root = tree.root();
+    service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
+    assert_eq!(service.replica_held(&root).count(), 0, "no deal, no role: staging only");
+    service.store().add_placement(&root, data.len() as u64, Placement { deal: 0, start_sector: 0, replicas: 1, end: 10 }).unwrap();
+    assert_eq!(service.replica_held(&root).count(), 0, "not a provider");
+    service.set_role(Some(ShardRole { id: 0, count: 2 }));
+    assert_eq!(service.replica_held(&root).count(), 2);
+    service.set_role(Some(ShardRole { id: 0, count: 1 }));
+    assert_eq!(service.replica_held(&root).count(), 4);
+}
+
+#[tokio::test]
+async fn uploads_without_a_deal_are_dropped_after_the_grace() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = service(dir.path());
+    let (data, tree) = file(1000);
+    service.upload(&tree.root(), 1000, &segments(&data, &tree, [0])).unwrap();
+    service.maintain(3600).await;
+    assert_eq!(service.store().files().len(), 1, "kept within the grace");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    service.maintain(0).await;
+    assert!(service.store().files().is_empty());
+}
