@@ -12,4 +12,5 @@ pub mod da_cli;
 pub mod rpc;
 pub mod service;
 pub mod storage;
+pub mod storage_bench;
 pub mod storage_cli;

@@ -30,6 +30,8 @@ pub enum StorageCmd {
     Download(DownloadCmd),
     /// Show a file's status, deals and replicas (`storage_fileInfo`).
     Status(StatusCmd),
+    /// Measure upload and download speed for 10, 100 and 1,024 MiB against raw disk speed.
+    Bench(crate::storage_bench::StorageBenchCmd),
 }
 
 /// `storage upload`.
@@ -264,6 +266,7 @@ fn upload_fragment(
 
 /// Uploads `data` (split into fragments of at most `fragment_size`), paying for `replicas`
 /// over `periods`; returns one report per fragment.
+#[allow(clippy::too_many_arguments)]
 pub fn upload_file(
     rpc: &Client,
     payer: &sr25519::Pair,
@@ -413,6 +416,7 @@ impl StorageCmd {
                 );
                 Ok(())
             },
+            StorageCmd::Bench(cmd) => cmd.run(),
             StorageCmd::Status(cmd) => {
                 let rpc = Client::new(&cmd.rpc.rpc).map_err(rpc_err)?;
                 let info = rpc.call("storage_fileInfo", serde_json::json!([cmd.root])).map_err(rpc_err)?;

@@ -1,5 +1,6 @@
 //! The node's own JSON-RPC client (`zerog_da_service::http`), with panicking shorthands.
 
+#[allow(unused_imports)]
 pub use zerog_da_service::http::{to_hex, Client, RpcError};
 
 /// A `0x`-prefixed hex number (as in block headers).
