@@ -21,6 +21,10 @@ use zerog_storage_service::{
     store::SegmentWithProof,
 };
 
+/// Requests in flight at once, each on its own connection: while the node checks one
+/// batch the next is on its way.
+const CONNECTIONS: usize = 2;
+
 /// Storage client commands (they talk to a node over RPC).
 #[derive(Debug, clap::Subcommand)]
 pub enum StorageCmd {
@@ -134,7 +138,7 @@ fn segment_of(data: &[u8], tree: &FileTree, index: u64) -> SegmentWithProof {
     }
 }
 
-/// Sends every segment of `data`, in batches on two connections. Returns the node's summed
+/// Sends every segment of `data`, in batches on [`CONNECTIONS`] connections. Returns the node's summed
 /// (verify, disk) microseconds.
 fn send_segments(rpc: &Client, data: &[u8], tree: &FileTree, progress: &Progress) -> CmdResult<(u64, u64)> {
     let count = segment_count(data.len() as u64);
@@ -182,9 +186,8 @@ fn send_segments(rpc: &Client, data: &[u8], tree: &FileTree, progress: &Progress
         }
     };
     std::thread::scope(|scope| {
-        let a = scope.spawn(worker);
-        let b = scope.spawn(worker);
-        a.join().expect("upload thread").and(b.join().expect("upload thread"))
+        let workers: Vec<_> = (0..CONNECTIONS).map(|_| scope.spawn(worker)).collect();
+        workers.into_iter().try_for_each(|w| w.join().expect("upload thread"))
     })?;
     Ok((verify_us.into_inner(), disk_us.into_inner()))
 }
@@ -344,9 +347,8 @@ pub fn download_file(rpc: &Client, root: &str, progress: &Progress) -> CmdResult
         }
     };
     std::thread::scope(|scope| {
-        let a = scope.spawn(worker);
-        let b = scope.spawn(worker);
-        a.join().expect("download thread").and(b.join().expect("download thread"))
+        let workers: Vec<_> = (0..CONNECTIONS).map(|_| scope.spawn(worker)).collect();
+        workers.into_iter().try_for_each(|w| w.join().expect("download thread"))
     })?;
     drop(slots);
     Ok(out)

@@ -1,7 +1,7 @@
 //! Binary Merkle trees padded to a power of two, their proofs, and bounded verification.
 
 use crate::{
-    hash::{hash_node, Hash},
+    hash::{hash_level, hash_node, Hash},
     ErasureError,
 };
 use alloc::vec::Vec;
@@ -73,8 +73,7 @@ impl MerkleTree {
         let mut levels = alloc::vec![leaves];
         while levels.last().map(|l| l.len()).unwrap_or(1) > 1 {
             let below = levels.last().expect("at least one level");
-            let above: Vec<Hash> =
-                below.chunks(2).map(|pair| hash_node(&pair[0], &pair[1])).collect();
+            let above: Vec<Hash> = hash_level(below);
             levels.push(above);
         }
         MerkleTree { levels, leaf_count }

@@ -11,7 +11,7 @@
 use crate::{
     hash::{hash_leaf, zero_subtree, Hash},
     merkle::{depth_for, MerkleProof, MerkleTree},
-    parallel::hash_leaves_parallel,
+    parallel::{hash_leaves_parallel, part_roots_parallel},
     ErasureError,
 };
 use alloc::vec::Vec;
@@ -121,10 +121,8 @@ impl FileTree {
     /// Builds the tree of `data`.
     pub fn new(data: &[u8]) -> Result<Self, ErasureError> {
         let shape = FileShape::of(data.len() as u64)?;
-        let segment_roots: Vec<Hash> = data
-            .chunks(SEGMENT_SIZE)
-            .map(|segment| segment_tree(segment, shape.segment_leaves).root())
-            .collect();
+        let segment_roots: Vec<Hash> =
+            part_roots_parallel(data, SEGMENT_SIZE, |segment| segment_tree(segment, shape.segment_leaves).root());
         let upper = MerkleTree::new(segment_roots, zero_subtree(SECTOR_SIZE, SEGMENT_HEIGHT));
         // Subtrees below segment height sit inside the last segment; hash them from data.
         let mut small_subtrees = Vec::new();
