@@ -88,6 +88,20 @@ pub fn signed_extrinsic(
     nonce: Nonce,
     context: SigningContext,
 ) -> UncheckedExtrinsic {
+    let sender = claimed_sender.unwrap_or_else(|| signer.public().into());
+    signed_extrinsic_by(call, sender, &|payload| Some(signer.sign(payload)), nonce, context)
+        .expect("a key pair always signs")
+}
+
+/// An immortal transaction from `sender`, its payload signed by `sign` (a key pair, or a
+/// keystore key in the node); `None` when `sign` cannot sign.
+pub fn signed_extrinsic_by(
+    call: RuntimeCall,
+    sender: AccountId,
+    sign: &dyn Fn(&[u8]) -> Option<sr25519::Signature>,
+    nonce: Nonce,
+    context: SigningContext,
+) -> Option<UncheckedExtrinsic> {
     let tx_ext: TxExtension = (
         frame_system::CheckNonZeroSender::new(),
         frame_system::CheckSpecVersion::new(),
@@ -103,15 +117,16 @@ pub fn signed_extrinsic(
     let SigningContext { genesis, spec_version, transaction_version } = context;
     let implicit = ((), spec_version, transaction_version, genesis, genesis, (), (), (), (), ());
     let payload = SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
-    let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-    let sender = claimed_sender.unwrap_or_else(|| signer.public().into());
-    zerog_runtime::GenericUncheckedExtrinsic::new_signed(
-        call,
-        MultiAddress::Id(sender),
-        MultiSignature::Sr25519(signature),
-        tx_ext,
+    let signature = payload.using_encoded(sign)?;
+    Some(
+        zerog_runtime::GenericUncheckedExtrinsic::new_signed(
+            call,
+            MultiAddress::Id(sender),
+            MultiSignature::Sr25519(signature),
+            tx_ext,
+        )
+        .into(),
     )
-    .into()
 }
 
 /// Submits an extrinsic; returns its hash.

@@ -27,6 +27,11 @@ pub struct Cli {
     #[arg(long)]
     pub storage_provider: bool,
 
+    /// Share of one core (percent, 0-100) a storage provider spends mining PoRA; 0 turns
+    /// mining off.
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub pora_cpu: u32,
+
     /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,

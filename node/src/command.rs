@@ -172,6 +172,7 @@ pub fn run() -> sc_cli::Result<()> {
                 da_operator: cli.da_operator,
                 da_http_addr,
                 storage_provider: cli.storage_provider || cli.run.shared_params.is_dev(),
+                pora_cpu: cli.pora_cpu,
             };
             runner.run_node_until_exit(|mut config| async move {
                 if options.da_operator {

@@ -14,3 +14,4 @@ pub mod service;
 pub mod storage;
 pub mod storage_bench;
 pub mod storage_cli;
+pub mod storage_miner;

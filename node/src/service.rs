@@ -206,6 +206,8 @@ pub struct ZerogOptions {
     pub da_http_addr: Option<std::net::SocketAddr>,
     /// Keep a provider's shard of stored files (`--storage-provider`, implied by `--dev`).
     pub storage_provider: bool,
+    /// Percent of a core for PoRA mining (`--pora-cpu`); 0 turns it off.
+    pub pora_cpu: u32,
 }
 
 /// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
@@ -331,6 +333,24 @@ pub fn new_full<
     } else {
         None
     };
+    if let (Some(account), true) = (storage_provider.clone(), options.pora_cpu > 0) {
+        let parts = crate::storage_miner::MinerParts {
+            client: client.clone(),
+            service: storage_service.clone(),
+            account,
+            keystore: keystore_container.keystore(),
+            cpu_percent: options.pora_cpu,
+            submit: crate::storage_miner::pool_submitter(
+                transaction_pool.clone(),
+                client.clone(),
+                config.tokio_handle.clone(),
+            ),
+        };
+        std::thread::Builder::new()
+            .name("pora-miner".into())
+            .spawn(move || crate::storage_miner::run(parts))
+            .map_err(|e| ServiceError::Other(format!("PoRA miner thread: {e}")))?;
+    }
     task_manager.spawn_handle().spawn(
         "storage-follow-chain",
         Some("storage"),

@@ -244,6 +244,14 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
             (epoch, pallet_storage::Epochs::<Runtime>::get(epoch))
         }
 
+        fn flow_appends(from: u64, max: u32) -> Vec<(u64, Vec<(u32, [u8; 32])>)> {
+            let end = pallet_storage::FlowAppendCount::<Runtime>::get().min(from.saturating_add(max.min(1024) as u64));
+            (from..end)
+                .filter_map(pallet_storage::FlowAppends::<Runtime>::get)
+                .map(|(start, subtrees)| (start, subtrees.into_inner()))
+                .collect()
+        }
+
         fn provider(who: AccountId) -> Option<pallet_storage::Provider<Balance, BlockNumber>> {
             pallet_storage::Providers::<Runtime>::get(&who)
         }

@@ -10,12 +10,14 @@
 //! - [`rpc`]: `storage_uploadSegments`, `storage_downloadSegment`, `storage_fileInfo`,
 //!   `storage_info`;
 //! - [`segment_http`]: the same segments as SCALE bytes over the node's data HTTP server;
+//! - [`miner`]: PoRA mining over the held segments, and answers with proofs to the flow root;
 //! - [`metrics`]: Prometheus counters and gauges (`zerog_storage_*`).
 //!
 //! The crate knows nothing of the runtime's types: the node tells it about deals (through
 //! [`store::SegmentStore::add_placement`]) and its shard ([`StorageService::set_role`]).
 
 pub mod metrics;
+pub mod miner;
 pub mod protocol;
 pub mod rpc;
 pub mod segment_http;

@@ -17,6 +17,10 @@ pub struct Metrics {
     pub bytes_served: Counter<U64>,
     /// Verified segment bytes fetched from peers.
     pub bytes_fetched: Counter<U64>,
+    /// PoRA tries (rate = tries per second).
+    pub pora_tries: Counter<U64>,
+    /// PoRA wins found and submitted.
+    pub pora_wins: Counter<U64>,
     /// Files known to the store.
     pub store_files: Gauge<U64>,
     /// Segments held.
@@ -41,6 +45,8 @@ impl Metrics {
             segments_served: counter("segments_served_total", "Segments sent to peers")?,
             bytes_served: counter("bytes_served_total", "Segment bytes sent to peers")?,
             bytes_fetched: counter("bytes_fetched_total", "Verified segment bytes fetched from peers")?,
+            pora_tries: counter("pora_tries_total", "PoRA tries")?,
+            pora_wins: counter("pora_wins_total", "PoRA wins submitted")?,
             store_files: gauge("store_files", "Files known to the segment store")?,
             store_segments: gauge("store_segments", "Segments held")?,
             store_bytes: gauge("store_bytes", "Bytes of segment data held")?,

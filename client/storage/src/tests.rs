@@ -144,3 +144,71 @@ async fn uploads_without_a_deal_are_dropped_after_the_grace() {
     service.maintain(0).await;
     assert!(service.store().files().is_empty());
 }
+
+mod mining {
+    use super::*;
+    use crate::{
+        miner::{prover_until, EpochTask, FlowIndex, Miner},
+        service::ShardRole,
+    };
+    use zerog_erasure::pora;
+
+    /// Three files of odd sizes appended to a flow; the store holds two of them.
+    #[test]
+    fn wins_prove_against_the_flow_root_and_units_not_held_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = service(dir.path());
+        let mut appends = Vec::new();
+        let mut prover = zerog_erasure::FlowProver::new();
+        let mut held = Vec::new();
+        for (i, len) in [5 * SEGMENT_SIZE + 777, 3 * SEGMENT_SIZE, 3000].into_iter().enumerate() {
+            let (mut data, _) = file(len);
+            data.iter_mut().for_each(|b| *b ^= i as u8 + 1);
+            let tree = FileTree::new(&data).unwrap();
+            let start = prover.append_file(&tree.flow_subtrees()).unwrap();
+            appends.push((start, tree.flow_subtrees()));
+            if i != 1 {
+                let count = zerog_erasure::storage::segment_count(len as u64);
+                service.upload(&tree.root(), len as u64, &segments(&data, &tree, 0..count)).unwrap();
+                service
+                    .store()
+                    .add_placement(&tree.root(), len as u64, Placement { deal: i as u64, start_sector: start, replicas: 1, end: 9 })
+                    .unwrap();
+                held.push((start, data));
+            }
+        }
+        let flow = prover.flow().clone();
+        let task = EpochTask {
+            epoch: 3,
+            context: [7; 32],
+            flow_root: flow.root(),
+            flow_length: flow.length(),
+            target: u128::MAX,
+            miner_id: [9; 32],
+            shard: ShardRole { id: 0, count: 1 },
+        };
+        let replayed = prover_until(&appends, task.flow_length).unwrap();
+        assert_eq!(replayed.flow().root(), task.flow_root);
+        let index = FlowIndex::of(service.store(), &appends, task.flow_length);
+        let miner = Miner::new(service.store().clone());
+        let (mut wins, mut skipped) = (0, 0);
+        for n in 0u64..400 {
+            let mut nonce = [0u8; 32];
+            nonce[..8].copy_from_slice(&n.to_le_bytes());
+            let Some((unit, sealed)) = miner.try_nonce(&task, &index, &nonce) else {
+                skipped += 1;
+                continue;
+            };
+            let win = miner.answer(&task, &index, &replayed, nonce, unit, sealed).expect("a held unit has a proof");
+            // What the pallet checks.
+            assert_eq!(pora::recall_unit(&task.context, &task.miner_id, &nonce, task.flow_length, 0, 1), Some(unit));
+            let mut data: [u8; 4096] = win.sealed.clone().try_into().unwrap();
+            pora::unseal(&task.miner_id, unit, &mut data);
+            if let Err(e) = pora::verify_unit(&task.flow_root, task.flow_length, &data, &win.proof) {
+                panic!("unit {unit} (sector {}) of {:?}: {e:?}; appends {:?}", unit * 16, task.flow_length, appends.iter().map(|(s, t)| (*s, t.iter().map(|x| x.0).collect::<Vec<_>>())).collect::<Vec<_>>());
+            }
+            wins += 1;
+        }
+        assert!(wins > 50 && skipped > 0, "{wins} wins, {skipped} tries on units not held");
+    }
+}

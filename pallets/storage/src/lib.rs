@@ -144,6 +144,21 @@ pub mod pallet {
     #[pallet::storage]
     pub type NextDealId<T: Config> = StorageValue<_, DealId, ValueQuery>;
 
+    /// Every file appended to the flow, in order: (first sector, its subtrees). Never
+    /// pruned: miners replay it to prove any sector against an epoch's flow root.
+    #[pallet::storage]
+    pub type FlowAppends<T: Config> = StorageMap<
+        _,
+        Twox64Concat,
+        u64,
+        (u64, BoundedVec<(u32, zerog_erasure::Hash), ConstU32<MAX_FILE_SUBTREES>>),
+        OptionQuery,
+    >;
+
+    /// Entries in [`FlowAppends`].
+    #[pallet::storage]
+    pub type FlowAppendCount<T: Config> = StorageValue<_, u64, ValueQuery>;
+
     /// Deals of each owner.
     #[pallet::storage]
     pub type DealsByOwner<T: Config> =
@@ -418,6 +433,9 @@ pub mod pallet {
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
             Expiries::<T>::mutate(end, |due| due.try_push(id)).map_err(|_| Error::<T>::TooManyExpiries)?;
             FlowState::<T>::put(flow);
+            let append = FlowAppendCount::<T>::get();
+            FlowAppends::<T>::insert(append, (start_sector, submission.subtrees.clone()));
+            FlowAppendCount::<T>::put(append + 1);
             NextDealId::<T>::put(id + 1);
             let root = submission.root;
             Deals::<T>::insert(

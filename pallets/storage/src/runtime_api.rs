@@ -23,5 +23,7 @@ sp_api::decl_runtime_apis! {
         fn pora_epoch() -> (EpochIndex, Option<EpochInfo>);
         /// A provider's record (miner id, bond, shard).
         fn provider(who: AccountId) -> Option<Provider<Balance, BlockNumber>>;
+        /// Flow appends `from..from + max` in order: (first sector, subtrees (height, root)).
+        fn flow_appends(from: u64, max: u32) -> Vec<(u64, Vec<(u32, Hash)>)>;
     }
 }

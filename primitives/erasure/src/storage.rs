@@ -189,12 +189,28 @@ impl FileTree {
             return None;
         }
         let end = (start + SEGMENT_SIZE).min(data.len());
-        let inner = segment_tree(&data[start..end], per_segment).proof(index % per_segment)?;
-        let outer = self.segment_proof(segment)?;
-        let mut siblings = inner.siblings;
-        siblings.extend(outer.siblings);
-        Some(MerkleProof { index, siblings })
+        sector_proof_in_segment(self.size, &data[start..end], &self.segment_proof(segment)?, index)
     }
+}
+
+/// Proof of sector `index` against the root of a file of `size` bytes, from the bytes of the
+/// segment holding it and that segment's proof (what a node that stores the segment has).
+/// Sectors past the data inside that segment are its zero padding and can be proved too.
+pub fn sector_proof_in_segment(
+    size: u64,
+    segment: &[u8],
+    segment_proof: &MerkleProof,
+    index: u64,
+) -> Option<MerkleProof> {
+    let shape = FileShape::of(size).ok()?;
+    let per_segment = shape.segment_leaves;
+    if index / per_segment != segment_proof.index || segment_proof.index >= segment_count(size) {
+        return None;
+    }
+    let inner = segment_tree(segment, per_segment).proof(index % per_segment)?;
+    let mut siblings = inner.siblings;
+    siblings.extend(segment_proof.siblings.iter().copied());
+    Some(MerkleProof { index, siblings })
 }
 
 /// Checks that `segment` (its bytes: 256 KiB, or less for the last one) is segment `index`
