@@ -32,6 +32,16 @@ pub struct Cli {
     #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub pora_cpu: u32,
 
+    /// Run as a KV node: replay the chain's KV log into a local database and serve
+    /// `kv_get`, `kv_next`, `kv_prev`, `kv_first`, `kv_last`, `kv_entry`, `kv_info`.
+    #[arg(long)]
+    pub kv: bool,
+
+    /// Seconds a KV node waits for an entry's data before skipping it (recorded as skipped;
+    /// later entries go on).
+    #[arg(long, default_value_t = 30)]
+    pub kv_entry_timeout: u64,
+
     /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
@@ -85,4 +95,20 @@ pub enum Subcommand {
     /// `status` of one.
     #[command(subcommand)]
     Storage(crate::storage_cli::StorageCmd),
+
+    /// KV client: `put` a value (a KV entry file), `grant` a writer, `get` one, `iter` a
+    /// stream.
+    #[command(subcommand)]
+    Kv(crate::kv_cli::KvCmd),
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own checks of every subcommand (duplicate names, bad defaults), which would
+    /// otherwise only panic when that subcommand runs.
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

@@ -156,6 +156,7 @@ pub fn run() -> sc_cli::Result<()> {
         },
         Some(Subcommand::Da(cmd)) => cmd.run(),
         Some(Subcommand::Storage(cmd)) => cmd.run(),
+        Some(Subcommand::Kv(cmd)) => cmd.run(),
         Some(Subcommand::ChainInfo(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run::<Block>(&config))
@@ -173,6 +174,7 @@ pub fn run() -> sc_cli::Result<()> {
                 da_http_addr,
                 storage_provider: cli.storage_provider || cli.run.shared_params.is_dev(),
                 pora_cpu: cli.pora_cpu,
+                kv: cli.kv.then(|| std::time::Duration::from_secs(cli.kv_entry_timeout)),
             };
             runner.run_node_until_exit(|mut config| async move {
                 if options.da_operator {

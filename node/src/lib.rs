@@ -9,6 +9,8 @@ pub mod command;
 pub mod da;
 pub mod da_bench;
 pub mod da_cli;
+pub mod kv;
+pub mod kv_cli;
 pub mod rpc;
 pub mod service;
 pub mod storage;

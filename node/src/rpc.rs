@@ -3,7 +3,8 @@
 //!
 //! Modules here: `system_accountNextIndex`/`system_dryRun` (frame-system), `payment_*`
 //! (fees), `babe_epochAuthorship` and `grandpa_*` (finality), and zerog's `da_*`
-//! (see `zerog_da_service::rpc`) and `storage_*` (see `zerog_storage_service::rpc`).
+//! (see `zerog_da_service::rpc`) `storage_*` (see `zerog_storage_service::rpc`) and, on a KV node, `kv_*`
+//! (see `zerog_storage_service::kv_rpc`).
 
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
@@ -58,6 +59,8 @@ pub struct FullDeps<C, P, SC, B> {
     pub da: std::sync::Arc<zerog_da_service::rpc::DaRpc>,
     /// The `storage_*` methods.
     pub storage: std::sync::Arc<zerog_storage_service::rpc::StorageRpc>,
+    /// The KV database of a KV node (`--kv`): the `kv_*` methods.
+    pub kv: Option<std::sync::Arc<zerog_storage_service::kv_db::KvDb>>,
 }
 
 /// Builds the RPC modules of a full node.
@@ -88,7 +91,7 @@ where
     use zerog_da_service::rpc::DaApiServer;
     use zerog_storage_service::rpc::StorageApiServer;
 
-    let FullDeps { client, pool, babe, grandpa, da, storage } = deps;
+    let FullDeps { client, pool, babe, grandpa, da, storage, kv } = deps;
     let mut module = RpcModule::new(());
 
     module.merge(System::new(client.clone(), pool).into_rpc())?;
@@ -109,6 +112,10 @@ where
 
     module.merge((*da).clone().into_rpc())?;
     module.merge((*storage).clone().into_rpc())?;
+    if let Some(db) = kv {
+        use zerog_storage_service::kv_rpc::{KvApiServer, KvRpc};
+        module.merge(KvRpc(db).into_rpc())?;
+    }
 
     Ok(module)
 }

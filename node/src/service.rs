@@ -208,6 +208,8 @@ pub struct ZerogOptions {
     pub storage_provider: bool,
     /// Percent of a core for PoRA mining (`--pora-cpu`); 0 turns it off.
     pub pora_cpu: u32,
+    /// Run the KV node (`--kv`), with this wait for an entry's data.
+    pub kv: Option<std::time::Duration>,
 }
 
 /// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
@@ -378,6 +380,21 @@ pub fn new_full<
     ));
     let storage_rpc =
         Arc::new(zerog_storage_service::rpc::StorageRpc::new(storage_service.clone(), blob_http_port));
+    let kv_db = match options.kv {
+        Some(timeout) => {
+            let db = Arc::new(
+                zerog_storage_service::kv_db::KvDb::open(config.data_path.join("kv"))
+                    .map_err(|e| ServiceError::Other(format!("KV database: {e}")))?,
+            );
+            task_manager.spawn_handle().spawn(
+                "kv-replay",
+                Some("storage"),
+                crate::kv::replay(client.clone(), storage_service.clone(), db.clone(), timeout),
+            );
+            Some(db)
+        },
+        None => None,
+    };
     if let Some(listener) = blob_http {
         listener.set_nonblocking(true).map_err(|e| ServiceError::Other(e.to_string()))?;
         let _guard = config.tokio_handle.enter();
@@ -447,6 +464,7 @@ pub fn new_full<
         let justification_stream = grandpa_link.justification_stream();
         let da_rpc = da_rpc.clone();
         let storage_rpc = storage_rpc.clone();
+        let kv_db = kv_db.clone();
         let finality_provider = sc_consensus_grandpa::FinalityProofProvider::new_for_service(
             backend.clone(),
             Some(shared_authority_set.clone()),
@@ -470,6 +488,7 @@ pub fn new_full<
                 },
                 da: da_rpc.clone(),
                 storage: storage_rpc.clone(),
+                kv: kv_db.clone(),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })

@@ -192,11 +192,59 @@ fn send_segments(rpc: &Client, data: &[u8], tree: &FileTree, progress: &Progress
     Ok((verify_us.into_inner(), disk_us.into_inner()))
 }
 
+/// Signs and sends `fileStorage.submit` for the file with `tree`, and waits until it is
+/// included; returns the time that took. A dispatch failure is an error naming it.
+#[allow(clippy::too_many_arguments)]
+pub fn submit_deal(
+    rpc: &Client,
+    payer: &sr25519::Pair,
+    tree: &FileTree,
+    tags: Vec<pallet_storage::Tag>,
+    replicas: u32,
+    periods: u32,
+    timeout: Duration,
+    progress: &Progress,
+) -> CmdResult<Duration> {
+    let root = format!("0x{}", hex::encode(tree.root()));
+    let submission = pallet_storage::Submission {
+        root: tree.root(),
+        size: tree.size(),
+        subtrees: tree.flow_subtrees().try_into().map_err(|_| "too many flow subtrees".to_string())?,
+        tags: tags.try_into().map_err(|_| "too many tags".to_string())?,
+        replicas,
+        periods,
+    };
+    let call = RuntimeCall::FileStorage(pallet_storage::Call::submit { submission });
+    let context = SigningContext::fetch(rpc).map_err(rpc_err)?;
+    let nonce = chain_rpc::next_nonce(rpc, &payer.public().into()).map_err(rpc_err)?;
+    let xt = chain_rpc::signed_extrinsic(call, payer, None, nonce, context);
+    let from = chain_rpc::best_number(rpc).map_err(rpc_err)?;
+    let sent_at = Instant::now();
+    chain_rpc::submit(rpc, &xt).map_err(|e| format!("storage submit refused: {e}"))?;
+    let mut searched_to = from;
+    loop {
+        if sent_at.elapsed() > timeout {
+            return Err(format!("submit of {root} not included after {timeout:?}"));
+        }
+        if let Some((number, hash, index)) = chain_rpc::find_inclusion(rpc, &xt, searched_to).map_err(rpc_err)? {
+            if let Some(why) = chain_rpc::dispatch_failure(rpc, hash, index).map_err(rpc_err)? {
+                return Err(format!("storage submit failed in block {number}: {why}"));
+            }
+            progress.stage(&format!("deal included in block {number}"));
+            return Ok(sent_at.elapsed());
+        }
+        searched_to = chain_rpc::best_number(rpc).map_err(rpc_err)?.max(from);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// Uploads one fragment, submits its deal and waits for its replicas.
-fn upload_fragment(
+#[allow(clippy::too_many_arguments)]
+pub fn upload_fragment(
     rpc: &Client,
     payer: &sr25519::Pair,
     data: &[u8],
+    tags: Vec<pallet_storage::Tag>,
     replicas: u32,
     periods: u32,
     timeout: Duration,
@@ -211,37 +259,8 @@ fn upload_fragment(
     let (verify_us, disk_us) = send_segments(rpc, data, &tree, progress)?;
     let upload_ms = t.elapsed().as_millis() as u64;
     progress.stage(&format!("uploaded {} segments", segment_count(data.len() as u64)));
-    let submission = pallet_storage::Submission {
-        root: tree.root(),
-        size: data.len() as u64,
-        subtrees: tree.flow_subtrees().try_into().map_err(|_| "too many flow subtrees".to_string())?,
-        tags: Default::default(),
-        replicas,
-        periods,
-    };
-    let call = RuntimeCall::FileStorage(pallet_storage::Call::submit { submission });
-    let context = SigningContext::fetch(rpc).map_err(rpc_err)?;
-    let nonce = chain_rpc::next_nonce(rpc, &payer.public().into()).map_err(rpc_err)?;
-    let xt = chain_rpc::signed_extrinsic(call, payer, None, nonce, context);
-    let from = chain_rpc::best_number(rpc).map_err(rpc_err)?;
-    let sent_at = Instant::now();
-    chain_rpc::submit(rpc, &xt).map_err(|e| format!("storage submit refused: {e}"))?;
-    let deadline = sent_at + timeout;
-    let mut searched_to = from;
-    let included = loop {
-        if Instant::now() > deadline {
-            return Err(format!("submit of {root} not included after {timeout:?}"));
-        }
-        if let Some((number, hash, index)) = chain_rpc::find_inclusion(rpc, &xt, searched_to).map_err(rpc_err)? {
-            if let Some(why) = chain_rpc::dispatch_failure(rpc, hash, index).map_err(rpc_err)? {
-                return Err(format!("storage submit failed in block {number}: {why}"));
-            }
-            progress.stage(&format!("deal included in block {number}"));
-            break sent_at.elapsed();
-        }
-        searched_to = chain_rpc::best_number(rpc).map_err(rpc_err)?.max(from);
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let started = Instant::now();
+    let included = submit_deal(rpc, payer, &tree, tags, replicas, periods, timeout, progress)?;
     let deal = loop {
         let info = rpc.call("storage_fileInfo", serde_json::json!([root])).map_err(rpc_err)?;
         let seen = info["replicasSeen"].as_u64().unwrap_or_default();
@@ -249,7 +268,7 @@ fn upload_fragment(
             progress.stage(&format!("{seen} replicas seen"));
             break info["deals"].as_array().and_then(|d| d.last()).and_then(|d| d["deal"].as_u64()).unwrap_or_default();
         }
-        if Instant::now() > deadline {
+        if started.elapsed() > timeout {
             return Err(format!("{root}: {seen} of {replicas} replicas after {timeout:?}"));
         }
         std::thread::sleep(Duration::from_millis(250));
@@ -263,7 +282,7 @@ fn upload_fragment(
         node_verify_ms: verify_us / 1000,
         node_disk_ms: disk_us / 1000,
         inclusion_ms: included.as_millis() as u64,
-        replication_ms: (sent_at.elapsed() - included).as_millis() as u64,
+        replication_ms: (started.elapsed() - included).as_millis() as u64,
     })
 }
 
@@ -285,7 +304,7 @@ pub fn upload_file(
     }
     let fragment = fragment_size.clamp(1, MAX_FILE_SIZE) as usize;
     data.chunks(fragment)
-        .map(|part| upload_fragment(rpc, payer, part, replicas, periods, timeout, progress))
+        .map(|part| upload_fragment(rpc, payer, part, Vec::new(), replicas, periods, timeout, progress))
         .collect()
 }
 

@@ -252,6 +252,11 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
                 .collect()
         }
 
+        fn kv_log(from: u64, max: u32) -> Vec<pallet_storage::KvLogEntry<AccountId>> {
+            let end = pallet_storage::KvLogCount::<Runtime>::get().min(from.saturating_add(max.min(1024) as u64));
+            (from..end).filter_map(pallet_storage::KvLog::<Runtime>::get).collect()
+        }
+
         fn provider(who: AccountId) -> Option<pallet_storage::Provider<Balance, BlockNumber>> {
             pallet_storage::Providers::<Runtime>::get(&who)
         }

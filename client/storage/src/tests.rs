@@ -212,3 +212,68 @@ mod mining {
         assert!(wins > 50 && skipped > 0, "{wins} wins, {skipped} tries on units not held");
     }
 }
+
+mod kv {
+    use crate::kv_db::{KvDb, Outcome};
+    use zerog_erasure::kv::{AclOp, KvEntry};
+
+    const S: [u8; 32] = [1; 32];
+    const ALICE: [u8; 32] = [0xa; 32];
+    const BOB: [u8; 32] = [0xb; 32];
+    const EVE: [u8; 32] = [0xe; 32];
+
+    fn put(key: &str, value: &str) -> KvEntry {
+        KvEntry { writes: vec![(S, key.into(), value.into())], ..Default::default() }
+    }
+
+    fn bytes(entry: KvEntry) -> Result<Vec<u8>, String> {
+        Ok(entry.encode().unwrap())
+    }
+
+    #[test]
+    fn acl_versions_conflicts_and_skips_replay_the_same_after_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = KvDb::open(dir.path()).unwrap();
+            // Alice creates the stream (admin) and grants Bob.
+            let mut first = put("a", "1");
+            first.acl.push((S, AclOp::GrantWriter(BOB)));
+            assert_eq!(db.apply(0, 0, 10, ALICE, vec![S], bytes(first)).unwrap(), Outcome::Applied);
+            assert_eq!(db.apply(1, 0, 11, BOB, vec![S], bytes(put("b", "2"))).unwrap(), Outcome::Applied);
+            // Eve is no writer: refused, nothing written.
+            assert!(matches!(db.apply(2, 0, 12, EVE, vec![S], bytes(put("a", "evil"))).unwrap(), Outcome::Rejected(_)));
+            // Bob may not grant.
+            let mut grant = put("c", "3");
+            grant.acl.push((S, AclOp::GrantWriter(EVE)));
+            assert!(matches!(db.apply(3, 0, 13, BOB, vec![S], bytes(grant)).unwrap(), Outcome::Rejected(_)));
+            // A lost upload is skipped; the next entry applies.
+            assert!(matches!(db.apply(4, 0, 14, ALICE, vec![S], Err("no data".into())).unwrap(), Outcome::Skipped(_)));
+            assert_eq!(db.apply(5, 0, 15, ALICE, vec![S], bytes(put("a", "5"))).unwrap(), Outcome::Applied);
+            // Bob read "a" at version 1; it changed at 5: conflict.
+            let stale = KvEntry { based_on: Some(1), reads: vec![(S, b"a".to_vec())], ..put("b", "stale") };
+            assert!(matches!(db.apply(6, 0, 16, BOB, vec![S], bytes(stale)).unwrap(), Outcome::Rejected(_)));
+            let fresh = KvEntry { based_on: Some(5), reads: vec![(S, b"a".to_vec())], ..put("b", "7") };
+            assert_eq!(db.apply(7, 0, 17, BOB, vec![S], bytes(fresh)).unwrap(), Outcome::Applied);
+            // A stream not in the tags may not be touched; out-of-order versions are refused.
+            let other = KvEntry { writes: vec![([2; 32], b"x".to_vec(), b"y".to_vec())], ..Default::default() };
+            assert!(matches!(db.apply(8, 0, 18, ALICE, vec![S], bytes(other)).unwrap(), Outcome::Rejected(_)));
+            assert!(db.apply(42, 0, 19, ALICE, vec![S], bytes(put("z", "z"))).is_err());
+        }
+        let db = KvDb::open(dir.path()).unwrap();
+        let stats = db.stats();
+        assert_eq!((stats.next, stats.applied, stats.rejected, stats.skipped), (9, 4, 4, 1));
+        assert_eq!(db.get(&S, b"a", None).unwrap().value, b"5");
+        assert_eq!(db.get(&S, b"a", Some(4)).unwrap().value, b"1");
+        assert_eq!(db.get(&S, b"a", Some(4)).unwrap().version, 0);
+        assert_eq!(db.get(&S, b"b", None).unwrap().value, b"7");
+        assert_eq!(db.get(&S, b"c", None), None);
+        assert_eq!(db.get(&S, b"b", Some(0)), None);
+        assert_eq!(db.seek(&S, None, true, None).unwrap().key, b"a");
+        assert_eq!(db.seek(&S, Some(b"a"), true, None).unwrap().key, b"b");
+        assert_eq!(db.seek(&S, Some(b"b"), true, None), None);
+        assert_eq!(db.seek(&S, None, false, None).unwrap().key, b"b");
+        assert_eq!(db.seek(&S, Some(b"b"), false, None).unwrap().key, b"a");
+        assert_eq!(db.outcome(12).unwrap().0, 2);
+        assert!(matches!(db.outcome(14).unwrap().1, Outcome::Skipped(_)));
+    }
+}

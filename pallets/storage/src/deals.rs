@@ -109,7 +109,17 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Records a KV write: the first writer of a stream becomes its admin.
-    pub(crate) fn record_kv_write(stream: StreamId, deal: DealId, writer: &T::AccountId, start_sector: u64) {
+    pub(crate) fn record_kv_write(
+        stream: StreamId,
+        deal: DealId,
+        writer: &T::AccountId,
+        start_sector: u64,
+        root: zerog_erasure::Hash,
+        size: u64,
+    ) {
+        let index = KvLogCount::<T>::get();
+        KvLog::<T>::insert(index, KvLogEntry { stream, deal, writer: writer.clone(), root, size });
+        KvLogCount::<T>::put(index + 1);
         if !StreamAdmins::<T>::contains_key(stream) {
             StreamAdmins::<T>::insert(stream, writer);
             Self::deposit_event(Event::StreamCreated { stream, admin: writer.clone() });

@@ -159,6 +159,15 @@ pub mod pallet {
     #[pallet::storage]
     pub type FlowAppendCount<T: Config> = StorageValue<_, u64, ValueQuery>;
 
+    /// Every KV write in flow order; its index is the entry's version. Never pruned: KV
+    /// nodes replay it.
+    #[pallet::storage]
+    pub type KvLog<T: Config> = StorageMap<_, Twox64Concat, u64, KvLogEntry<T::AccountId>, OptionQuery>;
+
+    /// Entries in [`KvLog`].
+    #[pallet::storage]
+    pub type KvLogCount<T: Config> = StorageValue<_, u64, ValueQuery>;
+
     /// Deals of each owner.
     #[pallet::storage]
     pub type DealsByOwner<T: Config> =
@@ -467,7 +476,7 @@ pub mod pallet {
             });
             for tag in &submission.tags {
                 if let Tag::KvStream(stream) = tag {
-                    Self::record_kv_write(*stream, id, &owner, start_sector);
+                    Self::record_kv_write(*stream, id, &owner, start_sector, root, submission.size);
                 }
             }
             Ok(())

@@ -1,6 +1,6 @@
 //! The runtime API the node (RPC, miners, KV replayer) uses to read storage state.
 
-use crate::types::{Deal, DealId, EpochIndex, EpochInfo, Provider};
+use crate::types::{Deal, DealId, EpochIndex, EpochInfo, KvLogEntry, Provider};
 use alloc::vec::Vec;
 use codec::Codec;
 use zerog_erasure::Hash;
@@ -25,5 +25,7 @@ sp_api::decl_runtime_apis! {
         fn provider(who: AccountId) -> Option<Provider<Balance, BlockNumber>>;
         /// Flow appends `from..from + max` in order: (first sector, subtrees (height, root)).
         fn flow_appends(from: u64, max: u32) -> Vec<(u64, Vec<(u32, Hash)>)>;
+        /// KV log entries `from..from + max` in order (the index is the entry's version).
+        fn kv_log(from: u64, max: u32) -> Vec<KvLogEntry<AccountId>>;
     }
 }

@@ -205,3 +205,19 @@ pub struct PoraAnswer {
     /// The unit's subtree root to the flow root.
     pub proof: zerog_erasure::MerkleProof,
 }
+
+/// A KV write as the chain logs it: the stream, the deal holding the entry file, its writer,
+/// and the file's root and size (kept after the deal ends).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct KvLogEntry<AccountId> {
+    /// The stream written.
+    pub stream: StreamId,
+    /// The deal of the entry file.
+    pub deal: DealId,
+    /// Who submitted it.
+    pub writer: AccountId,
+    /// The entry file's root.
+    pub root: Hash,
+    /// The entry file's size.
+    pub size: u64,
+}

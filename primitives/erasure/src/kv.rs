@@ -1,11 +1,12 @@
 //! The KV entry: the content of a flow file tagged as a KV write. A node-side replayer
 //! applies entries in flow order (optimistic concurrency on the read set, ACL checks).
 //!
-//! Byte format, version 1 (all integers little-endian):
+//! Byte format, version 2 (all integers little-endian):
 //!
 //! ```text
 //! "ZGKV"                        4 bytes, magic
-//! version                       u8 = 1
+//! version                       u8 = 2 (1: the same without based_on)
+//! based_on                      u64: the version the reads saw (u64::MAX: no read check)
 //! reads:  count u32, then each  stream 32 | key_len u24 | key
 //! writes: count u32, then each  stream 32 | key_len u24 | key | value_len u32 | value
 //! acl:    count u32, then each  op u8 | stream 32 | operand
@@ -27,7 +28,9 @@ pub type Account = [u8; 32];
 /// Magic bytes of an entry.
 pub const MAGIC: &[u8; 4] = b"ZGKV";
 /// The format version written.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
+/// `based_on` of an entry without a read check.
+pub const NOT_BASED: u64 = u64::MAX;
 /// Longest key.
 pub const MAX_KEY_LEN: usize = (1 << 24) - 1;
 
@@ -60,6 +63,9 @@ pub enum AclOp {
 /// ACL changes, each for a stream.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct KvEntry {
+    /// The stream version (KV log index) the writer read at: the entry is refused if any key
+    /// in `reads` was written after it. `None`: no check.
+    pub based_on: Option<u64>,
     /// (stream, key) pairs read.
     pub reads: Vec<(StreamId, Vec<u8>)>,
     /// (stream, key, value) written.
@@ -137,6 +143,7 @@ impl KvEntry {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.push(VERSION);
+        out.extend_from_slice(&self.based_on.unwrap_or(NOT_BASED).to_le_bytes());
         out.extend_from_slice(&(self.reads.len() as u32).to_le_bytes());
         for (stream, key) in &self.reads {
             out.extend_from_slice(stream);
@@ -189,10 +196,15 @@ impl KvEntry {
             return Err(KvError::BadMagic);
         }
         let version = r.take(1)?[0];
-        if version != VERSION {
-            return Err(KvError::UnknownVersion(version));
-        }
         let mut entry = KvEntry::default();
+        match version {
+            1 => {},
+            2 => {
+                let based_on = u64::from_le_bytes(r.take(8)?.try_into().expect("8 bytes"));
+                entry.based_on = (based_on != NOT_BASED).then_some(based_on);
+            },
+            other => return Err(KvError::UnknownVersion(other)),
+        }
         for _ in 0..r.count()? {
             entry.reads.push((r.id()?, r.key()?));
         }
@@ -234,6 +246,7 @@ mod tests {
     fn sample() -> KvEntry {
         let s = [1u8; 32];
         KvEntry {
+            based_on: Some(7),
             reads: vec![(s, b"balance".to_vec())],
             writes: vec![(s, b"balance".to_vec(), b"42".to_vec()), ([2; 32], vec![], vec![0; 300])],
             acl: vec![
@@ -254,11 +267,15 @@ mod tests {
     #[test]
     fn entries_round_trip() {
         let bytes = sample().encode().unwrap();
-        assert_eq!(&bytes[..5], b"ZGKV\x01");
+        assert_eq!(&bytes[..5], b"ZGKV\x02");
         assert_eq!(KvEntry::decode(&bytes).unwrap(), sample());
         let empty = KvEntry::default().encode().unwrap();
-        assert_eq!(empty.len(), 5 + 12);
+        assert_eq!(empty.len(), 5 + 8 + 12);
         assert_eq!(KvEntry::decode(&empty).unwrap(), KvEntry::default());
+        // Version 1 entries (no based_on) still decode.
+        let mut v1 = b"ZGKV\x01".to_vec();
+        v1.extend_from_slice(&[0; 12]);
+        assert_eq!(KvEntry::decode(&v1).unwrap(), KvEntry::default());
     }
 
     #[test]
@@ -268,7 +285,7 @@ mod tests {
             assert!(KvEntry::decode(&bytes[..cut]).is_err(), "cut at {cut}");
         }
         assert_eq!(KvEntry::decode(b"NOPE\x01"), Err(KvError::BadMagic));
-        assert_eq!(KvEntry::decode(b"ZGKV\x02"), Err(KvError::UnknownVersion(2)));
+        assert_eq!(KvEntry::decode(b"ZGKV\x03"), Err(KvError::UnknownVersion(3)));
         let mut trailing = bytes.clone();
         trailing.push(0);
         assert_eq!(KvEntry::decode(&trailing), Err(KvError::TrailingBytes));
