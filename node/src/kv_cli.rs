@@ -23,6 +23,26 @@ pub enum KvCmd {
     Get(GetCmd),
     /// List a stream's keys in order (at a version).
     Iter(IterCmd),
+    /// Measure `kv_get` latency under many concurrent clients (the node needs
+    /// `--rpc-max-connections` above the concurrency).
+    Bench(BenchCmd),
+}
+
+/// `kv bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchCmd {
+    /// Secret URI of the account writing the key read.
+    #[arg(long, default_value = "//Alice")]
+    pub suri: String,
+    /// The node to talk to (running `--kv`).
+    #[command(flatten)]
+    pub rpc: RpcArgs,
+    /// Clients reading at once, each on its own connections.
+    #[arg(long, default_value_t = 1000)]
+    pub concurrency: usize,
+    /// Requests per client.
+    #[arg(long, default_value_t = 10)]
+    pub requests: usize,
 }
 
 /// What `put` and `grant` share.
@@ -201,6 +221,7 @@ impl KvCmd {
                 println!("{found}");
                 Ok(())
             },
+            KvCmd::Bench(cmd) => crate::kv_bench::run(cmd),
             KvCmd::Iter(cmd) => {
                 let rpc = Client::new(&cmd.rpc.rpc).map_err(rpc_err)?;
                 let stream = hex0x(&stream_id(&cmd.stream));

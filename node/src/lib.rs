@@ -10,6 +10,7 @@ pub mod da;
 pub mod da_bench;
 pub mod da_cli;
 pub mod kv;
+pub mod kv_bench;
 pub mod kv_cli;
 pub mod rpc;
 pub mod service;
