@@ -1,6 +1,7 @@
-//! PoRA end to end: a dev chain with 5-block mining epochs; Alice, the genesis provider of the
-//! whole flow, stores a file; her node's miner finds wins over it, proves them against the
-//! epoch's flow root and is paid, visible in her balance.
+//! PoRA end to end: a dev chain with 5-block mining epochs and 10-block pricing periods;
+//! Alice, the genesis provider of the whole flow, stores a file; her node's miner finds wins
+//! over it, proves them against the epoch's flow root and is paid, visible in her balance.
+//! A second file bought for one period is deleted from the node's store when its deal ends.
 
 mod common;
 
@@ -17,7 +18,7 @@ fn chain_spec(dir: &Path) -> String {
     let mut spec: serde_json::Value = serde_json::from_str(&out).unwrap();
     let params = &mut spec["genesis"]["runtimeGenesis"]["patch"]["fileStorage"]["params"];
     params["epochLength"] = json!(5);
-    params["period"] = json!(30);
+    params["period"] = json!(10);
     params["pricePerSector"] = json!(100_000_000_000_000u64);
     let path = dir.join("dev-fast-pora.json");
     std::fs::write(&path, spec.to_string()).unwrap();
@@ -69,4 +70,18 @@ fn a_provider_wins_pora_rewards_over_its_stored_file() {
     assert!(node.metric("zerog_storage_pora_tries_total").unwrap_or(0.0) > 0.0);
     assert!(node.metric("zerog_storage_pora_wins_total").unwrap_or(0.0) >= 1.0);
     assert!(!node.log().contains("does not match the chain's root"), "{}", common::tail(&node.log()));
+
+    // A file paid for one period (10 blocks) leaves the store when its deal expires.
+    let short = files.path().join("short.bin");
+    std::fs::write(&short, zerog_node::da_bench::random_blob(1 << 20, 32)).unwrap();
+    let (ok, out, err) = Node::run_cli(&[
+        "storage", "upload", short.to_str().unwrap(), "--duration", "1", "--suri", "//Alice", "--rpc", &node.rpc_url(),
+        "--json",
+    ]);
+    assert!(ok, "storage upload failed: {err}");
+    let root = serde_json::from_str::<serde_json::Value>(out.trim()).unwrap()["root"].as_str().unwrap().to_string();
+    assert_eq!(node.rpc.call("storage_fileInfo", json!([root])).unwrap()["localSegments"], 4);
+    node.wait_for("the expired file deleted", Duration::from_secs(90), |n| {
+        n.rpc.call("storage_fileInfo", json!([root])).is_err()
+    });
 }

@@ -65,25 +65,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileStorage::FlowState` (`max_values`: Some(1), `max_size`: Some(2057), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::FlowAppendCount` (r:1 w:1)
+	/// Proof: `FileStorage::FlowAppendCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::KvLogCount` (r:1 w:1)
+	/// Proof: `FileStorage::KvLogCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::StreamAdmins` (r:8 w:8)
 	/// Proof: `FileStorage::StreamAdmins` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::StreamWriters` (r:0 w:8)
 	/// Proof: `FileStorage::StreamWriters` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::Deals` (r:0 w:1)
 	/// Proof: `FileStorage::Deals` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::FlowAppends` (r:0 w:1)
+	/// Proof: `FileStorage::FlowAppends` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::KvLog` (r:0 w:8)
+	/// Proof: `FileStorage::KvLog` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::DealsByOwner` (r:0 w:1)
 	/// Proof: `FileStorage::DealsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `t` is `[0, 8]`.
 	fn submit(t: u32, ) -> Weight {
-		// Proof size: measured `1840`, estimated `6196`.
-		// Minimum execution time: 872_602_000 picoseconds.
-		Weight::from_parts(1_096_729_692, 6196)
-			// Standard Error: 3_238_134
-			.saturating_add(Weight::from_parts(146_527_860, 0).saturating_mul(t.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `1977`, estimated `6196`.
+		// Minimum execution time: 959_361_000 picoseconds.
+		Weight::from_parts(1_402_503_174, 6196)
+			// Standard Error: 3_807_738
+			.saturating_add(Weight::from_parts(179_324_528, 0).saturating_mul(t.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(t.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(t.into())))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(t.into())))
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(t.into()))
 	}
 	/// Storage: `FileStorage::Params` (r:1 w:0)
@@ -96,11 +104,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 256]`.
 	fn renew(e: u32, ) -> Weight {
-		// Proof size: measured `848`, estimated `10064`.
-		// Minimum execution time: 783_411_000 picoseconds.
-		Weight::from_parts(913_523_571, 10064)
-			// Standard Error: 20_689
-			.saturating_add(Weight::from_parts(5_945, 0).saturating_mul(e.into()))
+		// Proof size: measured `1045`, estimated `10064`.
+		// Minimum execution time: 836_179_000 picoseconds.
+		Weight::from_parts(990_674_868, 10064)
+			// Standard Error: 37_888
+			.saturating_add(Weight::from_parts(49_039, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -113,11 +121,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size: measured `514`, estimated `3593`.
-		// Minimum execution time: 721_208_000 picoseconds.
-		Weight::from_parts(860_745_000, 3593)
+		// Proof size: measured `749`, estimated `3622`.
+		// Minimum execution time: 748_849_000 picoseconds.
+		Weight::from_parts(840_766_000, 3622)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -126,9 +134,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileStorage::Providers` (r:1 w:1)
 	/// Proof: `FileStorage::Providers` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn set_shard() -> Weight {
-		// Proof size: measured `451`, estimated `3574`.
-		// Minimum execution time: 205_034_000 picoseconds.
-		Weight::from_parts(222_320_000, 3574)
+		// Proof size: measured `521`, estimated `3574`.
+		// Minimum execution time: 216_000_000 picoseconds.
+		Weight::from_parts(314_576_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -137,9 +145,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileStorage::Providers` (r:1 w:1)
 	/// Proof: `FileStorage::Providers` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size: measured `451`, estimated `3574`.
-		// Minimum execution time: 212_935_000 picoseconds.
-		Weight::from_parts(234_688_000, 3574)
+		// Proof size: measured `521`, estimated `3574`.
+		// Minimum execution time: 221_338_000 picoseconds.
+		Weight::from_parts(279_504_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -148,13 +156,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::MinerOwners` (r:0 w:1)
 	/// Proof: `FileStorage::MinerOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
-		// Proof size: measured `640`, estimated `3593`.
-		// Minimum execution time: 613_790_000 picoseconds.
-		Weight::from_parts(668_781_000, 3593)
+		// Proof size: measured `710`, estimated `3622`.
+		// Minimum execution time: 622_422_000 picoseconds.
+		Weight::from_parts(943_908_000, 3622)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -162,8 +170,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileStorage::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 93_749_000 picoseconds.
-		Weight::from_parts(115_481_000, 0)
+		// Minimum execution time: 91_145_000 picoseconds.
+		Weight::from_parts(100_619_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `FileStorage::Params` (r:1 w:0)
@@ -178,11 +186,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileStorage::DealsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 256]`.
 	fn on_expiries(d: u32, ) -> Weight {
-		// Proof size: measured `370`, estimated `5527`.
-		// Minimum execution time: 105_737_000 picoseconds.
-		Weight::from_parts(109_953_000, 5527)
-			// Standard Error: 988_168
-			.saturating_add(Weight::from_parts(122_533_038, 0).saturating_mul(d.into()))
+		// Proof size: measured `436`, estimated `5527`.
+		// Minimum execution time: 108_671_000 picoseconds.
+		Weight::from_parts(138_816_000, 5527)
+			// Standard Error: 2_032_299
+			.saturating_add(Weight::from_parts(145_271_934, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -207,11 +215,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileStorage::CurrentPoraEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 10]`.
 	fn start_pora_epoch(a: u32, ) -> Weight {
-		// Proof size: measured `471`, estimated `3565`.
-		// Minimum execution time: 303_230_000 picoseconds.
-		Weight::from_parts(457_023_774, 3565)
-			// Standard Error: 691_004
-			.saturating_add(Weight::from_parts(11_940_454, 0).saturating_mul(a.into()))
+		// Proof size: measured `537`, estimated `3565`.
+		// Minimum execution time: 302_168_000 picoseconds.
+		Weight::from_parts(401_978_224, 3565)
+			// Standard Error: 590_728
+			.saturating_add(Weight::from_parts(9_638_342, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -237,9 +245,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn submit_pora() -> Weight {
-		// Proof size: measured `1195`, estimated `6196`.
-		// Minimum execution time: 1_360_286_000 picoseconds.
-		Weight::from_parts(1_999_263_000, 6196)
+		// Proof size: measured `1393`, estimated `6196`.
+		// Minimum execution time: 1_375_598_000 picoseconds.
+		Weight::from_parts(1_940_966_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -257,25 +265,33 @@ impl WeightInfo for () {
 	/// Proof: `FileStorage::FlowState` (`max_values`: Some(1), `max_size`: Some(2057), added: 2552, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::FlowAppendCount` (r:1 w:1)
+	/// Proof: `FileStorage::FlowAppendCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::KvLogCount` (r:1 w:1)
+	/// Proof: `FileStorage::KvLogCount` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::StreamAdmins` (r:8 w:8)
 	/// Proof: `FileStorage::StreamAdmins` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::StreamWriters` (r:0 w:8)
 	/// Proof: `FileStorage::StreamWriters` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::Deals` (r:0 w:1)
 	/// Proof: `FileStorage::Deals` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::FlowAppends` (r:0 w:1)
+	/// Proof: `FileStorage::FlowAppends` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `FileStorage::KvLog` (r:0 w:8)
+	/// Proof: `FileStorage::KvLog` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::DealsByOwner` (r:0 w:1)
 	/// Proof: `FileStorage::DealsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `t` is `[0, 8]`.
 	fn submit(t: u32, ) -> Weight {
-		// Proof size: measured `1840`, estimated `6196`.
-		// Minimum execution time: 872_602_000 picoseconds.
-		Weight::from_parts(1_096_729_692, 6196)
-			// Standard Error: 3_238_134
-			.saturating_add(Weight::from_parts(146_527_860, 0).saturating_mul(t.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		// Proof size: measured `1977`, estimated `6196`.
+		// Minimum execution time: 959_361_000 picoseconds.
+		Weight::from_parts(1_402_503_174, 6196)
+			// Standard Error: 3_807_738
+			.saturating_add(Weight::from_parts(179_324_528, 0).saturating_mul(t.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(t.into())))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(t.into())))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(t.into())))
 			.saturating_add(Weight::from_parts(0, 2539).saturating_mul(t.into()))
 	}
 	/// Storage: `FileStorage::Params` (r:1 w:0)
@@ -288,11 +304,11 @@ impl WeightInfo for () {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 256]`.
 	fn renew(e: u32, ) -> Weight {
-		// Proof size: measured `848`, estimated `10064`.
-		// Minimum execution time: 783_411_000 picoseconds.
-		Weight::from_parts(913_523_571, 10064)
-			// Standard Error: 20_689
-			.saturating_add(Weight::from_parts(5_945, 0).saturating_mul(e.into()))
+		// Proof size: measured `1045`, estimated `10064`.
+		// Minimum execution time: 836_179_000 picoseconds.
+		Weight::from_parts(990_674_868, 10064)
+			// Standard Error: 37_888
+			.saturating_add(Weight::from_parts(49_039, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -305,11 +321,11 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size: measured `514`, estimated `3593`.
-		// Minimum execution time: 721_208_000 picoseconds.
-		Weight::from_parts(860_745_000, 3593)
+		// Proof size: measured `749`, estimated `3622`.
+		// Minimum execution time: 748_849_000 picoseconds.
+		Weight::from_parts(840_766_000, 3622)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -318,9 +334,9 @@ impl WeightInfo for () {
 	/// Storage: `FileStorage::Providers` (r:1 w:1)
 	/// Proof: `FileStorage::Providers` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn set_shard() -> Weight {
-		// Proof size: measured `451`, estimated `3574`.
-		// Minimum execution time: 205_034_000 picoseconds.
-		Weight::from_parts(222_320_000, 3574)
+		// Proof size: measured `521`, estimated `3574`.
+		// Minimum execution time: 216_000_000 picoseconds.
+		Weight::from_parts(314_576_000, 3574)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -329,9 +345,9 @@ impl WeightInfo for () {
 	/// Storage: `FileStorage::Providers` (r:1 w:1)
 	/// Proof: `FileStorage::Providers` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size: measured `451`, estimated `3574`.
-		// Minimum execution time: 212_935_000 picoseconds.
-		Weight::from_parts(234_688_000, 3574)
+		// Proof size: measured `521`, estimated `3574`.
+		// Minimum execution time: 221_338_000 picoseconds.
+		Weight::from_parts(279_504_000, 3574)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -340,13 +356,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `FileStorage::MinerOwners` (r:0 w:1)
 	/// Proof: `FileStorage::MinerOwners` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
-		// Proof size: measured `640`, estimated `3593`.
-		// Minimum execution time: 613_790_000 picoseconds.
-		Weight::from_parts(668_781_000, 3593)
+		// Proof size: measured `710`, estimated `3622`.
+		// Minimum execution time: 622_422_000 picoseconds.
+		Weight::from_parts(943_908_000, 3622)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -354,8 +370,8 @@ impl WeightInfo for () {
 	/// Proof: `FileStorage::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 93_749_000 picoseconds.
-		Weight::from_parts(115_481_000, 0)
+		// Minimum execution time: 91_145_000 picoseconds.
+		Weight::from_parts(100_619_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `FileStorage::Params` (r:1 w:0)
@@ -370,11 +386,11 @@ impl WeightInfo for () {
 	/// Proof: `FileStorage::DealsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 256]`.
 	fn on_expiries(d: u32, ) -> Weight {
-		// Proof size: measured `370`, estimated `5527`.
-		// Minimum execution time: 105_737_000 picoseconds.
-		Weight::from_parts(109_953_000, 5527)
-			// Standard Error: 988_168
-			.saturating_add(Weight::from_parts(122_533_038, 0).saturating_mul(d.into()))
+		// Proof size: measured `436`, estimated `5527`.
+		// Minimum execution time: 108_671_000 picoseconds.
+		Weight::from_parts(138_816_000, 5527)
+			// Standard Error: 2_032_299
+			.saturating_add(Weight::from_parts(145_271_934, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -399,11 +415,11 @@ impl WeightInfo for () {
 	/// Proof: `FileStorage::CurrentPoraEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[0, 10]`.
 	fn start_pora_epoch(a: u32, ) -> Weight {
-		// Proof size: measured `471`, estimated `3565`.
-		// Minimum execution time: 303_230_000 picoseconds.
-		Weight::from_parts(457_023_774, 3565)
-			// Standard Error: 691_004
-			.saturating_add(Weight::from_parts(11_940_454, 0).saturating_mul(a.into()))
+		// Proof size: measured `537`, estimated `3565`.
+		// Minimum execution time: 302_168_000 picoseconds.
+		Weight::from_parts(401_978_224, 3565)
+			// Standard Error: 590_728
+			.saturating_add(Weight::from_parts(9_638_342, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -429,9 +445,9 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn submit_pora() -> Weight {
-		// Proof size: measured `1195`, estimated `6196`.
-		// Minimum execution time: 1_360_286_000 picoseconds.
-		Weight::from_parts(1_999_263_000, 6196)
+		// Proof size: measured `1393`, estimated `6196`.
+		// Minimum execution time: 1_375_598_000 picoseconds.
+		Weight::from_parts(1_940_966_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
