@@ -48,7 +48,25 @@ fn dev_preset_has_alice_as_validator_and_sudo() {
         assert_eq!(ValidatorSet::validators(), vec![alice.clone()]);
         assert_eq!(Session::validators(), vec![alice.clone()]);
         assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice.clone()));
-        assert_eq!(Balances::free_balance(&alice), DEV_ENDOWMENT - DEV_DA_BOND, "the DA bond is held");
+        assert_eq!(
+            Balances::free_balance(&alice),
+            DEV_ENDOWMENT - DEV_DA_BOND - DEV_STORAGE_BOND,
+            "the DA and storage bonds are held"
+        );
+    });
+}
+
+#[test]
+fn presets_register_their_validators_as_storage_providers_of_the_whole_flow() {
+    genesis_of(TESTNET_PRESET).execute_with(|| {
+        for keyring in [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave] {
+            let who = keyring.to_account_id();
+            let provider = pallet_storage::Providers::<Runtime>::get(&who).expect("a genesis provider");
+            assert_eq!(provider.shard, pallet_storage::Shard::ALL);
+            assert_eq!(provider.bond, DEV_STORAGE_BOND);
+            assert_eq!(provider.miner_id, crate::genesis_presets::genesis_miner_id(&who));
+            assert_eq!(pallet_storage::MinerOwners::<Runtime>::get(provider.miner_id), Some(who));
+        }
     });
 }
 
