@@ -385,6 +385,9 @@ parameter_types! {
     pub const ReviveCodeHashLockupDepositPercent: Perbill = Perbill::from_percent(30);
 }
 
+/// pallet-revive's gas scale: the gas price in wei at the base fee multiplier.
+pub const REVIVE_GAS_SCALE: u32 = 4_000_000_000;
+
 /// zerog's Ethereum chain id.
 pub const ETH_CHAIN_ID: u64 = 16_898;
 
@@ -418,4 +421,9 @@ impl pallet_revive::Config for Runtime {
     type DebugEnabled = ConstBool<false>;
     // Ethereum keys get a native account without a mapping call.
     type AutoMap = ConstBool<true>;
+    // The gas price is the fee multiplier × `NativeToEthRatio` × this: 4 gwei at the base
+    // multiplier (the largest round value a u32 holds). Gas is fee / price, so this keeps gas
+    // amounts in the range Ethereum tools expect (an ERC-20 transfer: about 2.6 M gas, not
+    // the 10^15 that the default scale of 10 gives); fees in ZG are unchanged.
+    type GasScale = ConstU32<REVIVE_GAS_SCALE>;
 }

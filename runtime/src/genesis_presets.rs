@@ -152,18 +152,35 @@ pub fn genesis_patch(
     patch
 }
 
-/// The well-known Ethereum development keys (Hardhat/Anvil accounts 0-2), funded on the
-/// development presets. Their private keys are public: never fund them on a real network.
+/// The well-known Ethereum development keys, funded on the development presets: Hardhat/Anvil
+/// accounts 0-2, and the Moonbeam-style keys (Alith, Baltathar, Charleth, Dorothy, Ethan)
+/// that `zerog-eth-rpc --dev` holds for `eth_sendTransaction`. Their private keys are
+/// public: never fund them on a real network.
 /// - 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 ///   (0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80)
 /// - 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
 ///   (0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d)
 /// - 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
 ///   (0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a)
-pub const DEV_ETH_ADDRESSES: [[u8; 20]; 3] = [
+/// - Alith 0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac
+///   (0x5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133)
+/// - Baltathar 0x3Cd0A705a2DC65e5b1E1205896BaA2be8A07c6e0
+///   (0x8075991ce870b93a8870eca0c0f91913d12f47948ca0fd25b49c6fa7cdbeee8b)
+/// - Charleth 0x798d4Ba9baf0064Ec19eB4F0a1a45785ae9D6DFc
+///   (0x0b6e18cafb6ed99687ec547bd28139cafdd2bffe70e6b688025de6b445aa5c5b)
+/// - Dorothy 0x773539d4Ac0e786233D90A233654ccEE26a613D9
+///   (0x39539ab1876910bbf3a223d84a29e28f1cb4e2e456503e7e91ed39b2e7223d68)
+/// - Ethan 0xFf64d3F6efE2317EE2807d223a0Bdc4c0c49dfDB
+///   (0x7dce9bc8babb68fec1409be38c8e1a52650206a7ed90ff956ae8a6d15eeaaef4)
+pub const DEV_ETH_ADDRESSES: [[u8; 20]; 8] = [
     hex_literal::hex!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
     hex_literal::hex!("70997970C51812dc3A010C7d01b50e0d17dc79C8"),
     hex_literal::hex!("3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"),
+    hex_literal::hex!("f24FF3a9CF04c71Dbc94D0b566f7A27B94566cac"),
+    hex_literal::hex!("3Cd0A705a2DC65e5b1E1205896BaA2be8A07c6e0"),
+    hex_literal::hex!("798d4Ba9baf0064Ec19eB4F0a1a45785ae9D6DFc"),
+    hex_literal::hex!("773539d4Ac0e786233D90A233654ccEE26a613D9"),
+    hex_literal::hex!("Ff64d3F6efE2317EE2807d223a0Bdc4c0c49dfDB"),
 ];
 
 /// Every development account gets [`DEV_ENDOWMENT`]: the sr25519 dev keys and the native
