@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog-target}"
-cargo build --locked -p zerog-node
+cargo build --locked --workspace --bins
 node="$CARGO_TARGET_DIR/debug/zerog-node"
 for chain in dev local testnet; do
   "$node" export-chain-spec --chain "$chain" > "chain-specs/$chain.json"

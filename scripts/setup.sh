@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what a zerog build needs on Debian/Ubuntu, skipping what is already there:
 # protobuf-compiler (litep2p), clang + libclang-dev (rocksdb bindings), and the
-# wasm32-unknown-unknown target with rust-src (the runtime's wasm build).
+# wasm32-unknown-unknown target with rust-src (the runtime's wasm build), and Node.js with
+# npm (the EVM test installs solc and ethers from npm).
 set -euo pipefail
 
 need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"
@@ -25,4 +28,4 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 rustup component list --installed | grep -q '^rust-src' \
   || rustup component add rust-src
-echo "setup: protoc $(protoc --version | cut -d' ' -f2), $(clang --version | head -1), wasm32 target and rust-src present"
+echo "setup: protoc $(protoc --version | cut -d' ' -f2), $(clang --version | head -1), wasm32 target and rust-src present, node $(node --version), npm $(npm --version 2>/dev/null)"

@@ -15,7 +15,7 @@ stage() {
 }
 
 stage setup scripts/setup.sh
-stage build cargo build --locked --workspace --tests
+stage build cargo build --locked --workspace --bins --tests
 stage test cargo test --locked --workspace
 # Both erasure codecs, and the shared primitives built without std (as the runtime does).
 stage erasure-novelpoly cargo test --locked -p zerog-erasure --features novelpoly

@@ -42,6 +42,22 @@ pub struct Cli {
     #[arg(long, default_value_t = 30)]
     pub kv_entry_timeout: u64,
 
+    /// Port of the Ethereum JSON-RPC (`eth_*`, for wallets and tools), served by the
+    /// `zerog-eth-rpc` program that the node starts and keeps running. `--dev` serves it on
+    /// 8545 unless this says otherwise; other nodes serve it only when given a port. `off`
+    /// disables it.
+    #[arg(long, value_name = "PORT|off")]
+    pub eth_rpc_port: Option<String>,
+
+    /// Path of the `zerog-eth-rpc` program (default: next to `zerog-node`, then `PATH`).
+    #[arg(long, value_name = "PATH")]
+    pub eth_rpc_bin: Option<std::path::PathBuf>,
+
+    /// One more argument for `zerog-eth-rpc`, e.g. `--eth-rpc-arg=--eth-pruning=1000`
+    /// (repeatable; see `zerog-eth-rpc --help`).
+    #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
+    pub eth_rpc_arg: Vec<String>,
+
     /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
@@ -100,6 +116,10 @@ pub enum Subcommand {
     /// stream.
     #[command(subcommand)]
     Kv(crate::kv_cli::KvCmd),
+
+    /// Load generators: `transfers` (native balance transfers per second).
+    #[command(subcommand)]
+    Bench(crate::transfer_bench::BenchCmd),
 }
 
 #[cfg(test)]

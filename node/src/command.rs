@@ -157,6 +157,7 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::Da(cmd)) => cmd.run(),
         Some(Subcommand::Storage(cmd)) => cmd.run(),
         Some(Subcommand::Kv(cmd)) => cmd.run(),
+        Some(Subcommand::Bench(cmd)) => cmd.run(),
         Some(Subcommand::ChainInfo(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run::<Block>(&config))
@@ -169,12 +170,27 @@ pub fn run() -> sc_cli::Result<()> {
                     sc_cli::Error::Input(format!("--da-http-addr {addr}: {e}"))
                 })?),
             };
+            let eth_rpc = match cli.eth_rpc_port.as_deref() {
+                Some("off") => None,
+                None if !cli.run.shared_params.is_dev() => None,
+                port => Some(crate::eth_rpc::EthRpcOptions {
+                    port: match port {
+                        None => crate::eth_rpc::DEFAULT_PORT,
+                        Some(port) => port.parse().map_err(|e| {
+                            sc_cli::Error::Input(format!("--eth-rpc-port {port}: {e}"))
+                        })?,
+                    },
+                    program: cli.eth_rpc_bin.clone(),
+                    extra_args: cli.eth_rpc_arg.clone(),
+                }),
+            };
             let options = service::ZerogOptions {
                 da_operator: cli.da_operator,
                 da_http_addr,
                 storage_provider: cli.storage_provider || cli.run.shared_params.is_dev(),
                 pora_cpu: cli.pora_cpu,
                 kv: cli.kv.then(|| std::time::Duration::from_secs(cli.kv_entry_timeout)),
+                eth_rpc,
             };
             runner.run_node_until_exit(|mut config| async move {
                 if options.da_operator {

@@ -210,6 +210,8 @@ pub struct ZerogOptions {
     pub pora_cpu: u32,
     /// Run the KV node (`--kv`), with this wait for an entry's data.
     pub kv: Option<std::time::Duration>,
+    /// Start and supervise the Ethereum JSON-RPC program (`--eth-rpc-port`).
+    pub eth_rpc: Option<crate::eth_rpc::EthRpcOptions>,
 }
 
 /// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
@@ -447,6 +449,17 @@ pub fn new_full<
         );
     }
 
+    let eth_rpc_node_side = options.eth_rpc.as_ref().and_then(|_| {
+        let endpoints = config.rpc.addr.as_ref()?;
+        let first = endpoints.first()?;
+        Some(crate::eth_rpc::NodeSide {
+            node_rpc_port: first.listen_addr.port(),
+            genesis: sp_blockchain::HeaderBackend::info(&*client).genesis_hash,
+            base_path: config.data_path.join("eth-rpc"),
+            dev: config.chain_spec.chain_type() == sc_chain_spec::ChainType::Development,
+            external: endpoints.iter().any(|e| e.listen_addr.ip().is_unspecified()),
+        })
+    });
     let role = config.role;
     let force_authoring = config.force_authoring;
     let name = config.network.node_name.clone();
@@ -509,6 +522,17 @@ pub fn new_full<
         telemetry: telemetry.as_mut(),
         tracing_execute_block: None,
     })?;
+
+    match (options.eth_rpc.clone(), eth_rpc_node_side) {
+        (Some(eth_options), Some(node_side)) => task_manager.spawn_handle().spawn(
+            "eth-rpc",
+            None,
+            crate::eth_rpc::supervise(eth_options, node_side),
+        ),
+        (Some(_), None) =>
+            log::error!("Ethereum JSON-RPC not started: the node's own RPC server is off"),
+        _ => {},
+    }
 
     if role.is_authority() {
         let proposer_factory = sc_basic_authorship::ProposerFactory::new(

@@ -71,6 +71,10 @@ impl Node {
             // (kept in the base path, so a restarted node keeps its peer id).
             command.push("--unsafe-force-node-key-generation".into());
         }
+        if !args.contains(&"--eth-rpc-port") {
+            // Only the EVM test runs the Ethereum RPC; the others would race for port 8545.
+            command.extend(["--eth-rpc-port".into(), "off".into()]);
+        }
         match prometheus_port {
             Some(port) => command.extend(["--prometheus-port".into(), port.to_string()]),
             None => command.push("--no-prometheus".into()),
