@@ -21,7 +21,8 @@ base=$(mktemp -d)
   --eth-rpc-port "$eth_port" --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" --no-prometheus \
   --rpc-max-connections 1000 > "$base/node.log" 2>&1 &
 node_pid=$!
-trap 'kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null; rm -rf "$base"' EXIT
+log_copy="${TMPDIR:-/tmp}/zerog-bench-evm-node.log"
+trap 'kill $node_pid 2>/dev/null; wait $node_pid 2>/dev/null; cp "$base/node.log" "$log_copy"; rm -rf "$base"; echo "bench-evm: node log in $log_copy"' EXIT
 for _ in $(seq 1 240); do
   curl -sf -H 'Content-Type: application/json' \
     -d '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$eth_port" \
@@ -29,5 +30,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 echo "bench-evm: $profile node, RPC $rpc_port, Ethereum RPC $eth_port, $count transfers each"
-ETH_RPC_URL="http://127.0.0.1:$eth_port" COUNT="$count" node node/tests/evm/bench.mjs
+inner=$(grep -o 'inner eth-rpc server on 127.0.0.1:[0-9]*' "$base/node.log" | head -1 | sed 's/.*://')
+ETH_RPC_URL="http://127.0.0.1:$eth_port" INNER_URL="${inner:+http://127.0.0.1:$inner}" COUNT="$count" \
+  node node/tests/evm/bench.mjs
 "$CARGO_TARGET_DIR/$profile/zerog-node" bench transfers --rpc "http://127.0.0.1:$rpc_port" --count "$count"

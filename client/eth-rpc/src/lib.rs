@@ -104,7 +104,11 @@ pub fn run(mut command: CliCommand) -> anyhow::Result<()> {
         let rpc_runtime = sc_service::create_rpc_runtime(public.max_connections)
             .map_err(|e| anyhow::anyhow!("RPC runtime: {e}"))?;
         let server = sc_service::start_rpc_servers(&public, None, &handle, module, rpc_runtime, None)?;
-        log::info!(target: "eth-rpc", "Ethereum JSON-RPC served on port {} (chain id {chain_id})", public.port);
+        log::info!(
+            target: "eth-rpc",
+            "Ethereum JSON-RPC served on port {} (chain id {chain_id}); inner eth-rpc server on 127.0.0.1:{inner_port}",
+            public.port
+        );
         client.on_disconnect().await;
         drop(server);
         Ok(())

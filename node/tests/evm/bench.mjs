@@ -41,7 +41,28 @@ async function waitForNonces(provider, targets, timeoutMs) {
   }
 }
 
+/** Latencies (ms) of `n` sequential `eth_blockNumber` calls to `target`. */
+async function latencies(target, n) {
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] });
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const r = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
+    await r.json();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const pct = (p) => times[Math.min(times.length - 1, Math.ceil(times.length * p) - 1)].toFixed(2);
+  return `p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`;
+}
+
 async function main() {
+  // The front's cost: one call through it, and straight to the inner server as baseline.
+  if (process.env.INNER_URL) {
+    await latencies(url, 50);
+    console.log(`eth_blockNumber x1000 through zerog-eth-rpc's front: ${await latencies(url, 1000)}; ` +
+      `inner server directly (baseline): ${await latencies(process.env.INNER_URL, 1000)}`);
+  }
   const provider = new ethers.JsonRpcProvider(url, undefined, { pollingInterval: 250, batchMaxCount: 1 });
   const network = await provider.getNetwork();
   const alice = new ethers.Wallet(DEV_KEYS[0], provider);
