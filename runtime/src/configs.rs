@@ -3,7 +3,9 @@
 use crate::*;
 use frame_support::{
     derive_impl, parameter_types,
-    traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, InstanceFilter, VariantCountOf},
+    traits::{
+        ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOf, InstanceFilter, VariantCountOf,
+    },
     weights::{
         constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
         ConstantMultiplier, Weight,
@@ -173,7 +175,7 @@ parameter_types! {
 impl pallet_validator_set::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     // Root until governance lands; then a referendum track.
-    type ManageOrigin = EnsureRoot<AccountId>;
+    type ManageOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::origins::ValidatorAdmin>;
     type HasSessionKeys = pallet_validator_set::SessionKeysRegistered<Runtime>;
     type MaxValidators = MaxValidators;
     type MinValidators = MinValidators;
@@ -327,7 +329,7 @@ impl pallet_da::Config for Runtime {
     type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
     type OperatorKey = pallet_da::operator_key::Public;
     // Root until governance lands.
-    type ParamsOrigin = EnsureRoot<AccountId>;
+    type ParamsOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::origins::ParamsAdmin>;
     type PalletId = DaPalletId;
     type MaxOperators = ConstU32<1024>;
     type MaxCommitteeSize = ConstU32<1024>;
@@ -349,7 +351,7 @@ impl pallet_storage::Config for Runtime {
     type RuntimeHoldReason = RuntimeHoldReason;
     type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
     // Root until governance lands.
-    type ParamsOrigin = EnsureRoot<AccountId>;
+    type ParamsOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::origins::ParamsAdmin>;
     type PalletId = StoragePalletId;
     type MaxTags = ConstU32<8>;
     type MaxExpiriesPerBlock = ConstU32<256>;

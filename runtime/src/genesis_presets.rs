@@ -104,12 +104,14 @@ fn grandpa_key_of(keyring: Sr25519Keyring) -> GrandpaId {
     GrandpaId::unchecked_from(ed.public().0)
 }
 
-/// Builds a genesis config patch: balances, validators with their session keys, and an
-/// optional sudo key.
+/// Builds a genesis config patch: balances, validators with their session keys (who also
+/// form the technical committee), an optional sudo key, and whether governance runs on
+/// fast timing (periods of a few blocks, for development chains).
 pub fn genesis_patch(
     validators: Vec<GenesisValidator>,
     endowed: Vec<AccountId>,
     sudo: Option<AccountId>,
+    fast_governance: bool,
 ) -> serde_json::Value {
     let balances: Vec<(AccountId, Balance)> =
         endowed.into_iter().map(|account| (account, DEV_ENDOWMENT)).collect();
@@ -145,6 +147,8 @@ pub fn genesis_patch(
             "operators": da_operators,
         },
         "fileStorage": { "params": storage_params(), "providers": storage_providers },
+        "technicalCommittee": { "members": validator_accounts },
+        "origins": { "fastTiming": fast_governance },
     });
     if let Some(key) = sudo {
         patch["sudo"] = serde_json::json!({ "key": key });
@@ -198,6 +202,7 @@ fn dev_genesis() -> serde_json::Value {
         vec![dev_validator(Sr25519Keyring::Alice)],
         dev_accounts(),
         Some(Sr25519Keyring::Alice.to_account_id()),
+        true,
     )
 }
 
@@ -206,6 +211,7 @@ fn local_genesis() -> serde_json::Value {
         vec![dev_validator(Sr25519Keyring::Alice), dev_validator(Sr25519Keyring::Bob)],
         dev_accounts(),
         Some(Sr25519Keyring::Alice.to_account_id()),
+        true,
     )
 }
 
@@ -217,6 +223,7 @@ fn testnet_genesis() -> serde_json::Value {
             .collect(),
         dev_accounts(),
         None,
+        false,
     )
 }
 

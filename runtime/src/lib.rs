@@ -22,6 +22,7 @@ use alloc::vec::Vec;
 pub mod apis;
 pub mod configs;
 pub mod genesis_presets;
+pub mod governance;
 #[cfg(test)]
 mod tests;
 
@@ -154,6 +155,24 @@ mod runtime {
     pub type FileStorage = pallet_storage;
     #[runtime::pallet_index(15)]
     pub type Revive = pallet_revive;
+
+    // Governance (see `governance`).
+    #[runtime::pallet_index(16)]
+    pub type Origins = governance::origins;
+    #[runtime::pallet_index(17)]
+    pub type Scheduler = pallet_scheduler;
+    #[runtime::pallet_index(18)]
+    pub type Preimage = pallet_preimage;
+    #[runtime::pallet_index(19)]
+    pub type Treasury = pallet_treasury;
+    #[runtime::pallet_index(20)]
+    pub type ConvictionVoting = pallet_conviction_voting;
+    #[runtime::pallet_index(21)]
+    pub type Referenda = pallet_referenda;
+    #[runtime::pallet_index(22)]
+    pub type Whitelist = pallet_whitelist;
+    #[runtime::pallet_index(23)]
+    pub type TechnicalCommittee = pallet_collective<Instance1>;
 }
 
 /// The address format: an account id (no account indices).
