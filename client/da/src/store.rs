@@ -103,6 +103,15 @@ pub fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
+/// Replaces `dir/name` with `bytes` in one step: writes `name.tmp`, then renames it over
+/// `name`, so a reader (or a restart after a crash) sees the old file or the new one, never
+/// a torn one.
+pub fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let tmp = dir.join(format!("{name}.tmp"));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, dir.join(name))
+}
+
 /// An `InvalidData` I/O error.
 pub fn invalid(what: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what)
@@ -227,9 +236,7 @@ impl ChunkStore {
                 added += 1;
             }
         }
-        let tmp = dir.join("held.tmp");
-        fs::write(&tmp, held.to_bytes())?;
-        fs::rename(&tmp, dir.join("held"))?;
+        replace_file(&dir, "held", &held.to_bytes())?;
         let mut index = self.index.lock().expect("store lock");
         let entry = index.entry(commitment.root).or_insert_with(|| Entry {
             meta: StoredMeta { commitment: commitment.clone(), stored_at: now_secs() },

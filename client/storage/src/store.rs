@@ -123,7 +123,7 @@ pub struct SegmentStore {
     write_lock: Mutex<()>,
 }
 
-pub use zerog_da_service::store::{index_root_dirs, invalid, now_secs};
+pub use zerog_da_service::store::{index_root_dirs, invalid, now_secs, replace_file};
 
 /// Sibling hashes of a segment proof in a file of `size` bytes.
 pub fn proof_depth(size: u64) -> u32 {
@@ -216,9 +216,7 @@ impl SegmentStore {
             added += 1;
         }
         if added > 0 {
-            let tmp = dir.join("held.tmp");
-            fs::write(&tmp, held.to_bytes())?;
-            fs::rename(&tmp, dir.join("held"))?;
+            replace_file(&dir, "held", &held.to_bytes())?;
             if let Some(entry) = self.index.lock().expect("store lock").get_mut(root) {
                 entry.held = held;
             }
@@ -315,9 +313,7 @@ impl SegmentStore {
         }
         change(&mut entry.meta);
         fs::create_dir_all(&dir)?;
-        let tmp = dir.join("meta.tmp");
-        fs::write(&tmp, entry.meta.encode())?;
-        fs::rename(&tmp, dir.join("meta"))
+        replace_file(&dir, "meta", &entry.meta.encode())
     }
 
     /// Deletes a file and its segments.
