@@ -42,6 +42,23 @@ pub fn next_nonce(rpc: &Client, who: &AccountId) -> Result<Nonce, RpcError> {
     nonce.as_u64().map(|n| n as Nonce).ok_or_else(|| RpcError::Transport(format!("bad nonce {nonce}")))
 }
 
+/// An account's state (nonce, balances) at block `at`, or the best block when `None`;
+/// the default (empty) state for an account the chain does not know.
+pub fn account_info(
+    rpc: &Client,
+    who: &AccountId,
+    at: Option<H256>,
+) -> Result<frame_system::AccountInfo<Nonce, pallet_balances::AccountData<zerog_runtime::Balance>>, RpcError> {
+    let key = frame_system::Account::<zerog_runtime::Runtime>::hashed_key_for(who);
+    let at = at.map(|h| to_hex(h.as_bytes()));
+    let value = rpc.call("state_getStorage", json!([to_hex(&key), at]))?;
+    if value.is_null() {
+        return Ok(Default::default());
+    }
+    Decode::decode(&mut &from_hex(&value)?[..])
+        .map_err(|e| RpcError::Transport(format!("undecodable account: {e}")))
+}
+
 /// The chain's (spec version, transaction version).
 pub fn runtime_versions(rpc: &Client) -> Result<(u32, u32), RpcError> {
     let v = rpc.call("state_getRuntimeVersion", json!([]))?;

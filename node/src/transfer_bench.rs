@@ -16,7 +16,7 @@ use std::{
     sync::atomic::{AtomicUsize, Ordering},
     time::{Duration, Instant},
 };
-use zerog_da_service::http::{from_hex, to_hex, Client};
+use zerog_da_service::http::{from_hex, Client};
 use zerog_runtime::{AccountId, BalancesCall, Nonce, RuntimeCall, UncheckedExtrinsic};
 
 /// `bench`: load generators.
@@ -109,15 +109,8 @@ fn submit_all(rpc: &Client, transfers: &[UncheckedExtrinsic], rate: u32, concurr
 
 /// Whether every sender's nonce at block `at` reached its target.
 fn all_in(rpc: &Client, targets: &[(AccountId, Nonce)], at: H256) -> CmdResult<bool> {
-    use codec::Decode;
     for (who, target) in targets {
-        let key = frame_system::Account::<zerog_runtime::Runtime>::hashed_key_for(who);
-        let value = rpc
-            .call("state_getStorage", serde_json::json!([to_hex(&key), to_hex(at.as_bytes())]))
-            .map_err(rpc_err)?;
-        let bytes = from_hex(&value).map_err(rpc_err)?;
-        // `AccountInfo` starts with the nonce.
-        let nonce = Nonce::decode(&mut &bytes[..]).map_err(|e| e.to_string())?;
+        let nonce = chain_rpc::account_info(rpc, who, Some(at)).map_err(rpc_err)?.nonce;
         if nonce < *target {
             return Ok(false);
         }

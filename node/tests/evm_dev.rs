@@ -14,7 +14,7 @@ use std::{
     process::Command,
     time::{Duration, Instant},
 };
-use zerog_runtime::{AccountId, Balance, Nonce, Runtime};
+use zerog_runtime::{AccountId, Runtime};
 
 /// Folder of the npm test project.
 fn npm_project() -> PathBuf {
@@ -50,20 +50,6 @@ fn native_account(address: &str) -> AccountId {
     use pallet_revive::AddressMapper;
     let bytes: [u8; 20] = hex::decode(address.trim_start_matches("0x")).unwrap().try_into().unwrap();
     pallet_revive::AccountId32Mapper::<Runtime>::to_fallback_account_id(&H160(bytes))
-}
-
-/// (nonce, free balance) of a native account at block `at`.
-fn account_at(rpc: &Client, who: &AccountId, at: sp_core::H256) -> (Nonce, Balance) {
-    use codec::Decode;
-    let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-    let value = rpc
-        .call("state_getStorage", json!([common::rpc::to_hex(&key), common::rpc::to_hex(at.as_bytes())]))
-        .unwrap();
-    let info = frame_system::AccountInfo::<Nonce, pallet_balances::AccountData<Balance>>::decode(
-        &mut &common::rpc::from_hex(&value)[..],
-    )
-    .unwrap();
-    (info.nonce, info.data.free)
 }
 
 /// Process ids of `zerog-eth-rpc` programs serving `port`.
@@ -112,7 +98,8 @@ fn solc_and_ethers_deploy_call_and_read_logs_through_the_dev_nodes_ethereum_rpc(
     let at = common::tx::block_hash(&node.rpc, number);
     let alice = result["alice"].as_str().unwrap();
     let tag = format!("0x{number:x}");
-    let (nonce, free) = account_at(&node.rpc, &native_account(alice), at);
+    let info = common::tx::account_info(&node.rpc, &native_account(alice), Some(at));
+    let (nonce, free) = (info.nonce, info.data.free);
     let eth_nonce = quantity(&eth.call("eth_getTransactionCount", json!([alice, tag])).unwrap());
     assert_eq!(eth_nonce, nonce as u128, "eth_getTransactionCount = the native nonce");
     assert!(

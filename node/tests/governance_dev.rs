@@ -217,12 +217,5 @@ fn a_params_track_referendum_sets_a_storage_parameter_and_a_rejected_one_changes
 
 /// Reserved balance of `who` at the best block.
 fn reserved(rpc: &Client, who: &AccountId) -> Balance {
-    let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-    let value = rpc.call("state_getStorage", json!([common::rpc::to_hex(&key)])).unwrap();
-    frame_system::AccountInfo::<zerog_runtime::Nonce, pallet_balances::AccountData<Balance>>::decode(
-        &mut &common::rpc::from_hex(&value)[..],
-    )
-    .unwrap()
-    .data
-    .reserved
+    tx::account_info(rpc, who, None).data.reserved
 }

@@ -1,13 +1,12 @@
 //! Wallet-like helpers for the tests: thin, panicking wrappers over `zerog_node::chain_rpc`.
 
 use super::rpc::{from_hex, to_hex, Client};
-use codec::Decode;
 use serde_json::json;
 use sp_core::{sr25519, H256};
 use sp_runtime::MultiAddress;
 use zerog_node::chain_rpc::{self, SigningContext};
 use zerog_runtime::{
-    AccountId, Balance, BalancesCall, Nonce, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
+    AccountId, Balance, BalancesCall, Nonce, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
 };
 
 /// The genesis hash.
@@ -27,18 +26,16 @@ pub fn next_nonce(rpc: &Client, who: &AccountId) -> Nonce {
 
 /// Free balance of `who` at `at` (best block when `None`).
 pub fn free_balance(rpc: &Client, who: &AccountId, at: Option<H256>) -> Balance {
-    let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-    let at = at.map(|h| to_hex(h.as_bytes()));
-    let value = rpc.call("state_getStorage", json!([to_hex(&key), at])).unwrap();
-    if value.is_null() {
-        return 0;
-    }
-    let info =
-        frame_system::AccountInfo::<Nonce, pallet_balances::AccountData<Balance>>::decode(
-            &mut &from_hex(&value)[..],
-        )
-        .unwrap();
-    info.data.free
+    account_info(rpc, who, at).data.free
+}
+
+/// The state (nonce, balances) of `who` at `at` (best block when `None`).
+pub fn account_info(
+    rpc: &Client,
+    who: &AccountId,
+    at: Option<H256>,
+) -> frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>> {
+    chain_rpc::account_info(rpc, who, at).unwrap()
 }
 
 /// The runtime events of block `at`.
