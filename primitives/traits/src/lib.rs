@@ -24,3 +24,18 @@ impl<AccountId> BlobPersister<AccountId> for NoPersistence {
         Err(DispatchError::Other("this chain has no storage to persist blobs to"))
     }
 }
+
+/// Punishes a provider that a quorum of alignment reports found faulty. Each pallet that
+/// holds provider bonds (compute, later DA and storage) implements it; the alignment pallet
+/// calls it through its `Config`.
+pub trait SlashProvider<AccountId> {
+    /// Takes `fraction` of `who`'s bond and returns the amount taken (0 when `who` holds no
+    /// bond here).
+    fn slash(who: &AccountId, fraction: sp_runtime::Perbill) -> u128;
+}
+
+impl<AccountId> SlashProvider<AccountId> for () {
+    fn slash(_who: &AccountId, _fraction: sp_runtime::Perbill) -> u128 {
+        0
+    }
+}
