@@ -225,6 +225,43 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
         }
     }
 
+    impl pallet_compute::runtime_api::ComputeApi<
+        Block,
+        AccountId,
+        Balance,
+        pallet_compute::ServiceOf<Runtime>,
+        pallet_compute::SubAccountOf<Runtime>,
+        pallet_compute::TaskOf<Runtime>,
+    > for Runtime {
+        fn service(provider: AccountId) -> Option<pallet_compute::ServiceOf<Runtime>> {
+            pallet_compute::Services::<Runtime>::get(&provider)
+        }
+
+        fn live_providers() -> Vec<AccountId> {
+            Compute::live_providers()
+        }
+
+        fn ledger(user: AccountId) -> Option<pallet_compute::Ledger<Balance>> {
+            pallet_compute::Ledgers::<Runtime>::get(&user)
+        }
+
+        fn sub_account(user: AccountId, provider: AccountId) -> Option<pallet_compute::SubAccountOf<Runtime>> {
+            pallet_compute::SubAccounts::<Runtime>::get(&user, &provider)
+        }
+
+        fn settled(user: AccountId, provider: AccountId) -> (u64, Balance) {
+            Compute::settled(&user, &provider)
+        }
+
+        fn task(id: pallet_compute::TaskId) -> Option<pallet_compute::TaskOf<Runtime>> {
+            pallet_compute::Tasks::<Runtime>::get(id)
+        }
+
+        fn receipt_message(provider: AccountId, user: AccountId, nonce: u64, cumulative_fee: Balance, requests_hash: [u8; 32]) -> Vec<u8> {
+            Compute::receipt_message_for(&provider, &user, nonce, &cumulative_fee, &requests_hash)
+        }
+    }
+
     impl pallet_storage::runtime_api::StorageApi<Block, AccountId, Balance, BlockNumber> for Runtime {
         fn flow() -> ([u8; 32], u64) {
             let flow = pallet_storage::FlowState::<Runtime>::get();

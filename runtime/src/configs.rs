@@ -358,6 +358,58 @@ impl pallet_storage::Config for Runtime {
     type WeightInfo = pallet_storage::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+    pub const ComputePalletId: frame_support::PalletId = frame_support::PalletId(*b"zg/compt");
+}
+
+impl pallet_compute::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Signature = crate::Signature;
+    type Signer = <crate::Signature as sp_runtime::traits::Verify>::Signer;
+    // Slashed bonds fund the treasury.
+    type Slashed = frame_support::traits::tokens::imbalance::ResolveTo<crate::governance::TreasuryAccount, Balances>;
+    type ParamsOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::origins::ParamsAdmin>;
+    type PalletId = ComputePalletId;
+    type MaxModelLen = ConstU32<128>;
+    type MaxUrlLen = ConstU32<256>;
+    type MaxKeyLen = ConstU32<512>;
+    type MaxSettleBatch = ConstU32<64>;
+    // 0G allows 30 pending refunds per sub-account.
+    type MaxPendingRefunds = ConstU32<30>;
+    type WeightInfo = pallet_compute::weights::SubstrateWeight<Runtime>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = ComputeBenchmarkKeys;
+}
+
+/// sr25519 keys from the benchmark keystore, for `pallet_compute`'s settle benchmark.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ComputeBenchmarkKeys;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl ComputeBenchmarkKeys {
+    const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"zgcb");
+
+    fn public(seed: u32) -> sp_core::sr25519::Public {
+        let seed = alloc::format!("//zerog-compute-bench/{seed}");
+        sp_io::crypto::sr25519_generate(Self::KEY_TYPE, Some(seed.into_bytes()))
+    }
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_compute::BenchmarkHelper<AccountId, crate::Signature> for ComputeBenchmarkKeys {
+    fn signer(seed: u32) -> AccountId {
+        use sp_runtime::traits::IdentifyAccount;
+        sp_runtime::MultiSigner::from(Self::public(seed)).into_account()
+    }
+
+    fn sign(seed: u32, message: &[u8]) -> crate::Signature {
+        let public = Self::public(seed);
+        sp_io::crypto::sr25519_sign(Self::KEY_TYPE, &public, message).expect("the benchmark keystore holds the key").into()
+    }
+}
+
 /// Off-chain workers (the DA operator's) build unsigned transactions with these.
 impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
 where

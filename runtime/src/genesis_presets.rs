@@ -68,6 +68,23 @@ pub fn storage_params() -> pallet_storage::StorageParams<Balance, BlockNumber> {
     }
 }
 
+/// Compute parameters: 0G's 24-hour refund delay and 30% timeout share, a week to unbond.
+/// With `fast` (the dev and local presets, as for governance) the delays are a few blocks,
+/// so that refunds and bond withdrawals can be tried by hand.
+pub fn compute_params(fast: bool) -> pallet_compute::ComputeParams<Balance, BlockNumber> {
+    let (refund_delay, unbonding_period, ack_window) = if fast { (20, 20, 20) } else { (DAYS, 7 * DAYS, 2 * DAYS) };
+    pallet_compute::ComputeParams {
+        min_bond: 1_000 * UNIT,
+        // A sub-account with 30 pending refunds is about 750 bytes.
+        record_deposit: 100 * MILLI_UNIT,
+        refund_delay,
+        unbonding_period,
+        max_task_duration: 30 * DAYS,
+        ack_window,
+        timeout_share: sp_runtime::Perbill::from_percent(30),
+    }
+}
+
 /// Bond of each genesis storage provider (the minimum).
 pub const DEV_STORAGE_BOND: Balance = 1_000 * UNIT;
 
@@ -147,6 +164,7 @@ pub fn genesis_patch(
             "operators": da_operators,
         },
         "fileStorage": { "params": storage_params(), "providers": storage_providers },
+        "compute": { "params": compute_params(fast_governance) },
         "technicalCommittee": { "members": validator_accounts },
         "origins": { "fastTiming": fast_governance },
     });

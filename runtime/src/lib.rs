@@ -97,7 +97,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("zerog"),
     impl_name: alloc::borrow::Cow::Borrowed("zerog"),
     authoring_version: 1,
-    spec_version: 100,
+    spec_version: 101,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -173,6 +173,9 @@ mod runtime {
     pub type Whitelist = pallet_whitelist;
     #[runtime::pallet_index(23)]
     pub type TechnicalCommittee = pallet_collective<Instance1>;
+
+    #[runtime::pallet_index(24)]
+    pub type Compute = pallet_compute;
 }
 
 /// The address format: an account id (no account indices).
@@ -265,5 +268,6 @@ mod benches {
         [pallet_validator_set, ValidatorSet]
         [pallet_da, Da]
         [pallet_storage, FileStorage]
+        [pallet_compute, Compute]
     );
 }

@@ -125,3 +125,57 @@ fn presets_set_storage_parameters_and_open_the_pool() {
         assert!(pallet_storage::Epochs::<Runtime>::get(0).is_some());
     });
 }
+
+#[test]
+fn presets_set_compute_parameters_fast_only_on_dev_and_local() {
+    for (id, fast) in [(DEV_PRESET, true), (LOCAL_PRESET, true), (TESTNET_PRESET, false)] {
+        genesis_of(id).execute_with(|| {
+            assert_eq!(pallet_compute::Params::<Runtime>::get(), Some(compute_params(fast)), "{id}");
+        });
+    }
+}
+
+/// A receipt settles in the real runtime with `MultiSignature`s of two kinds: the user's
+/// sr25519 and the provider's ecdsa signer, as a gateway would make them.
+#[test]
+fn compute_settles_receipts_signed_with_the_runtimes_signature_type() {
+    use crate::{Compute, RuntimeOrigin, Signature, UNIT};
+    use sp_core::{ecdsa, Pair};
+    use sp_runtime::{traits::IdentifyAccount, MultiSigner};
+    genesis_of(DEV_PRESET).execute_with(|| {
+        frame_system::Pallet::<Runtime>::set_block_number(1);
+        let user = Sr25519Keyring::Alice;
+        let provider = Sr25519Keyring::Bob.to_account_id();
+        let signer = ecdsa::Pair::from_seed(&[42; 32]);
+        let signer_account = MultiSigner::from(signer.public()).into_account();
+        let info = pallet_compute::ServiceInfoOf::<Runtime> {
+            kind: pallet_compute::ServiceKind::Inference,
+            model: b"qwen-2.5-7b".to_vec().try_into().unwrap(),
+            endpoint: b"https://gpu.bob.example/v1".to_vec().try_into().unwrap(),
+            input_price: 1,
+            output_price: 1,
+            verifiability: pallet_compute::Verifiability::None,
+            signer: signer_account,
+            attestation: None,
+        };
+        let origin = |who: AccountId| RuntimeOrigin::signed(who);
+        Compute::register_service(origin(provider.clone()), info, 1_000 * UNIT).unwrap();
+        Compute::deposit(origin(user.to_account_id()), 10 * UNIT).unwrap();
+        Compute::transfer_to_provider(origin(user.to_account_id()), provider.clone(), 5 * UNIT).unwrap();
+        Compute::acknowledge_signer(origin(user.to_account_id()), provider.clone()).unwrap();
+        let fee = 2 * UNIT;
+        let message = Compute::receipt_message_for(&provider, &user.to_account_id(), 1, &fee, &[5; 32]);
+        let receipt = pallet_compute::Receipt {
+            user: user.to_account_id(),
+            nonce: 1,
+            cumulative_fee: fee,
+            requests_hash: [5; 32],
+            user_signature: Signature::from(user.sign(&message)),
+            signer_signature: Signature::from(signer.sign(&message)),
+        };
+        let before = Balances::free_balance(&provider);
+        Compute::settle(origin(provider.clone()), vec![receipt.clone()].try_into().unwrap()).unwrap();
+        assert_eq!(Balances::free_balance(&provider), before + fee);
+        assert!(Compute::settle(origin(provider), vec![receipt].try_into().unwrap()).is_err(), "a replay");
+    });
+}

@@ -13,7 +13,7 @@ pub const RECEIPT_DOMAIN: &[u8; 24] = b"zerog:compute:receipt:v1";
 
 /// What a service sells.
 #[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub enum ServiceKind {
     /// Inference, settled by signed receipts.
     Inference,
@@ -23,7 +23,7 @@ pub enum ServiceKind {
 
 /// How a service's answers can be checked.
 #[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub enum Verifiability {
     /// No verification: users trust the provider.
     None,
@@ -33,7 +33,7 @@ pub enum Verifiability {
 
 /// The kind of trusted execution environment an attestation comes from.
 #[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub enum TeeKind {
     /// Intel TDX.
     IntelTdx,
@@ -47,7 +47,7 @@ pub enum TeeKind {
 
 /// A TEE attestation: its kind and the hash of the report (the report itself is off chain).
 #[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct TeeAttestation {
     /// Which TEE produced the report.
     pub kind: TeeKind,
@@ -230,7 +230,7 @@ where
 
 /// Parameters, set by `ParamsOrigin`.
 #[derive(Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ComputeParams<Balance, BlockNumber> {
     /// Least bond a service holds.
     pub min_bond: Balance,
