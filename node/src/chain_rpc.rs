@@ -204,14 +204,25 @@ pub fn dispatch_failure(rpc: &Client, at: H256, index: u32) -> Result<Option<Str
     Ok(None)
 }
 
-/// A dispatch error in words (DA errors by name).
+/// A dispatch error in words: errors of zerog's own pallets by name (`da.BlobTooLarge`,
+/// `fileStorage.BadSize`, `compute.StaleNonce`), others as the runtime prints them.
 pub fn describe_error(error: sp_runtime::DispatchError) -> String {
+    use frame_support::traits::PalletInfoAccess;
+    use zerog_runtime::{Compute, Da, FileStorage, Runtime};
     if let sp_runtime::DispatchError::Module(module) = error {
-        let da_index = <zerog_runtime::Da as frame_support::traits::PalletInfoAccess>::index();
-        if module.index as usize == da_index {
-            if let Ok(e) = pallet_da::Error::<zerog_runtime::Runtime>::decode(&mut &module.error[..]) {
-                return format!("da.{e:?}");
-            }
+        let index = module.index as usize;
+        let bytes = &mut &module.error[..];
+        let named = if index == Da::index() {
+            pallet_da::Error::<Runtime>::decode(bytes).map(|e| format!("da.{e:?}"))
+        } else if index == FileStorage::index() {
+            pallet_storage::Error::<Runtime>::decode(bytes).map(|e| format!("fileStorage.{e:?}"))
+        } else if index == Compute::index() {
+            pallet_compute::Error::<Runtime>::decode(bytes).map(|e| format!("compute.{e:?}"))
+        } else {
+            return format!("{error:?}");
+        };
+        if let Ok(named) = named {
+            return named;
         }
     }
     format!("{error:?}")

@@ -6,6 +6,7 @@ pub mod chain_rpc;
 pub mod chain_spec;
 pub mod cli;
 pub mod command;
+pub mod compute_rpc;
 pub mod da;
 pub mod da_bench;
 pub mod da_cli;

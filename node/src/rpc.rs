@@ -3,8 +3,8 @@
 //!
 //! Modules here: `system_accountNextIndex`/`system_dryRun` (frame-system), `payment_*`
 //! (fees), `babe_epochAuthorship` and `grandpa_*` (finality), and zerog's `da_*`
-//! (see `zerog_da_service::rpc`) `storage_*` (see `zerog_storage_service::rpc`) and, on a KV node, `kv_*`
-//! (see `zerog_storage_service::kv_rpc`).
+//! (see `zerog_da_service::rpc`), `storage_*` (see `zerog_storage_service::rpc`), `compute_*`
+//! (see [`crate::compute_rpc`]) and, on a KV node, `kv_*` (see `zerog_storage_service::kv_rpc`).
 
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
@@ -77,7 +77,8 @@ where
     C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
         + pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
         + sp_consensus_babe::BabeApi<Block>
-        + BlockBuilder<Block>,
+        + BlockBuilder<Block>
+        + crate::compute_rpc::NodeComputeApi,
     P: TransactionPool + 'static,
     SC: SelectChain<Block> + 'static,
     B: sc_client_api::Backend<Block> + Send + Sync + 'static,
@@ -95,6 +96,10 @@ where
     let mut module = RpcModule::new(());
 
     module.merge(System::new(client.clone(), pool).into_rpc())?;
+    {
+        use crate::compute_rpc::{ComputeApiServer, ComputeRpc};
+        module.merge(ComputeRpc::new(client.clone()).into_rpc())?;
+    }
     module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
     module.merge(
         Babe::new(client, babe.babe_worker_handle, babe.keystore, babe.select_chain).into_rpc(),

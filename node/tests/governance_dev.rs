@@ -6,7 +6,11 @@
 mod common;
 
 use codec::{Decode, Encode};
-use common::{rpc::Client, tx, Node};
+use common::{
+    rpc::Client,
+    tx::{self, execute, try_execute},
+    Node,
+};
 use frame_support::traits::{schedule::DispatchTime, Bounded};
 use serde_json::json;
 use sp_core::H256;
@@ -18,31 +22,6 @@ use zerog_runtime::{
 
 type ReferendaCall = pallet_referenda::Call<Runtime>;
 type VotingCall = pallet_conviction_voting::Call<Runtime>;
-
-/// Signs `call` with `who`'s dev key, submits it and waits until it is in a block without
-/// failing; returns that block's events.
-fn execute(node: &Node, who: Sr25519Keyring, call: RuntimeCall) -> Vec<RuntimeEvent> {
-    try_execute(node, who, call).expect("the call succeeds")
-}
-
-/// As [`execute`], but a failed dispatch is returned as its error's name.
-fn try_execute(node: &Node, who: Sr25519Keyring, call: RuntimeCall) -> Result<Vec<RuntimeEvent>, String> {
-    let genesis = tx::genesis_hash(&node.rpc);
-    let nonce = tx::next_nonce(&node.rpc, &who.to_account_id());
-    let from = node.best_number();
-    let xt = tx::signed_extrinsic(call, &who.pair(), None, nonce, genesis);
-    tx::submit(&node.rpc, &xt).expect("the transaction is accepted");
-    let mut found = None;
-    node.wait_for("the transaction to be included", Duration::from_secs(60), |n| {
-        found = zerog_node::chain_rpc::find_inclusion(&n.rpc, &xt, from).unwrap();
-        found.is_some()
-    });
-    let (_, at, index) = found.unwrap();
-    match zerog_node::chain_rpc::dispatch_failure(&node.rpc, at, index).unwrap() {
-        Some(failure) => Err(failure),
-        None => Ok(tx::events(&node.rpc, at)),
-    }
-}
 
 /// Submits a referendum on the track of `origin` for `proposal`; returns its index.
 fn submit_referendum(node: &Node, origin: OriginCaller, proposal: Bounded<RuntimeCall, sp_runtime::traits::BlakeTwo256>) -> u32 {

@@ -78,3 +78,32 @@ pub fn parent_of(rpc: &Client, hash: H256) -> H256 {
     let header = rpc.call("chain_getHeader", json!([to_hex(hash.as_bytes())])).unwrap();
     H256::from_slice(&from_hex(&header["parentHash"]))
 }
+
+/// Signs `call` with `who`'s dev key, submits it and waits until it is in a block without
+/// failing; returns that block's events.
+pub fn execute(node: &super::Node, who: sp_keyring::Sr25519Keyring, call: RuntimeCall) -> Vec<RuntimeEvent> {
+    try_execute(node, who, call).expect("the call succeeds")
+}
+
+/// As [`execute`], but a failed dispatch is returned as its error's name.
+pub fn try_execute(
+    node: &super::Node,
+    who: sp_keyring::Sr25519Keyring,
+    call: RuntimeCall,
+) -> Result<Vec<RuntimeEvent>, String> {
+    let genesis = genesis_hash(&node.rpc);
+    let nonce = next_nonce(&node.rpc, &who.to_account_id());
+    let from = node.best_number();
+    let xt = signed_extrinsic(call, &who.pair(), None, nonce, genesis);
+    submit(&node.rpc, &xt).expect("the transaction is accepted");
+    let mut found = None;
+    node.wait_for("the transaction to be included", std::time::Duration::from_secs(60), |n| {
+        found = chain_rpc::find_inclusion(&n.rpc, &xt, from).unwrap();
+        found.is_some()
+    });
+    let (_, at, index) = found.unwrap();
+    match chain_rpc::dispatch_failure(&node.rpc, at, index).unwrap() {
+        Some(failure) => Err(failure),
+        None => Ok(events(&node.rpc, at)),
+    }
+}
