@@ -116,3 +116,17 @@ impl<T: Config> zerog_traits::SlashProvider<T::AccountId> for Pallet<T> {
         Self::slash_bond(who, fraction).saturated_into()
     }
 }
+
+impl<T: Config> zerog_traits::ProviderRegistry<T::AccountId> for Pallet<T> {
+    /// A service that is not retiring, drawn from `seed`.
+    fn sample(seed: &[u8; 32]) -> Option<T::AccountId> {
+        use frame_support::storage::StoragePrefixedMap;
+        zerog_traits::sample_map(
+            Services::<T>::final_prefix(),
+            seed,
+            Services::<T>::iter_from,
+            Services::<T>::iter,
+            |(who, service)| service.retiring_until.is_none().then_some(who),
+        )
+    }
+}

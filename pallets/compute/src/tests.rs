@@ -359,3 +359,15 @@ fn slashing_takes_part_of_the_bond_and_retires_below_the_minimum() {
         assert_eq!(held(&prov(), HoldReason::ServiceBond), 0);
     });
 }
+
+#[test]
+fn alignment_draws_only_services_that_are_not_retiring() {
+    use zerog_traits::ProviderRegistry;
+    new_test_ext().execute_with(|| {
+        assert_eq!(<Compute as ProviderRegistry<AccountId>>::sample(&[3; 32]), None);
+        register(inference_info());
+        assert!((0..16u8).all(|i| Compute::sample(&[i.wrapping_mul(41); 32]) == Some(prov())));
+        assert_ok!(Compute::retire_service(signed(&prov())));
+        assert!((0..16u8).all(|i| Compute::sample(&[i.wrapping_mul(41); 32]).is_none()));
+    });
+}

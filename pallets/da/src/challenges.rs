@@ -132,8 +132,13 @@ impl<T: Config> Pallet<T> {
     /// Slashes `slash` of `who`'s bond into the fee pool. Returns the amount moved.
     pub(crate) fn slash(who: &T::AccountId) -> BalanceOf<T> {
         let Some(params) = Params::<T>::get() else { return Zero::zero() };
+        Self::slash_bond(who, params.slash)
+    }
+
+    /// Moves `fraction` of `who`'s bond into the fee pool. Returns the amount moved.
+    pub(crate) fn slash_bond(who: &T::AccountId, fraction: sp_runtime::Perbill) -> BalanceOf<T> {
         let Some(mut operator) = Operators::<T>::get(who) else { return Zero::zero() };
-        let amount = params.slash * operator.bond;
+        let amount = fraction * operator.bond;
         let moved = T::Currency::transfer_on_hold(
             &HoldReason::OperatorBond.into(),
             who,

@@ -49,6 +49,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod alignment;
 mod blobs;
 mod challenges;
 mod offchain;
@@ -60,6 +61,8 @@ mod mock;
 mod tests;
 #[cfg(test)]
 mod tests_offchain;
+#[cfg(test)]
+mod tests_alignment;
 pub mod types;
 pub mod weights;
 
@@ -346,6 +349,9 @@ pub mod pallet {
         ChallengeFailed { id: ChallengeId, member: T::AccountId, slashed: BalanceOf<T> },
         /// No answer by the deadline; `slashed` of the member's bond went to the fee pool.
         ChallengeMissed { id: ChallengeId, member: T::AccountId, slashed: BalanceOf<T> },
+        /// A quorum of alignment reports found the operator faulty; `slashed` of its bond
+        /// went to the fee pool.
+        OperatorSlashed { operator: T::AccountId, slashed: BalanceOf<T> },
         /// An available blob was handed to storage.
         BlobPersisted { id: BlobId },
     }

@@ -44,6 +44,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod alignment;
 mod deals;
 mod pora;
 #[cfg(test)]
@@ -53,6 +54,8 @@ pub mod runtime_api;
 mod tests;
 #[cfg(test)]
 mod tests_pora;
+#[cfg(test)]
+mod tests_alignment;
 pub mod types;
 pub mod weights;
 
@@ -302,6 +305,9 @@ pub mod pallet {
         ProviderUnbonding { who: T::AccountId, until: BlockNumberFor<T> },
         /// A provider left and got its bond back.
         ProviderWithdrawn { who: T::AccountId, bond: BalanceOf<T> },
+        /// A quorum of alignment reports found the provider faulty; `slashed` of its bond
+        /// went to the reward reserve.
+        ProviderSlashed { who: T::AccountId, slashed: BalanceOf<T> },
         /// Parameters were changed.
         ParamsSet,
         /// A PoRA epoch started over a flow of `flow_length` sectors.

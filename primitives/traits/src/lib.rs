@@ -7,6 +7,8 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 use sp_runtime::{DispatchError, DispatchResult};
 use zerog_erasure::BlobCommitment;
 
@@ -38,4 +40,48 @@ impl<AccountId> SlashProvider<AccountId> for () {
     fn slash(_who: &AccountId, _fraction: sp_runtime::Perbill) -> u128 {
         0
     }
+}
+
+/// Bonded providers that alignment nodes spot-check: each pallet with providers (storage,
+/// DA, compute) implements it, and the alignment pallet draws its era's subjects through it.
+pub trait ProviderRegistry<AccountId> {
+    /// An active provider drawn from `seed`, or `None` when there is none to check. The same
+    /// seed on the same state draws the same provider.
+    fn sample(seed: &[u8; 32]) -> Option<AccountId>;
+}
+
+impl<AccountId> ProviderRegistry<AccountId> for () {
+    fn sample(_seed: &[u8; 32]) -> Option<AccountId> {
+        None
+    }
+}
+
+/// How many entries [`sample_map`] looks at past its random starting point before giving up
+/// (they may all be inactive).
+pub const SAMPLE_TRIES: usize = 8;
+
+/// Draws from a storage map whose keys are hashed with `Blake2_128Concat` or `Twox64Concat`:
+/// starts at the raw key `prefix ‖ seed[..16]` (a uniformly random point of the hashed key
+/// space), walks on, wrapping around to the start once, and returns the first of at most
+/// [`SAMPLE_TRIES`] entries that `pick` accepts. One storage read per entry looked at.
+///
+/// `iter_from(raw_key)` and `iter()` are the map's own iterators (`Map::iter_from`, `Map::iter`).
+pub fn sample_map<E, R, I: Iterator<Item = E>>(
+    prefix: [u8; 32],
+    seed: &[u8; 32],
+    iter_from: impl FnOnce(alloc::vec::Vec<u8>) -> I,
+    iter: impl FnOnce() -> I,
+    mut pick: impl FnMut(E) -> Option<R>,
+) -> Option<R> {
+    let mut start = alloc::vec::Vec::with_capacity(48);
+    start.extend_from_slice(&prefix);
+    start.extend_from_slice(&seed[..16]);
+    let mut looked = 0;
+    for entry in iter_from(start).take(SAMPLE_TRIES) {
+        looked += 1;
+        if let Some(found) = pick(entry) {
+            return Some(found);
+        }
+    }
+    iter().take(SAMPLE_TRIES - looked).find_map(pick)
 }

@@ -1,0 +1,36 @@
+//! The runtime API that alignment nodes, wallets and the node's RPC use to read alignment
+//! state. Record types are parameters so that the runtime names them with its own bounds:
+//! `AlignmentApi<Block, AccountId, Balance, BlockNumber, LicenceOf<Runtime>, EraOf<Runtime>>`.
+
+use crate::types::{EraIndex, EraOutcome, LicenceId, Operator};
+use alloc::vec::Vec;
+use codec::Codec;
+
+sp_api::decl_runtime_apis! {
+    /// Alignment state: licences, operators, the running era and finalized outcomes.
+    pub trait AlignmentApi<AccountId, Balance, BlockNumber, LicenceRecord, EraRecord>
+    where
+        AccountId: Codec,
+        Balance: Codec,
+        BlockNumber: Codec,
+        LicenceRecord: Codec,
+        EraRecord: Codec,
+    {
+        /// A licence.
+        fn licence(id: LicenceId) -> Option<LicenceRecord>;
+        /// The ids of the licences `owner` holds.
+        fn licences_of(owner: AccountId) -> Vec<LicenceId>;
+        /// What a licence has accrued and `claim_rewards` would mint.
+        fn pending_rewards(id: LicenceId) -> Option<Balance>;
+        /// An operator's delegated licences and reward index.
+        fn operator(who: AccountId) -> Option<Operator<Balance>>;
+        /// The era whose checks run now, with its seed and subjects.
+        fn current_era() -> Option<(EraIndex, EraRecord)>;
+        /// The era whose reports are revealed now, its record, and the block the window closes at.
+        fn revealing() -> Option<(EraIndex, EraRecord, BlockNumber)>;
+        /// Whether `operator` has committed, and revealed, its report of `era`.
+        fn report_status(era: EraIndex, operator: AccountId) -> (bool, bool);
+        /// What a finalized era found (the last 64 eras are kept).
+        fn outcome(era: EraIndex) -> Option<EraOutcome<Balance>>;
+    }
+}
