@@ -205,10 +205,10 @@ pub fn dispatch_failure(rpc: &Client, at: H256, index: u32) -> Result<Option<Str
 }
 
 /// A dispatch error in words: errors of zerog's own pallets by name (`da.BlobTooLarge`,
-/// `fileStorage.BadSize`, `compute.StaleNonce`), others as the runtime prints them.
+/// `fileStorage.BadSize`, `compute.StaleNonce`, `alignment.NoCommitment`), others as the runtime prints them.
 pub fn describe_error(error: sp_runtime::DispatchError) -> String {
     use frame_support::traits::PalletInfoAccess;
-    use zerog_runtime::{Compute, Da, FileStorage, Runtime};
+    use zerog_runtime::{Alignment, Compute, Da, FileStorage, Runtime};
     if let sp_runtime::DispatchError::Module(module) = error {
         let index = module.index as usize;
         let bytes = &mut &module.error[..];
@@ -218,6 +218,8 @@ pub fn describe_error(error: sp_runtime::DispatchError) -> String {
             pallet_storage::Error::<Runtime>::decode(bytes).map(|e| format!("fileStorage.{e:?}"))
         } else if index == Compute::index() {
             pallet_compute::Error::<Runtime>::decode(bytes).map(|e| format!("compute.{e:?}"))
+        } else if index == Alignment::index() {
+            pallet_alignment::Error::<Runtime>::decode(bytes).map(|e| format!("alignment.{e:?}"))
         } else {
             return format!("{error:?}");
         };

@@ -14,10 +14,11 @@
 //! Accounts are SS58 strings; balances are decimal strings (they exceed 2^53); hashes and
 //! bytes are `0x` hex.
 
+use crate::rpc::runtime_api_error as internal;
 use jsonrpsee::{
     core::RpcResult,
     proc_macros::rpc,
-    types::{error::INVALID_PARAMS_CODE, ErrorObject, ErrorObjectOwned},
+    types::{error::INVALID_PARAMS_CODE, ErrorObject},
 };
 use pallet_compute::{runtime_api::ComputeApi as ComputeRuntimeApi, TaskState, Verifiability};
 use serde::{Deserialize, Serialize};
@@ -151,10 +152,6 @@ impl<C> ComputeRpc<C> {
     pub fn new(client: Arc<C>) -> Self {
         Self { client }
     }
-}
-
-fn internal(e: impl std::fmt::Display) -> ErrorObjectOwned {
-    ErrorObject::owned(5000, format!("runtime API call failed: {e}"), None::<()>)
 }
 
 fn text(bytes: &[u8]) -> String {

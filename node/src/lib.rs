@@ -2,6 +2,7 @@
 //! CLI, service and client code.
 #![warn(missing_docs)]
 
+pub mod alignment_rpc;
 pub mod chain_rpc;
 pub mod chain_spec;
 pub mod cli;

@@ -4,7 +4,7 @@
 //! Modules here: `system_accountNextIndex`/`system_dryRun` (frame-system), `payment_*`
 //! (fees), `babe_epochAuthorship` and `grandpa_*` (finality), and zerog's `da_*`
 //! (see `zerog_da_service::rpc`), `storage_*` (see `zerog_storage_service::rpc`), `compute_*`
-//! (see [`crate::compute_rpc`]) and, on a KV node, `kv_*` (see `zerog_storage_service::kv_rpc`).
+//! (see [`crate::compute_rpc`]), `alignment_*` (see [`crate::alignment_rpc`]) and, on a KV node, `kv_*` (see `zerog_storage_service::kv_rpc`).
 
 use jsonrpsee::RpcModule;
 use sc_consensus_babe::BabeWorkerHandle;
@@ -63,6 +63,11 @@ pub struct FullDeps<C, P, SC, B> {
     pub kv: Option<std::sync::Arc<zerog_storage_service::kv_db::KvDb>>,
 }
 
+/// The error of an RPC method whose runtime API call failed.
+pub(crate) fn runtime_api_error(e: impl std::fmt::Display) -> jsonrpsee::types::ErrorObjectOwned {
+    jsonrpsee::types::ErrorObject::owned(5000, format!("runtime API call failed: {e}"), None::<()>)
+}
+
 /// Builds the RPC modules of a full node.
 pub fn create_full<C, P, SC, B>(
     deps: FullDeps<C, P, SC, B>,
@@ -78,7 +83,8 @@ where
         + pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
         + sp_consensus_babe::BabeApi<Block>
         + BlockBuilder<Block>
-        + crate::compute_rpc::NodeComputeApi,
+        + crate::compute_rpc::NodeComputeApi
+        + crate::alignment_rpc::NodeAlignmentApi,
     P: TransactionPool + 'static,
     SC: SelectChain<Block> + 'static,
     B: sc_client_api::Backend<Block> + Send + Sync + 'static,
@@ -99,6 +105,8 @@ where
     {
         use crate::compute_rpc::{ComputeApiServer, ComputeRpc};
         module.merge(ComputeRpc::new(client.clone()).into_rpc())?;
+        use crate::alignment_rpc::{AlignmentApiServer, AlignmentRpc};
+        module.merge(AlignmentRpc::new(client.clone()).into_rpc())?;
     }
     module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
     module.merge(

@@ -262,6 +262,47 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
         }
     }
 
+    impl pallet_alignment::runtime_api::AlignmentApi<
+        Block,
+        AccountId,
+        Balance,
+        BlockNumber,
+        pallet_alignment::LicenceOf<Runtime>,
+        pallet_alignment::EraOf<Runtime>,
+    > for Runtime {
+        fn licence(id: pallet_alignment::LicenceId) -> Option<pallet_alignment::LicenceOf<Runtime>> {
+            pallet_alignment::Licences::<Runtime>::get(id)
+        }
+
+        fn licences_of(owner: AccountId) -> Vec<pallet_alignment::LicenceId> {
+            Alignment::licences_of(&owner)
+        }
+
+        fn pending_rewards(id: pallet_alignment::LicenceId) -> Option<Balance> {
+            pallet_alignment::Licences::<Runtime>::get(id).map(|licence| Alignment::accrued(&licence))
+        }
+
+        fn operator(who: AccountId) -> Option<pallet_alignment::Operator<Balance>> {
+            pallet_alignment::Operators::<Runtime>::get(&who)
+        }
+
+        fn current_era() -> Option<(pallet_alignment::EraIndex, pallet_alignment::EraOf<Runtime>)> {
+            Alignment::current_era()
+        }
+
+        fn revealing() -> Option<(pallet_alignment::EraIndex, pallet_alignment::EraOf<Runtime>, BlockNumber)> {
+            Alignment::revealing()
+        }
+
+        fn report_status(era: pallet_alignment::EraIndex, operator: AccountId) -> (bool, bool) {
+            Alignment::report_status(era, &operator)
+        }
+
+        fn outcome(era: pallet_alignment::EraIndex) -> Option<pallet_alignment::EraOutcome<Balance>> {
+            pallet_alignment::Outcomes::<Runtime>::get(era)
+        }
+    }
+
     impl pallet_storage::runtime_api::StorageApi<Block, AccountId, Balance, BlockNumber> for Runtime {
         fn flow() -> ([u8; 32], u64) {
             let flow = pallet_storage::FlowState::<Runtime>::get();

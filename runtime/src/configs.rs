@@ -383,6 +383,21 @@ impl pallet_compute::Config for Runtime {
     type BenchmarkHelper = ComputeBenchmarkKeys;
 }
 
+impl pallet_alignment::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    // Licence sales fund the treasury.
+    type SaleProceeds = frame_support::traits::tokens::imbalance::ResolveTo<crate::governance::TreasuryAccount, Balances>;
+    type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+    type StorageProviders = pallet_storage::Pallet<Runtime>;
+    type DaOperators = pallet_da::Pallet<Runtime>;
+    type ComputeProviders = pallet_compute::Pallet<Runtime>;
+    type AdminOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::origins::ParamsAdmin>;
+    type MaxSubjects = ConstU32<24>;
+    type MaxReporters = ConstU32<128>;
+    type WeightInfo = pallet_alignment::weights::SubstrateWeight<Runtime>;
+}
+
 /// sr25519 keys from the benchmark keystore, for `pallet_compute`'s settle benchmark.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct ComputeBenchmarkKeys;

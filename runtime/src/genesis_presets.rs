@@ -85,6 +85,28 @@ pub fn compute_params(fast: bool) -> pallet_compute::ComputeParams<Balance, Bloc
     }
 }
 
+/// Alignment parameters: 0G's licence supply (175,500) and its 33% holder share; daily eras
+/// with an hour to reveal. With `fast` (dev and local) an era is 20 blocks and reports are
+/// revealed within 10, so that alignment nodes can be watched at work.
+pub fn alignment_params(fast: bool) -> pallet_alignment::AlignmentParams<Balance, BlockNumber> {
+    let (era_length, reveal_window) = if fast { (20, 10) } else { (DAYS, HOURS) };
+    pallet_alignment::AlignmentParams {
+        licence_price: 1_000 * UNIT,
+        max_supply: 175_500,
+        era_length,
+        reveal_window,
+        storage_samples: 4,
+        da_samples: 4,
+        compute_samples: 4,
+        min_reports: if fast { 1 } else { 3 },
+        fault_threshold: sp_runtime::Perbill::from_percent(50),
+        agreement_threshold: sp_runtime::Perbill::from_percent(75),
+        slash: sp_runtime::Perbill::from_percent(5),
+        emission_per_era: 10_000 * UNIT,
+        holder_share: sp_runtime::Perbill::from_percent(33),
+    }
+}
+
 /// Bond of each genesis storage provider (the minimum).
 pub const DEV_STORAGE_BOND: Balance = 1_000 * UNIT;
 
@@ -147,6 +169,9 @@ pub fn genesis_patch(
         .iter()
         .map(|v| (v.account.clone(), genesis_miner_id(&v.account), DEV_STORAGE_BOND, pallet_storage::Shard::ALL))
         .collect();
+    // Every genesis validator holds one alignment licence, delegated to itself.
+    let alignment_licences: Vec<(AccountId, Option<AccountId>)> =
+        validators.iter().map(|v| (v.account.clone(), Some(v.account.clone()))).collect();
     let session_keys: Vec<(AccountId, AccountId, SessionKeys)> = validators
         .into_iter()
         .map(|v| {
@@ -165,6 +190,7 @@ pub fn genesis_patch(
         },
         "fileStorage": { "params": storage_params(), "providers": storage_providers },
         "compute": { "params": compute_params(fast_governance) },
+        "alignment": { "params": alignment_params(fast_governance), "licences": alignment_licences },
         "technicalCommittee": { "members": validator_accounts },
         "origins": { "fastTiming": fast_governance },
     });

@@ -97,7 +97,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("zerog"),
     impl_name: alloc::borrow::Cow::Borrowed("zerog"),
     authoring_version: 1,
-    spec_version: 101,
+    spec_version: 102,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -176,6 +176,8 @@ mod runtime {
 
     #[runtime::pallet_index(24)]
     pub type Compute = pallet_compute;
+    #[runtime::pallet_index(25)]
+    pub type Alignment = pallet_alignment;
 }
 
 /// The address format: an account id (no account indices).
@@ -269,5 +271,6 @@ mod benches {
         [pallet_da, Da]
         [pallet_storage, FileStorage]
         [pallet_compute, Compute]
+        [pallet_alignment, Alignment]
     );
 }

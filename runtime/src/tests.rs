@@ -135,6 +135,29 @@ fn presets_set_compute_parameters_fast_only_on_dev_and_local() {
     }
 }
 
+#[test]
+fn presets_give_each_validator_a_self_delegated_licence_and_start_era_zero() {
+    use crate::{genesis_presets::alignment_params, Alignment};
+    use frame_support::traits::Hooks;
+    for (id, fast, validators) in [(DEV_PRESET, true, 1), (LOCAL_PRESET, true, 2), (TESTNET_PRESET, false, 4)] {
+        genesis_of(id).execute_with(|| {
+            assert_eq!(pallet_alignment::Params::<Runtime>::get(), Some(alignment_params(fast)), "{id}");
+            assert_eq!(pallet_alignment::LicenceCount::<Runtime>::get(), validators, "{id}");
+            let alice = Sr25519Keyring::Alice.to_account_id();
+            let licence = pallet_alignment::Licences::<Runtime>::get(0).expect("a genesis licence");
+            assert_eq!((licence.owner, licence.operator), (alice.clone(), Some(alice.clone())));
+            assert_eq!(pallet_alignment::Operators::<Runtime>::get(&alice).map(|op| op.licences), Some(1));
+            // The first block starts era 0; the genesis validators are DA committee members
+            // and storage providers, so they can be drawn.
+            Alignment::on_initialize(1);
+            let (era, info) = Alignment::current_era().expect("era 0 runs");
+            assert_eq!(era, 0);
+            assert!(info.subjects.iter().any(|s| matches!(s, pallet_alignment::Subject::Storage(_))), "{id}");
+            assert!(info.subjects.iter().any(|s| matches!(s, pallet_alignment::Subject::Da(_))), "{id}");
+        });
+    }
+}
+
 /// A receipt settles in the real runtime with `MultiSignature`s of two kinds: the user's
 /// sr25519 and the provider's ecdsa signer, as a gateway would make them.
 #[test]

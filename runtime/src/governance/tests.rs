@@ -83,6 +83,7 @@ fn each_governance_origin_reaches_only_its_own_calls() {
     type DaParams = <Runtime as pallet_da::Config>::ParamsOrigin;
     type StorageParams = <Runtime as pallet_storage::Config>::ParamsOrigin;
     type ComputeParams = <Runtime as pallet_compute::Config>::ParamsOrigin;
+    type AlignmentAdmin = <Runtime as pallet_alignment::Config>::AdminOrigin;
     type Cancel = <Runtime as pallet_referenda::Config>::CancelOrigin;
     type Kill = <Runtime as pallet_referenda::Config>::KillOrigin;
     type Reject = <Runtime as pallet_treasury::Config>::RejectOrigin;
@@ -91,6 +92,7 @@ fn each_governance_origin_reaches_only_its_own_calls() {
     assert_eq!(accepted(&|o| DaParams::try_origin(o).is_ok()), vec![ParamsAdmin]);
     assert_eq!(accepted(&|o| StorageParams::try_origin(o).is_ok()), vec![ParamsAdmin]);
     assert_eq!(accepted(&|o| ComputeParams::try_origin(o).is_ok()), vec![ParamsAdmin]);
+    assert_eq!(accepted(&|o| AlignmentAdmin::try_origin(o).is_ok()), vec![ParamsAdmin]);
     assert_eq!(accepted(&|o| Cancel::try_origin(o).is_ok()), vec![ReferendumCanceller]);
     assert_eq!(accepted(&|o| Kill::try_origin(o).is_ok()), vec![ReferendumKiller]);
     assert_eq!(accepted(&|o| Reject::try_origin(o).is_ok()), vec![Treasurer]);
@@ -99,4 +101,5 @@ fn each_governance_origin_reaches_only_its_own_calls() {
     assert!(Validators::try_origin(RuntimeOrigin::root()).is_ok());
     assert!(StorageParams::try_origin(RuntimeOrigin::root()).is_ok());
     assert!(ComputeParams::try_origin(RuntimeOrigin::root()).is_ok());
+    assert!(AlignmentAdmin::try_origin(RuntimeOrigin::root()).is_ok());
 }
