@@ -337,6 +337,13 @@ pub fn new_full<
     } else {
         None
     };
+    if let Some(account) = storage_provider.clone() {
+        // The provider answers alignment nodes' holding challenges with this key.
+        storage_service.set_holding_signer(Arc::new(crate::storage::KeystoreHoldingSigner {
+            keystore: keystore_container.keystore(),
+            account,
+        }));
+    }
     if let (Some(account), true) = (storage_provider.clone(), options.pora_cpu > 0) {
         let parts = crate::storage_miner::MinerParts {
             client: client.clone(),

@@ -12,12 +12,14 @@
 //! - [`segment_http`]: the same segments as SCALE bytes over the node's data HTTP server;
 //! - [`kv_db`]: the KV node's database (replay in flow order, ACLs, read checks, versions);
 //! - [`kv_rpc`]: `kv_get`, `kv_next`, `kv_prev`, `kv_first`, `kv_last`, `kv_entry`, `kv_info`;
+//! - [`holding`]: signed proofs that a named provider holds a segment (alignment checks);
 //! - [`miner`]: PoRA mining over the held segments, and answers with proofs to the flow root;
 //! - [`metrics`]: Prometheus counters and gauges (`zerog_storage_*`).
 //!
 //! The crate knows nothing of the runtime's types: the node tells it about deals (through
 //! [`store::SegmentStore::add_placement`]) and its shard ([`StorageService::set_role`]).
 
+pub mod holding;
 pub mod kv_db;
 pub mod kv_rpc;
 pub mod metrics;

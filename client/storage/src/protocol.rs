@@ -6,9 +6,12 @@
 //!   has, with proofs, up to `limit` and [`MAX_RESPONSE_BYTES`]; the asking side checks
 //!   every segment against the file root before using it;
 //! - `Have { root }`: which segments of the file the peer holds, and whether it holds them
-//!   as a registered provider (a replica) or only as an upload staging copy.
+//!   as a registered provider (a replica) or only as an upload staging copy;
+//! - `Prove { provider, root, index, challenge }`: answered only by that provider's node,
+//!   with the segment and its signature (see [`crate::holding`]).
 
 use crate::{
+    holding::{answer_challenge, verify_holding, HoldingProof},
     metrics::Metrics,
     service::StorageService,
     store::{Held, SegmentStore, SegmentWithProof},
@@ -50,6 +53,18 @@ pub enum StorageRequest {
     Have {
         /// The file root.
         root: Hash,
+    },
+    /// A challenge for one provider: answered (with a [`HoldingProof`]) only by that
+    /// provider's node, if it holds the segment.
+    Prove {
+        /// The provider's account.
+        provider: [u8; 32],
+        /// The file root.
+        root: Hash,
+        /// The segment index in the file.
+        index: u64,
+        /// Fresh bytes the signature must cover.
+        challenge: [u8; 32],
     },
 }
 
@@ -128,6 +143,10 @@ pub async fn serve_requests(service: Arc<StorageService>, requests: async_channe
                         replica: service.replica_held(&root).to_bytes(),
                     }
                     .encode()
+                },
+                StorageRequest::Prove { provider, root, index, challenge } => {
+                    let signer = service.holding_signer();
+                    answer_challenge(store, signer.as_deref(), &provider, &root, index, &challenge).encode()
                 },
             };
             let _ = incoming.pending_response.send(OutgoingResponse {
@@ -242,6 +261,19 @@ impl SegmentFetcher {
                 answer.size.is_some().then_some((peer, answer))
             })
             .collect()
+    }
+
+    /// Challenges `provider` for segment `index` of the file (`root`, `size`) through every
+    /// connected peer; returns the evidence (blake2-256 of the segment) of the first answer
+    /// that verifies, or `None` when no peer answered for that provider.
+    pub async fn prove(&self, provider: [u8; 32], root: &Hash, size: u64, index: u64, challenge: [u8; 32]) -> Option<[u8; 32]> {
+        let request = StorageRequest::Prove { provider, root: *root, index, challenge };
+        let peers = self.peers.peers().await;
+        let answers = futures::future::join_all(peers.into_iter().map(|peer| self.ask(peer, request.clone()))).await;
+        answers.into_iter().find_map(|bytes| {
+            let proof = Option::<HoldingProof>::decode(&mut &bytes[..]).ok().flatten()?;
+            verify_holding(&proof, &provider, root, size, index, &challenge).ok()
+        })
     }
 
     /// One request to one peer; empty bytes on any failure.

@@ -10,6 +10,7 @@
 //! period if no deal for the root lands.
 
 use crate::{
+    holding::HoldingSigner,
     metrics::Metrics,
     protocol::{holders_per_segment, SegmentFetcher},
     store::{now_secs, FileMeta, Held, SegmentStore, SegmentWithProof},
@@ -126,6 +127,7 @@ pub struct StorageService {
     metrics: Option<Metrics>,
     role: RwLock<Option<ShardRole>>,
     syncing: Mutex<HashSet<Hash>>,
+    holding_signer: RwLock<Option<Arc<dyn HoldingSigner>>>,
 }
 
 impl StorageService {
@@ -137,6 +139,7 @@ impl StorageService {
             metrics,
             role: RwLock::new(None),
             syncing: Default::default(),
+            holding_signer: RwLock::new(None),
         };
         service.refresh_usage();
         service
@@ -150,6 +153,16 @@ impl StorageService {
     /// Sets this node's provider shard (`None`: not a registered provider).
     pub fn set_role(&self, role: Option<ShardRole>) {
         *self.role.write().expect("role lock") = role;
+    }
+
+    /// Sets the key that signs this provider's answers to holding challenges.
+    pub fn set_holding_signer(&self, signer: Arc<dyn HoldingSigner>) {
+        *self.holding_signer.write().expect("signer lock") = Some(signer);
+    }
+
+    /// The key that signs holding proofs, if this node is a provider with its key.
+    pub fn holding_signer(&self) -> Option<Arc<dyn HoldingSigner>> {
+        self.holding_signer.read().expect("signer lock").clone()
     }
 
     /// This node's provider shard.

@@ -7,13 +7,13 @@ use crate::{
 use std::sync::Arc;
 use zerog_erasure::storage::{FileTree, SEGMENT_SIZE};
 
-fn file(len: usize) -> (Vec<u8>, FileTree) {
+pub(crate) fn file(len: usize) -> (Vec<u8>, FileTree) {
     let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
     let tree = FileTree::new(&data).unwrap();
     (data, tree)
 }
 
-fn segments(data: &[u8], tree: &FileTree, indices: impl IntoIterator<Item = u64>) -> Vec<SegmentWithProof> {
+pub(crate) fn segments(data: &[u8], tree: &FileTree, indices: impl IntoIterator<Item = u64>) -> Vec<SegmentWithProof> {
     indices
         .into_iter()
         .map(|i| {
@@ -24,7 +24,7 @@ fn segments(data: &[u8], tree: &FileTree, indices: impl IntoIterator<Item = u64>
         .collect()
 }
 
-fn service(dir: &std::path::Path) -> StorageService {
+pub(crate) fn service(dir: &std::path::Path) -> StorageService {
     StorageService::new(Arc::new(SegmentStore::open(dir).unwrap()), None)
 }
 
