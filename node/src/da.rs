@@ -76,6 +76,22 @@ fn events(client: &FullClient, hash: <Block as sp_runtime::traits::Block>::Hash)
         .unwrap_or_default()
 }
 
+/// Signs holding proofs (alignment challenges) with whichever key of `key_type` the
+/// keystore has: the DA operator's `zgda` key, or the storage provider's `zgst` key.
+pub struct KeystoreSigner {
+    /// The node's keystore.
+    pub keystore: sp_keystore::KeystorePtr,
+    /// The kind of key to sign with.
+    pub key_type: sp_core::crypto::KeyTypeId,
+}
+
+impl zerog_da_service::holding::HoldingSigner for KeystoreSigner {
+    fn sign_as(&self, public: &[u8; 32], message: &[u8]) -> Option<[u8; 64]> {
+        let public = sp_core::sr25519::Public::from_raw(*public);
+        self.keystore.sr25519_sign(self.key_type, &public, message).ok().flatten().map(|s| s.0)
+    }
+}
+
 /// Follows new best blocks: counts blobs that became available or were dropped, and every
 /// few blocks deletes the chunks of blobs the chain no longer keeps.
 pub async fn follow_chain(client: Arc<FullClient>, service: Arc<DaService>) {

@@ -314,7 +314,16 @@ pub fn new_full<
     task_manager.spawn_handle().spawn(
         "da-chunk-server",
         Some("da"),
-        zerog_da_service::protocol::serve_requests(da_store, da_requests, da_metrics),
+        zerog_da_service::protocol::serve_requests(
+            da_store,
+            da_requests,
+            da_metrics,
+            // An operator answers alignment nodes' holding challenges with its `zgda` key.
+            Some(Arc::new(crate::da::KeystoreSigner {
+                keystore: keystore_container.keystore(),
+                key_type: pallet_da::OPERATOR_KEY_TYPE,
+            })),
+        ),
     );
     task_manager.spawn_handle().spawn(
         "da-follow-chain",
@@ -337,11 +346,11 @@ pub fn new_full<
     } else {
         None
     };
-    if let Some(account) = storage_provider.clone() {
-        // The provider answers alignment nodes' holding challenges with this key.
-        storage_service.set_holding_signer(Arc::new(crate::storage::KeystoreHoldingSigner {
+    if storage_provider.is_some() {
+        // The provider answers alignment nodes' holding challenges with its key.
+        storage_service.set_holding_signer(Arc::new(crate::da::KeystoreSigner {
             keystore: keystore_container.keystore(),
-            account,
+            key_type: crate::storage::PROVIDER_KEY_TYPE,
         }));
     }
     if let (Some(account), true) = (storage_provider.clone(), options.pora_cpu > 0) {

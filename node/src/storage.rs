@@ -50,25 +50,6 @@ pub fn provider_account(
     Ok(key.map(|k| AccountId::from(k.0)))
 }
 
-/// Signs holding proofs with the provider's `zgst` key from the keystore.
-pub struct KeystoreHoldingSigner {
-    /// The keystore.
-    pub keystore: sp_keystore::KeystorePtr,
-    /// The provider account (its key's public bytes).
-    pub account: AccountId,
-}
-
-impl zerog_storage_service::holding::HoldingSigner for KeystoreHoldingSigner {
-    fn account(&self) -> [u8; 32] {
-        *<AccountId as AsRef<[u8; 32]>>::as_ref(&self.account)
-    }
-
-    fn sign(&self, message: &[u8]) -> Option<[u8; 64]> {
-        let public = sp_core::sr25519::Public::from_raw(self.account());
-        self.keystore.sr25519_sign(PROVIDER_KEY_TYPE, &public, message).ok().flatten().map(|s| s.0)
-    }
-}
-
 /// The next deal id at `at`.
 fn next_deal_id(client: &FullClient, at: BlockHash) -> u64 {
     let key = StorageKey(pallet_storage::NextDealId::<Runtime>::hashed_key().to_vec());

@@ -6,6 +6,8 @@
 //! - [`protocol`]: chunk exchange between nodes over an sc-network request-response
 //!   protocol, with size caps and a timeout, and the [`protocol::ChunkFetcher`] that asks
 //!   peers and checks every chunk against its commitment;
+//! - [`holding`]: signed proofs that a named member (or provider) holds data, for alignment
+//!   checks;
 //! - [`service`]: encoding submitted blobs, rebuilding blobs, and the native work behind
 //!   the DA off-chain worker's host functions ([`zerog_da_io::DaHost`]);
 //! - [`rpc`]: `da_submitBlob`, `da_getBlob`, `da_getChunk`, `da_blobStatus`, `da_info`;
@@ -19,6 +21,7 @@
 //! through [`rpc::ChainView`] and finds peers through [`protocol::PeerSource`].
 
 pub mod blob_http;
+pub mod holding;
 pub mod http;
 pub mod http_server;
 pub mod metrics;

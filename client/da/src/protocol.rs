@@ -1,12 +1,18 @@
 //! Chunk exchange between nodes: a request-response protocol of sc-network (both network
 //! backends), `/<genesis>/zerog-da/chunks/1`.
 //!
-//! A request names a blob root, up to [`MAX_INDICES_PER_REQUEST`] chunk indices and how many
-//! chunks at most to send; the answer holds those of them the peer has, with proofs, up to
-//! that many and [`MAX_RESPONSE_BYTES`]. The asking side checks every chunk against the
-//! commitment before using it.
+//! A [`DaRequest::Chunks`] request names a blob root, up to [`MAX_INDICES_PER_REQUEST`]
+//! chunk indices and how many chunks at most to send; the answer holds those of them the
+//! peer has, with proofs, up to that many and [`MAX_RESPONSE_BYTES`]. The asking side checks
+//! every chunk against the commitment before using it. A [`DaRequest::Prove`] challenge is
+//! answered only by the node holding the named operator key (see [`crate::holding`]).
 
-use crate::{metrics::Metrics, store::ChunkWithProof, ChunkStore};
+use crate::{
+    holding::{answer_chunk_challenge, verify_chunk_holding, ChunkHoldingProof, HoldingSigner},
+    metrics::Metrics,
+    store::ChunkWithProof,
+    ChunkStore,
+};
 use codec::{Decode, Encode};
 use futures::{future::BoxFuture, stream::StreamExt};
 use sc_network::{
@@ -39,6 +45,25 @@ pub struct ChunkRequest {
     pub indices: Vec<u32>,
     /// Send at most this many (a rebuild needs only enough chunks, not all it asks about).
     pub limit: u32,
+}
+
+/// What a peer can ask.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum DaRequest {
+    /// Chunks of one blob.
+    Chunks(ChunkRequest),
+    /// A challenge for one member: answered (with a [`ChunkHoldingProof`]) only by the node
+    /// with the operator key `key`, if it holds the chunk.
+    Prove {
+        /// The member's operator key.
+        key: [u8; 32],
+        /// The blob's commitment root.
+        root: Hash,
+        /// The chunk index.
+        index: u32,
+        /// Fresh bytes the signature must cover.
+        challenge: [u8; 32],
+    },
 }
 
 /// The protocol's name on a chain with genesis hash `genesis`.
@@ -104,28 +129,38 @@ pub fn answer(store: &ChunkStore, request: &ChunkRequest) -> Vec<ChunkWithProof>
     out
 }
 
-/// Answers chunk requests from peers until the network stops.
+/// Answers chunk requests and challenges from peers until the network stops. `signer`
+/// signs answers to challenges with this node's operator key (`None`: not an operator).
 pub async fn serve_requests(
     store: Arc<ChunkStore>,
     requests: async_channel::Receiver<IncomingRequest>,
     metrics: Option<Metrics>,
+    signer: Option<Arc<dyn HoldingSigner>>,
 ) {
     while let Ok(incoming) = requests.recv().await {
-        let Ok(request) = ChunkRequest::decode(&mut &incoming.payload[..]) else {
+        let Ok(request) = DaRequest::decode(&mut &incoming.payload[..]) else {
             refuse(incoming, "bad DA request");
             continue;
         };
         let store = store.clone();
         let metrics = metrics.clone();
+        let signer = signer.clone();
         // Disk reads off the async threads.
         tokio::task::spawn_blocking(move || {
-            let chunks = answer(&store, &request);
-            if let Some(m) = &metrics {
-                m.chunks_served.inc_by(chunks.len() as u64);
-                m.bytes_served.inc_by(chunks.iter().map(|c| c.chunk.len() as u64).sum());
-            }
+            let payload = match request {
+                DaRequest::Chunks(request) => {
+                    let chunks = answer(&store, &request);
+                    if let Some(m) = &metrics {
+                        m.chunks_served.inc_by(chunks.len() as u64);
+                        m.bytes_served.inc_by(chunks.iter().map(|c| c.chunk.len() as u64).sum());
+                    }
+                    chunks.encode()
+                },
+                DaRequest::Prove { key, root, index, challenge } =>
+                    answer_chunk_challenge(&store, signer.as_deref(), &key, &root, index, &challenge).encode(),
+            };
             let _ = incoming.pending_response.send(OutgoingResponse {
-                result: Ok(chunks.encode()),
+                result: Ok(payload),
                 reputation_changes: Vec::new(),
                 sent_feedback: None,
             });
@@ -216,22 +251,40 @@ impl ChunkFetcher {
         out
     }
 
-    /// One request to one peer; an empty answer on any failure.
+    /// Challenges the member with operator `key` for chunk `index` of the blob with
+    /// `commitment` through every connected peer; returns the evidence (blake2-256 of the
+    /// chunk) of the first answer that verifies, or `None` when no peer answered for it.
+    pub async fn prove(&self, key: [u8; 32], commitment: &BlobCommitment, index: u32, challenge: [u8; 32]) -> Option<[u8; 32]> {
+        let request = DaRequest::Prove { key, root: commitment.root, index, challenge };
+        let peers = self.peers.peers().await;
+        let answers = futures::future::join_all(peers.into_iter().map(|peer| self.send(peer, &request))).await;
+        answers.into_iter().find_map(|bytes| {
+            let proof = Option::<ChunkHoldingProof>::decode(&mut &bytes[..]).ok().flatten()?;
+            verify_chunk_holding(&proof, &key, commitment, index, &challenge).ok()
+        })
+    }
+
+    /// One chunk request to one peer; an empty answer on any failure.
     async fn ask(&self, peer: PeerId, request: ChunkRequest) -> Vec<ChunkWithProof> {
+        let bytes = self.send(peer, &DaRequest::Chunks(request)).await;
+        Vec::<ChunkWithProof>::decode(&mut &bytes[..]).unwrap_or_else(|e| {
+            if !bytes.is_empty() {
+                log::debug!(target: "da", "bad chunk answer from {peer}: {e}");
+            }
+            Vec::new()
+        })
+    }
+
+    /// One request to one peer; empty bytes on any failure.
+    async fn send(&self, peer: PeerId, request: &DaRequest) -> Vec<u8> {
         let sent = self
             .network
             .request(peer, self.protocol.clone(), request.encode(), None, IfDisconnected::ImmediateError)
             .await;
-        match sent {
-            Ok((bytes, _)) => Vec::<ChunkWithProof>::decode(&mut &bytes[..]).unwrap_or_else(|e| {
-                log::debug!(target: "da", "bad chunk answer from {peer}: {e}");
-                Vec::new()
-            }),
-            Err(e) => {
-                log::debug!(target: "da", "chunk request to {peer} failed: {e}");
-                Vec::new()
-            },
-        }
+        sent.map(|(bytes, _)| bytes).unwrap_or_else(|e| {
+            log::debug!(target: "da", "DA request to {peer} failed: {e}");
+            Vec::new()
+        })
     }
 }
 

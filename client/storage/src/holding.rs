@@ -10,7 +10,8 @@
 
 use crate::store::{SegmentStore, SegmentWithProof};
 use codec::{Decode, Encode};
-use sp_core::{crypto::Pair as _, sr25519};
+pub use zerog_da_service::holding::{HoldingError, HoldingSigner, PairSigner};
+use zerog_da_service::holding::signed_by;
 use zerog_erasure::{storage::verify_segment, Hash};
 
 /// The domain tag of a holding signature.
@@ -31,16 +32,8 @@ pub struct HoldingProof {
     pub signature: [u8; 64],
 }
 
-/// Signs holding proofs with a provider's key (the node's `zgst` key).
-pub trait HoldingSigner: Send + Sync {
-    /// The provider account the key belongs to.
-    fn account(&self) -> [u8; 32];
-    /// An sr25519 signature over `message`, or `None` when the key is not available.
-    fn sign(&self, message: &[u8]) -> Option<[u8; 64]>;
-}
-
-/// This node's answer to a challenge for `provider`: `None` unless this node is that
-/// provider and holds the segment.
+/// This node's answer to a challenge for `provider`: `None` unless this node has that
+/// provider's key and holds the segment.
 pub fn answer_challenge(
     store: &SegmentStore,
     signer: Option<&dyn HoldingSigner>,
@@ -49,22 +42,10 @@ pub fn answer_challenge(
     index: u64,
     challenge: &[u8; 32],
 ) -> Option<HoldingProof> {
-    let signer = signer.filter(|s| &s.account() == provider)?;
     let segment = store.get(root, index).ok().flatten()?;
     let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
-    let signature = signer.sign(&holding_message(challenge, root, index, &data_hash))?;
+    let signature = signer?.sign_as(provider, &holding_message(challenge, root, index, &data_hash))?;
     Some(HoldingProof { segment, signature })
-}
-
-/// Why a holding proof was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HoldingError {
-    /// The answer is for another segment.
-    WrongSegment,
-    /// The segment does not match the file root.
-    BadSegmentProof,
-    /// The signature is not the provider's.
-    BadSignature,
 }
 
 /// Checks `proof` for segment `index` of the file (`root`, `size`) and the challenge, signed
@@ -79,40 +60,23 @@ pub fn verify_holding(
 ) -> Result<[u8; 32], HoldingError> {
     let segment = &proof.segment;
     if segment.index != index {
-        return Err(HoldingError::WrongSegment);
+        return Err(HoldingError::WrongIndex);
     }
-    verify_segment(root, size, index, &segment.data, &segment.proof).map_err(|_| HoldingError::BadSegmentProof)?;
+    verify_segment(root, size, index, &segment.data, &segment.proof).map_err(|_| HoldingError::BadProof)?;
     let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
     let message = holding_message(challenge, root, index, &data_hash);
-    let signed = sr25519::Pair::verify(
-        &sr25519::Signature::from_raw(proof.signature),
-        &message,
-        &sr25519::Public::from_raw(*provider),
-    );
-    if !signed {
+    if !signed_by(provider, &message, &proof.signature) {
         return Err(HoldingError::BadSignature);
     }
     Ok(data_hash)
 }
 
-/// A [`HoldingSigner`] over an sr25519 key pair (tests and tools; the node signs through
-/// its keystore).
-pub struct PairSigner(pub sr25519::Pair);
-
-impl HoldingSigner for PairSigner {
-    fn account(&self) -> [u8; 32] {
-        self.0.public().0
-    }
-
-    fn sign(&self, message: &[u8]) -> Option<[u8; 64]> {
-        Some(self.0.sign(message).0)
-    }
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tests::{file, segments, service};
+    use sp_core::{crypto::Pair as _, sr25519};
     use zerog_erasure::storage::SEGMENT_SIZE;
 
     fn provider() -> PairSigner {
@@ -129,14 +93,14 @@ mod tests {
         let me = provider();
         let challenge = [9; 32];
 
-        let proof = answer_challenge(service.store(), Some(&me), &me.account(), &root, 2, &challenge).unwrap();
-        let evidence = verify_holding(&proof, &me.account(), &root, size, 2, &challenge).unwrap();
+        let proof = answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 2, &challenge).unwrap();
+        let evidence = verify_holding(&proof, &me.0.public().0, &root, size, 2, &challenge).unwrap();
         assert_eq!(evidence, sp_crypto_hashing::blake2_256(&data[2 * SEGMENT_SIZE..3 * SEGMENT_SIZE]));
 
         // Another provider's challenge, no key, or a segment not held: no answer.
         assert!(answer_challenge(service.store(), Some(&me), &[1; 32], &root, 2, &challenge).is_none());
-        assert!(answer_challenge(service.store(), None, &me.account(), &root, 2, &challenge).is_none());
-        assert!(answer_challenge(service.store(), Some(&me), &me.account(), &[7; 32], 2, &challenge).is_none());
+        assert!(answer_challenge(service.store(), None, &me.0.public().0, &root, 2, &challenge).is_none());
+        assert!(answer_challenge(service.store(), Some(&me), &me.0.public().0, &[7; 32], 2, &challenge).is_none());
     }
 
     #[test]
@@ -147,18 +111,18 @@ mod tests {
         let (root, size) = (tree.root(), data.len() as u64);
         service.upload(&root, size, &segments(&data, &tree, 0..2)).unwrap();
         let me = provider();
-        let proof = answer_challenge(service.store(), Some(&me), &me.account(), &root, 1, &[9; 32]).unwrap();
+        let proof = answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 1, &[9; 32]).unwrap();
 
         // Signed by someone else than the provider the checker asked about.
         let other = PairSigner(sr25519::Pair::from_seed(&[6; 32]));
-        assert_eq!(verify_holding(&proof, &other.account(), &root, size, 1, &[9; 32]), Err(HoldingError::BadSignature));
+        assert_eq!(verify_holding(&proof, &other.0.public().0, &root, size, 1, &[9; 32]), Err(HoldingError::BadSignature));
         // An old answer to another challenge.
-        assert_eq!(verify_holding(&proof, &me.account(), &root, size, 1, &[8; 32]), Err(HoldingError::BadSignature));
+        assert_eq!(verify_holding(&proof, &me.0.public().0, &root, size, 1, &[8; 32]), Err(HoldingError::BadSignature));
         // Another segment than asked.
-        assert_eq!(verify_holding(&proof, &me.account(), &root, size, 0, &[9; 32]), Err(HoldingError::WrongSegment));
+        assert_eq!(verify_holding(&proof, &me.0.public().0, &root, size, 0, &[9; 32]), Err(HoldingError::WrongIndex));
         // Bytes that do not match the root.
         let mut bad = proof.clone();
         bad.segment.data[0] ^= 1;
-        assert_eq!(verify_holding(&bad, &me.account(), &root, size, 1, &[9; 32]), Err(HoldingError::BadSegmentProof));
+        assert_eq!(verify_holding(&bad, &me.0.public().0, &root, size, 1, &[9; 32]), Err(HoldingError::BadProof));
     }
 }
