@@ -32,6 +32,14 @@ pub struct Cli {
     #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub pora_cpu: u32,
 
+    /// Run an alignment node: each era, check the storage providers, DA members and compute
+    /// services the chain drew, commit to the verdicts and reveal them after the era, for
+    /// the licences delegated to the operator account. That account is the `algn` key in the
+    /// keystore; with `--alice` etc. the dev seed is that key. Reports are kept under
+    /// `<base-path>/chains/<chain>/alignment` until revealed.
+    #[arg(long)]
+    pub alignment: bool,
+
     /// Run as a KV node: replay the chain's KV log into a local database and serve
     /// `kv_get`, `kv_next`, `kv_prev`, `kv_first`, `kv_last`, `kv_entry`, `kv_info`.
     #[arg(long)]

@@ -189,6 +189,7 @@ pub fn run() -> sc_cli::Result<()> {
                 da_http_addr,
                 storage_provider: cli.storage_provider || cli.run.shared_params.is_dev(),
                 pora_cpu: cli.pora_cpu,
+                alignment: cli.alignment,
                 kv: cli.kv.then(|| std::time::Duration::from_secs(cli.kv_entry_timeout)),
                 eth_rpc,
             };

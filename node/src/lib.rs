@@ -2,6 +2,8 @@
 //! CLI, service and client code.
 #![warn(missing_docs)]
 
+pub mod alignment;
+pub mod alignment_checks;
 pub mod alignment_rpc;
 pub mod chain_rpc;
 pub mod chain_spec;
@@ -15,6 +17,7 @@ pub mod eth_rpc;
 pub mod kv;
 pub mod kv_bench;
 pub mod kv_cli;
+pub mod own_tx;
 pub mod rpc;
 pub mod service;
 pub mod storage;

@@ -66,13 +66,19 @@ pub type BabeInherentProviders = fn(
     >,
 >;
 
+/// How long a compute endpoint gets to answer an alignment health check.
+const ALIGNMENT_HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The node's transaction pool.
+pub type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+
 /// The parts every subcommand needs.
 pub type Service = sc_service::PartialComponents<
     FullClient,
     FullBackend,
     FullSelectChain,
     sc_consensus::DefaultImportQueue<Block>,
-    sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
+    FullPool,
     ConsensusParts,
 >;
 
@@ -210,6 +216,8 @@ pub struct ZerogOptions {
     pub pora_cpu: u32,
     /// Run the KV node (`--kv`), with this wait for an entry's data.
     pub kv: Option<std::time::Duration>,
+    /// Check the network and report each era as an alignment operator (`--alignment`).
+    pub alignment: bool,
     /// Start and supervise the Ethereum JSON-RPC program (`--eth-rpc-port`).
     pub eth_rpc: Option<crate::eth_rpc::EthRpcOptions>,
 }
@@ -305,12 +313,18 @@ pub fn new_full<
             gap_sync_body_policy: None,
         })?;
 
-    da_service.set_fetcher(Arc::new(zerog_da_service::protocol::ChunkFetcher::new(
+    let chunk_fetcher = Arc::new(zerog_da_service::protocol::ChunkFetcher::new(
         network.clone(),
         Arc::new(crate::da::SyncPeers(sync_service.clone())),
         zerog_da_service::protocol::protocol_name(genesis_hash.as_ref()),
         da_metrics.clone(),
-    )));
+    ));
+    da_service.set_fetcher(chunk_fetcher.clone());
+    // An operator answers alignment nodes' holding challenges with its `zgda` key.
+    let da_signer: Arc<dyn zerog_da_service::holding::HoldingSigner> = Arc::new(crate::da::KeystoreSigner {
+        keystore: keystore_container.keystore(),
+        key_type: pallet_da::OPERATOR_KEY_TYPE,
+    });
     task_manager.spawn_handle().spawn(
         "da-chunk-server",
         Some("da"),
@@ -318,11 +332,7 @@ pub fn new_full<
             da_store,
             da_requests,
             da_metrics,
-            // An operator answers alignment nodes' holding challenges with its `zgda` key.
-            Some(Arc::new(crate::da::KeystoreSigner {
-                keystore: keystore_container.keystore(),
-                key_type: pallet_da::OPERATOR_KEY_TYPE,
-            })),
+            Some(da_signer.clone()),
         ),
     );
     task_manager.spawn_handle().spawn(
@@ -330,19 +340,36 @@ pub fn new_full<
         Some("da"),
         crate::da::follow_chain(client.clone(), da_service.clone()),
     );
-    storage_service.set_fetcher(Arc::new(zerog_storage_service::protocol::SegmentFetcher::new(
+    let segment_fetcher = Arc::new(zerog_storage_service::protocol::SegmentFetcher::new(
         network.clone(),
         Arc::new(crate::da::SyncPeers(sync_service.clone())),
         zerog_storage_service::protocol::protocol_name(genesis_hash.as_ref()),
         storage_metrics,
-    )));
+    ));
+    storage_service.set_fetcher(segment_fetcher.clone());
     task_manager.spawn_handle().spawn(
         "storage-segment-server",
         Some("storage"),
         zerog_storage_service::protocol::serve_requests(storage_service.clone(), storage_requests),
     );
+    // The node's own transactions (PoRA answers, alignment reports), signed in the keystore.
+    let own_transactions = |key_type, account| {
+        crate::own_tx::OwnTransactions::new(
+            client.clone(),
+            transaction_pool.clone(),
+            keystore_container.keystore(),
+            key_type,
+            account,
+        )
+    };
     let storage_provider = if options.storage_provider {
-        crate::storage::provider_account(&keystore_container.keystore(), config.dev_key_seed.as_deref())?
+        crate::own_tx::role_account(
+            &keystore_container.keystore(),
+            crate::storage::PROVIDER_KEY_TYPE,
+            config.dev_key_seed.as_deref(),
+            "--storage-provider",
+            "this node keeps no replicas",
+        )?
     } else {
         None
     };
@@ -357,14 +384,9 @@ pub fn new_full<
         let parts = crate::storage_miner::MinerParts {
             client: client.clone(),
             service: storage_service.clone(),
-            account,
-            keystore: keystore_container.keystore(),
+            tx: own_transactions(crate::storage::PROVIDER_KEY_TYPE, account),
+            runtime: config.tokio_handle.clone(),
             cpu_percent: options.pora_cpu,
-            submit: crate::storage_miner::pool_submitter(
-                transaction_pool.clone(),
-                client.clone(),
-                config.tokio_handle.clone(),
-            ),
         };
         std::thread::Builder::new()
             .name("pora-miner".into())
@@ -381,6 +403,36 @@ pub fn new_full<
         Some("storage"),
         crate::storage::maintain(storage_service.clone()),
     );
+    let alignment_operator = if options.alignment {
+        crate::own_tx::role_account(
+            &keystore_container.keystore(),
+            crate::alignment::ALIGNMENT_KEY_TYPE,
+            config.dev_key_seed.as_deref(),
+            "--alignment",
+            "this node reports nothing",
+        )?
+    } else {
+        None
+    };
+    if let Some(account) = alignment_operator {
+        let parts = crate::alignment::AlignmentParts {
+            client: client.clone(),
+            checker: crate::alignment_checks::Checker {
+                client: client.clone(),
+                storage: storage_service.clone(),
+                segments: segment_fetcher,
+                da: da_service.clone(),
+                chunks: chunk_fetcher,
+                da_signer,
+                health: zerog_alignment_service::compute::HealthClient::new(ALIGNMENT_HEALTH_TIMEOUT)
+                    .map_err(|e| ServiceError::Other(format!("alignment health-check client: {e}")))?,
+            },
+            tx: own_transactions(crate::alignment::ALIGNMENT_KEY_TYPE, account),
+            store: zerog_alignment_service::reports::ReportStore::open(&config.data_path.join("alignment"))
+                .map_err(|e| ServiceError::Other(format!("alignment report store: {e}")))?,
+        };
+        task_manager.spawn_handle().spawn("alignment-node", Some("alignment"), crate::alignment::run(parts));
+    }
     let da_chain: Arc<dyn zerog_da_service::rpc::ChainView> =
         Arc::new(crate::da::ClientChainView(client.clone()));
     let blob_http = match options.da_http_addr {

@@ -28,30 +28,8 @@ const MAINTAIN_EVERY: Duration = Duration::from_secs(2);
 
 type BlockHash = <Block as sp_runtime::traits::Block>::Hash;
 
-/// The provider account of this node: the first `zgst` key in the keystore. With `--alice`
-/// and the like, the dev seed becomes that key first (the dev chains register it).
-pub fn provider_account(
-    keystore: &sp_keystore::KeystorePtr,
-    dev_seed: Option<&str>,
-) -> Result<Option<AccountId>, sc_service::Error> {
-    if let Some(seed) = dev_seed {
-        keystore
-            .sr25519_generate_new(PROVIDER_KEY_TYPE, Some(seed))
-            .map_err(|e| sc_service::Error::Other(format!("storage provider key: {e}")))?;
-    }
-    let key = keystore.sr25519_public_keys(PROVIDER_KEY_TYPE).into_iter().next();
-    if key.is_none() {
-        log::warn!(
-            target: "storage",
-            "--storage-provider without a provider key: insert one with `zerog-node key insert \
-             --key-type zgst --scheme sr25519 --suri <secret>`; until then this node keeps no replicas"
-        );
-    }
-    Ok(key.map(|k| AccountId::from(k.0)))
-}
-
 /// The next deal id at `at`.
-fn next_deal_id(client: &FullClient, at: BlockHash) -> u64 {
+pub(crate) fn next_deal_id(client: &FullClient, at: BlockHash) -> u64 {
     let key = StorageKey(pallet_storage::NextDealId::<Runtime>::hashed_key().to_vec());
     client
         .storage(at, &key)

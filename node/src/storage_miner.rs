@@ -2,22 +2,16 @@
 //! node's segments (`zerog_storage_service::miner`), within a CPU share (`--pora-cpu`), and
 //! submits wins as `fileStorage.submit_pora`, signed with the provider's keystore key.
 
-use crate::{
-    chain_rpc::{self, SigningContext},
-    service::FullClient,
-    storage::PROVIDER_KEY_TYPE,
-};
+use crate::{own_tx::OwnTransactions, service::FullClient};
 use pallet_storage::runtime_api::StorageApi;
 use sc_client_api::HeaderBackend;
-use sc_transaction_pool_api::{TransactionPool, TransactionSource};
-use sp_api::{Core, ProvideRuntimeApi};
+use sp_api::ProvideRuntimeApi;
 use std::{
     sync::Arc,
     time::{Duration, Instant},
 };
-use substrate_frame_rpc_system::AccountNonceApi;
 use zerog_erasure::{flow::FlowProver, Hash};
-use zerog_runtime::{opaque::Block, AccountId, RuntimeCall};
+use zerog_runtime::RuntimeCall;
 use zerog_storage_service::{
     miner::{prover_until, EpochTask, FlowIndex, Miner},
     service::ShardRole,
@@ -31,36 +25,18 @@ const CYCLE: Duration = Duration::from_millis(200);
 /// How often the flow index is rebuilt within an epoch (new placements, new segments).
 const REINDEX_EVERY: Duration = Duration::from_secs(5);
 
-/// Submits a signed transaction to the node's pool.
-pub type Submit = Box<dyn Fn(zerog_runtime::UncheckedExtrinsic) -> Result<(), String> + Send>;
-
 /// What the loop needs.
 pub struct MinerParts {
     /// The client.
     pub client: Arc<FullClient>,
     /// The storage service (its store and metrics).
     pub service: Arc<StorageService>,
-    /// The provider account (its `zgst` key signs).
-    pub account: AccountId,
-    /// The keystore holding that key.
-    pub keystore: sp_keystore::KeystorePtr,
+    /// Sends the answers as the provider account (its `zgst` key signs).
+    pub tx: OwnTransactions,
+    /// The node's tokio runtime, to submit on.
+    pub runtime: tokio::runtime::Handle,
     /// Percent of one core to spend (1-100).
     pub cpu_percent: u32,
-    /// Hands transactions to the pool.
-    pub submit: Submit,
-}
-
-/// A transaction-pool submitter running on the node's tokio runtime.
-pub fn pool_submitter<P>(pool: Arc<P>, client: Arc<FullClient>, handle: tokio::runtime::Handle) -> Submit
-where
-    P: TransactionPool<Block = Block, Hash = <Block as sp_runtime::traits::Block>::Hash> + 'static,
-{
-    Box::new(move |xt| {
-        let best = client.info().best_hash;
-        let opaque: <Block as sp_runtime::traits::Block>::Extrinsic =
-            codec::Decode::decode(&mut &codec::Encode::encode(&xt)[..]).map_err(|e| e.to_string())?;
-        handle.block_on(pool.submit_one(best, TransactionSource::Local, opaque)).map(|_| ()).map_err(|e| e.to_string())
-    })
 }
 
 /// One epoch's mining state.
@@ -74,13 +50,12 @@ struct Epoch {
 
 /// Runs the loop until the process ends (call it on its own thread).
 pub fn run(parts: MinerParts) {
-    let MinerParts { client, service, account, keystore, cpu_percent, submit } = parts;
+    let MinerParts { client, service, tx, runtime, cpu_percent } = parts;
+    let account = tx.account().clone();
     let miner = Miner::new(service.store().clone());
-    let public = sp_core::sr25519::Public::from_raw(*<AccountId as AsRef<[u8; 32]>>::as_ref(&account));
     let mut appends: Vec<(u64, Vec<(u32, Hash)>)> = Vec::new();
     let mut epoch: Option<Epoch> = None;
     let mut counter: u64 = rand_seed();
-    let mut last_nonce: Option<u32> = None;
     let work = CYCLE * cpu_percent.clamp(1, 100) / 100;
     log::info!(target: "storage", "PoRA miner for {account} at {cpu_percent}% of a core");
     loop {
@@ -151,25 +126,9 @@ pub fn run(parts: MinerParts) {
                 sealed: win.sealed,
                 proof: win.proof,
             };
-            let runtime_nonce = api.account_nonce(best, account.clone()).unwrap_or_default();
-            let nonce = last_nonce.map_or(runtime_nonce, |n| runtime_nonce.max(n + 1));
-            let context = match api.version(best) {
-                Ok(v) => SigningContext {
-                    genesis: client.info().genesis_hash,
-                    spec_version: v.spec_version,
-                    transaction_version: v.transaction_version,
-                },
-                Err(_) => break,
-            };
             let call = RuntimeCall::FileStorage(pallet_storage::Call::submit_pora { answer });
-            let sign = |payload: &[u8]| keystore.sr25519_sign(PROVIDER_KEY_TYPE, &public, payload).ok().flatten();
-            let Some(xt) = chain_rpc::signed_extrinsic_by(call, account.clone(), &sign, nonce, context) else {
-                log::warn!(target: "storage", "PoRA win: the keystore cannot sign for {account}");
-                break;
-            };
-            match submit(xt) {
+            match runtime.block_on(tx.submit(call)) {
                 Ok(()) => {
-                    last_nonce = Some(nonce);
                     current.wins += 1;
                     if let Some(m) = service.metrics() {
                         m.pora_wins.inc();

@@ -109,6 +109,13 @@ impl Node {
         });
     }
 
+    /// Changes the command line of a stopped node: removes the flags in `remove`, appends
+    /// `add`. The next [`Node::restart`] uses it.
+    pub fn change_args(&mut self, remove: &[&str], add: &[&str]) {
+        self.command.retain(|arg| !remove.contains(&arg.as_str()));
+        self.command.extend(add.iter().map(|a| a.to_string()));
+    }
+
     /// Stops the node (SIGKILL, as a crash would).
     pub fn stop(&self) {
         if let Some(mut child) = self.child.lock().unwrap().take() {

@@ -1,0 +1,173 @@
+//! Alignment nodes on a network: the testnet preset (Alice, Bob, Charlie and Dave validate,
+//! and each is a storage provider of the whole flow, a DA operator and the operator of one
+//! licence), with 10-block eras and 5-block reveal windows. Every node runs `--alignment`.
+//!
+//! A file (every provider keeps all of it) and a DA blob are stored. Then Dave drops his
+//! storage data: he restarts with his store deleted and without `--storage-provider`, while
+//! the chain still counts him as a provider. The alignment nodes check each other over the
+//! holding-challenge protocols, flag Dave, and the quorum slashes him through
+//! pallet-storage. Nobody else is flagged, and the honest operators earn the era's active
+//! share.
+
+mod common;
+
+use common::{
+    tx::{block_hash, events},
+    Node,
+};
+use pallet_alignment::Subject;
+use serde_json::{json, Value};
+use sp_keyring::Sr25519Keyring;
+use std::{path::Path, time::Duration};
+use zerog_runtime::{AccountId, RuntimeEvent};
+
+/// The testnet chain spec with fast eras.
+fn chain_spec(dir: &Path) -> String {
+    let (ok, out, err) = Node::run_cli(&["build-spec", "--chain", "testnet"]);
+    assert!(ok, "build-spec failed: {err}");
+    let mut spec: Value = serde_json::from_str(&out).unwrap();
+    let params = &mut spec["genesis"]["runtimeGenesis"]["patch"]["alignment"]["params"];
+    params["era_length"] = json!(10);
+    params["reveal_window"] = json!(5);
+    let path = dir.join("testnet-fast-eras.json");
+    std::fs::write(&path, spec.to_string()).unwrap();
+    path.display().to_string()
+}
+
+fn pending(node: &Node, licence: u32, at: sp_core::H256) -> u128 {
+    let licence = node.rpc.call("alignment_licence", json!([licence, at])).unwrap();
+    licence["pendingRewards"].as_str().unwrap().parse().unwrap()
+}
+
+#[test]
+fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_earn() {
+    let files = tempfile::tempdir().unwrap();
+    let spec = chain_spec(files.path());
+    let keys = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
+    let mut nodes: Vec<Node> = Vec::new();
+    for key in keys {
+        let name = format!("{key:?}").to_lowercase();
+        let flag = format!("--{name}");
+        let boot: Vec<String> = nodes.iter().map(|n| n.multiaddr()).collect();
+        let mut args = vec![
+            "--chain", spec.as_str(), "--allow-private-ip", flag.as_str(), "--storage-provider", "--da-operator",
+            "--alignment", "--pora-cpu", "0",
+        ];
+        if !boot.is_empty() {
+            args.push("--bootnodes");
+            args.extend(boot.iter().map(String::as_str));
+        }
+        nodes.push(Node::start(&name, &args, false));
+    }
+    for node in &nodes {
+        node.wait_for("three peers", Duration::from_secs(90), |n| {
+            n.rpc.call("system_health", json!([])).unwrap()["peers"].as_u64().unwrap_or(0) >= 3
+        });
+    }
+    let mut dave = nodes.pop().unwrap();
+    let alice = &nodes[0];
+
+    // A 1 MiB file kept by all four providers, and a DA blob.
+    let input = files.path().join("file.bin");
+    std::fs::write(&input, zerog_node::da_bench::random_blob(1 << 20, 5)).unwrap();
+    let (ok, out, err) = Node::run_cli(&[
+        "storage", "upload", input.to_str().unwrap(), "--replicas", "4", "--duration", "1d", "--suri", "//Ferdie",
+        "--rpc", &alice.rpc_url(), "--json", "--timeout", "180",
+    ]);
+    assert!(ok, "storage upload failed: {err}\n{}", common::tail(&alice.log()));
+    let root = serde_json::from_str::<Value>(out.trim()).unwrap()["root"].as_str().unwrap().to_string();
+    let blob = files.path().join("blob.bin");
+    std::fs::write(&blob, zerog_node::da_bench::random_blob(200_000, 6)).unwrap();
+    let (ok, _, err) = Node::run_cli(&[
+        "da", "submit", blob.to_str().unwrap(), "--suri", "//Ferdie", "--rpc", &alice.rpc_url(), "--json",
+    ]);
+    assert!(ok, "da submit failed: {err}\n{}", common::tail(&alice.log()));
+    for node in nodes.iter().chain([&dave]) {
+        node.wait_for("the whole file", Duration::from_secs(60), |n| {
+            let info = n.rpc.call("storage_fileInfo", json!([root])).unwrap();
+            info["localSegments"] == info["segments"]
+        });
+    }
+
+    // Dave drops his storage data and stops keeping replicas; the chain still counts him.
+    let dave_account: AccountId = Sr25519Keyring::Dave.to_account_id();
+    {
+        dave.stop();
+        for chain in std::fs::read_dir(dave.base_path().join("chains")).unwrap() {
+            let store = chain.unwrap().path().join("storage");
+            if store.exists() {
+                std::fs::remove_dir_all(&store).unwrap();
+            }
+        }
+        dave.change_args(&["--storage-provider"], &[]);
+        dave.restart();
+        dave.wait_for("three peers again", Duration::from_secs(90), |n| {
+            n.rpc.call("system_health", json!([])).unwrap()["peers"].as_u64().unwrap_or(0) >= 3
+        });
+    }
+    let from = alice.best_number();
+
+    // Watch every block for the era outcomes until Dave's storage is declared faulty.
+    let honest: Vec<AccountId> = keys[..3].iter().map(|k| k.to_account_id()).collect();
+    let mut next = from;
+    let mut found = None;
+    alice.wait_for("Dave's storage flagged", Duration::from_secs(360), |n| {
+        while next <= n.best_number() {
+            let hash = block_hash(&n.rpc, next);
+            let events = events(&n.rpc, hash);
+            for event in &events {
+                if let RuntimeEvent::Alignment(pallet_alignment::Event::SubjectFaulty { subject, .. }) = event {
+                    assert!(!honest.contains(subject.account()), "an honest node was flagged: {event:?}\n{}", common::tail(&n.log()));
+                    if *subject == Subject::Storage(dave_account.clone()) {
+                        found = Some((next, hash, events.clone()));
+                    }
+                }
+            }
+            next += 1;
+            if found.is_some() {
+                return true;
+            }
+        }
+        false
+    });
+    let (number, hash, events) = found.unwrap();
+    eprintln!("Dave flagged in block {number}: {events:#?}");
+
+    // The slash went through pallet-storage in the same block.
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            RuntimeEvent::FileStorage(pallet_storage::Event::ProviderSlashed { who, slashed }) if *who == dave_account && *slashed > 0
+        )),
+        "no ProviderSlashed for Dave: {events:#?}"
+    );
+    let outcome = events
+        .iter()
+        .find_map(|e| match e {
+            RuntimeEvent::Alignment(pallet_alignment::Event::EraFinalized { outcome, .. }) => Some(outcome.clone()),
+            _ => None,
+        })
+        .expect("the era was finalized in that block");
+    assert!(outcome.reporters >= 3 && outcome.agreeing >= 3, "{outcome:?}");
+    assert!(outcome.active_reward > 0, "{outcome:?}");
+
+    // The honest operators' licences earned both shares in that block.
+    let parent = block_hash(&alice.rpc, number - 1);
+    for (licence, who) in honest.iter().enumerate() {
+        let ids = alice.rpc.call("alignment_licencesOf", json!([who.to_string()])).unwrap();
+        assert_eq!(ids, json!([licence]));
+        let earned = pending(alice, licence as u32, hash) - pending(alice, licence as u32, parent);
+        assert_eq!(earned, outcome.holder_reward + outcome.active_reward, "licence {licence}");
+    }
+
+    // Every check ran on real data: no subject of that era had nothing to check, and the
+    // checks reached other nodes over the network.
+    let log = alice.log();
+    let all_checked = log.lines().any(|line| {
+        let Some(at) = line.rfind("era ") else { return false };
+        let words: Vec<&str> = line[at..].split_whitespace().collect();
+        // "era N: S subjects checked, F failed, I with nothing to check; report committed"
+        words.get(3) == Some(&"subjects") && words[2] != "0" && words.get(7) == Some(&"0")
+    });
+    assert!(all_checked, "no era had every subject checked:\n{}", common::tail(&log));
+}
