@@ -2,24 +2,34 @@
 //! and each is a storage provider of the whole flow, a DA operator and the operator of one
 //! licence), with 10-block eras and 5-block reveal windows. Every node runs `--alignment`.
 //!
-//! A file (every provider keeps all of it) and a DA blob are stored. Then Dave drops his
+//! Eve registers a compute service whose gateway (a thread of this test) answers health
+//! checks. A file (every provider keeps all of it) and a DA blob are stored. Then Dave drops his
 //! storage data: he restarts with his store deleted and without `--storage-provider`, while
 //! the chain still counts him as a provider. The alignment nodes check each other over the
 //! holding-challenge protocols, flag Dave, and the quorum slashes him through
-//! pallet-storage. Nobody else is flagged, and the honest operators earn the era's active
-//! share.
+//! pallet-storage. Nobody else is flagged (Eve's service included), and the honest operators
+//! earn the era's active share.
 
 mod common;
 
 use common::{
-    tx::{block_hash, events},
+    tx::{block_hash, events, execute},
     Node,
+};
+use sp_core::Pair;
+use std::{
+    io::{BufRead, BufReader, Write},
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        Arc,
+    },
 };
 use pallet_alignment::Subject;
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;
 use std::{path::Path, time::Duration};
-use zerog_runtime::{AccountId, RuntimeEvent};
+use zerog_alignment_service::compute::{health_message, HealthAnswer};
+use zerog_runtime::{AccountId, RuntimeCall, RuntimeEvent, UNIT};
 
 /// The testnet chain spec with fast eras.
 fn chain_spec(dir: &Path) -> String {
@@ -32,6 +42,37 @@ fn chain_spec(dir: &Path) -> String {
     let path = dir.join("testnet-fast-eras.json");
     std::fs::write(&path, spec.to_string()).unwrap();
     path.display().to_string()
+}
+
+/// A compute gateway on a free loopback port that answers `GET /zerog/health?challenge=0x…`
+/// with `signer`'s signature, counting the checks it answered. Returns its endpoint.
+fn health_gateway(signer: sp_core::sr25519::Pair, answered: Arc<AtomicU32>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = String::new();
+            if BufReader::new(&stream).read_line(&mut request).is_err() {
+                continue;
+            }
+            let challenge = request
+                .split_once("challenge=0x")
+                .and_then(|(_, rest)| hex::decode(&rest[..64.min(rest.len())]).ok())
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
+            let Some(challenge) = challenge else { continue };
+            let account = AccountId::from(signer.public());
+            let signature = sp_runtime::MultiSignature::from(signer.sign(&health_message(&challenge)));
+            let body = serde_json::to_string(&HealthAnswer::new(&account, &signature)).unwrap();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            answered.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    endpoint
 }
 
 fn pending(node: &Node, licence: u32, at: sp_core::H256) -> u128 {
@@ -66,6 +107,23 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
     }
     let mut dave = nodes.pop().unwrap();
     let alice = &nodes[0];
+
+    // Eve's compute service, with a gateway that answers health checks.
+    let answered = Arc::new(AtomicU32::new(0));
+    let signer = sp_core::sr25519::Pair::from_seed(&[9; 32]);
+    let endpoint = health_gateway(signer.clone(), answered.clone());
+    let info = pallet_compute::ServiceInfoOf::<zerog_runtime::Runtime> {
+        kind: pallet_compute::ServiceKind::Inference,
+        model: b"llama-3.1-8b-instruct".to_vec().try_into().unwrap(),
+        endpoint: endpoint.into_bytes().try_into().unwrap(),
+        input_price: UNIT / 1_000_000,
+        output_price: UNIT / 1_000_000,
+        verifiability: pallet_compute::Verifiability::None,
+        signer: AccountId::from(signer.public()),
+        attestation: None,
+    };
+    let register = pallet_compute::Call::<zerog_runtime::Runtime>::register_service { info, bond: 1_000 * UNIT };
+    execute(alice, Sr25519Keyring::Eve, RuntimeCall::Compute(register));
 
     // A 1 MiB file kept by all four providers, and a DA blob.
     let input = files.path().join("file.bin");
@@ -109,28 +167,46 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 
     // Watch every block for the era outcomes until Dave's storage is declared faulty.
     let honest: Vec<AccountId> = keys[..3].iter().map(|k| k.to_account_id()).collect();
+    let eve = Sr25519Keyring::Eve.to_account_id();
     let mut next = from;
+    // Only an era that started after Dave was back counts: its checks all ran with him
+    // reachable, so his DA check must pass and only his storage fail.
+    let mut started_after = std::collections::HashSet::new();
     let mut found = None;
     alice.wait_for("Dave's storage flagged", Duration::from_secs(360), |n| {
-        while next <= n.best_number() {
+        while next <= n.best_number() && found.is_none() {
             let hash = block_hash(&n.rpc, next);
             let events = events(&n.rpc, hash);
             for event in &events {
-                if let RuntimeEvent::Alignment(pallet_alignment::Event::SubjectFaulty { subject, .. }) = event {
-                    assert!(!honest.contains(subject.account()), "an honest node was flagged: {event:?}\n{}", common::tail(&n.log()));
-                    if *subject == Subject::Storage(dave_account.clone()) {
-                        found = Some((next, hash, events.clone()));
-                    }
+                match event {
+                    RuntimeEvent::Alignment(pallet_alignment::Event::EraStarted { era, .. }) => {
+                        started_after.insert(*era);
+                    },
+                    RuntimeEvent::Alignment(pallet_alignment::Event::SubjectFaulty { era, subject, .. }) => {
+                        assert!(
+                            !honest.contains(subject.account()) && *subject.account() != eve,
+                            "an honest node was flagged: {event:?}\n{}",
+                            common::tail(&n.log())
+                        );
+                        if *subject == Subject::Storage(dave_account.clone()) && started_after.contains(era) {
+                            found = Some((next, hash, events.clone()));
+                        }
+                    },
+                    _ => {},
                 }
             }
             next += 1;
-            if found.is_some() {
-                return true;
-            }
         }
-        false
+        found.is_some()
     });
     let (number, hash, events) = found.unwrap();
+    let era = events
+        .iter()
+        .find_map(|e| match e {
+            RuntimeEvent::Alignment(pallet_alignment::Event::EraFinalized { era, .. }) => Some(*era),
+            _ => None,
+        })
+        .expect("the era was finalized in that block");
     eprintln!("Dave flagged in block {number}: {events:#?}");
 
     // The slash went through pallet-storage in the same block.
@@ -160,14 +236,16 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
         assert_eq!(earned, outcome.holder_reward + outcome.active_reward, "licence {licence}");
     }
 
-    // Every check ran on real data: no subject of that era had nothing to check, and the
-    // checks reached other nodes over the network.
+    // Alice's report of that era: every subject had data to check, and only Dave failed, so
+    // her checks of the others over the network (storage and DA holding proofs) passed.
     let log = alice.log();
-    let all_checked = log.lines().any(|line| {
-        let Some(at) = line.rfind("era ") else { return false };
-        let words: Vec<&str> = line[at..].split_whitespace().collect();
-        // "era N: S subjects checked, F failed, I with nothing to check; report committed"
-        words.get(3) == Some(&"subjects") && words[2] != "0" && words.get(7) == Some(&"0")
-    });
-    assert!(all_checked, "no era had every subject checked:\n{}", common::tail(&log));
+    let line = log
+        .lines()
+        .find(|line| line.contains(&format!("era {era}: ")) && line.contains("subjects checked"))
+        .unwrap_or_else(|| panic!("no report of era {era}:\n{}", common::tail(&log)));
+    eprintln!("{line}");
+    let counts = &line[line.rfind("era ").unwrap()..];
+    assert!(counts.contains(" 1 failed, 0 with nothing to check"), "{line}");
+    // And Eve's gateway was asked.
+    assert!(answered.load(Ordering::SeqCst) >= 3, "the compute gateway answered {} checks", answered.load(Ordering::SeqCst));
 }
