@@ -192,3 +192,26 @@ impl AlignmentParts {
 fn pallet_verdicts(verdicts: &[CheckVerdict]) -> Vec<Verdict> {
     verdicts.iter().map(|(ok, evidence)| Verdict { ok: *ok, evidence: *evidence }).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_step_is_sent_again_only_after_the_wait() {
+        let mut state = LoopState::default();
+        assert!(state.may_send(Step::Commit, 3, 100));
+        state.sent.insert((Step::Commit, 3), 100);
+        assert!(!state.may_send(Step::Commit, 3, 100 + RESUBMIT_AFTER - 1));
+        assert!(state.may_send(Step::Commit, 3, 100 + RESUBMIT_AFTER));
+        // Other steps and eras are independent.
+        assert!(state.may_send(Step::Reveal, 3, 101));
+        assert!(state.may_send(Step::Commit, 4, 101));
+    }
+
+    #[test]
+    fn stored_verdicts_become_the_pallets_in_order() {
+        let verdicts = pallet_verdicts(&[(true, [1; 32]), (false, [0; 32])]);
+        assert_eq!(verdicts, vec![Verdict { ok: true, evidence: [1; 32] }, Verdict { ok: false, evidence: [0; 32] }]);
+    }
+}
