@@ -23,6 +23,6 @@ stage erasure-no-std env RUSTC_BOOTSTRAP=1 cargo build --locked -p zerog-erasure
   --no-default-features --target wasm32-unknown-unknown -Z build-std=core,alloc
 # Benchmarks compile and run once each as tests against the pallet's mock runtime.
 stage benchmark-tests env SKIP_WASM_BUILD=1 \
-  cargo test --locked -p pallet-validator-set -p pallet-da -p pallet-storage -p pallet-compute -p pallet-alignment \
+  cargo test --locked -p pallet-validator-set -p pallet-da -p pallet-storage -p pallet-compute -p pallet-alignment -p pallet-inft \
   --features runtime-benchmarks
 echo "=== all stages passed in ${SECONDS}s"

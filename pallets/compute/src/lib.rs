@@ -61,14 +61,10 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-/// Makes signing keys for the benchmarks, which cannot know the runtime's signature type.
+/// Makes signing keys for the benchmarks, which cannot know the runtime's signature type
+/// (shared with the other pallets that check signatures).
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId, Signature> {
-    /// The account of the key numbered `seed` (the same seed gives the same key).
-    fn signer(seed: u32) -> AccountId;
-    /// A signature over `message` by the key numbered `seed`.
-    fn sign(seed: u32, message: &[u8]) -> Signature;
-}
+pub use zerog_traits::BenchmarkKeys as BenchmarkHelper;
 
 #[frame_support::pallet]
 pub mod pallet {

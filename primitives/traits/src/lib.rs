@@ -85,3 +85,13 @@ pub fn sample_map<E, R, I: Iterator<Item = E>>(
     }
     iter().take(SAMPLE_TRIES - looked).find_map(pick)
 }
+
+/// Signing keys for benchmarks whose calls check signatures (compute receipts, iNFT proofs):
+/// numbered keys that the benchmark can sign with. The runtime makes them in the benchmark
+/// keystore; the pallets' test runtimes use key pairs.
+pub trait BenchmarkKeys<AccountId, Signature> {
+    /// The account of the key numbered `seed` (the same seed gives the same key).
+    fn signer(seed: u32) -> AccountId;
+    /// A signature over `message` by the key numbered `seed`.
+    fn sign(seed: u32, message: &[u8]) -> Signature;
+}
