@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/benchmark-node.sh
 pallets=("$@")
-[ ${#pallets[@]} -eq 0 ] && pallets=(pallet_validator_set pallet_da pallet_storage pallet_compute pallet_alignment)
+[ ${#pallets[@]} -eq 0 ] && pallets=(pallet_validator_set pallet_da pallet_storage pallet_compute pallet_alignment pallet_inft)
 for pallet in "${pallets[@]}"; do
   dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)/src"
   "$node" benchmark pallet --runtime "$wasm" --genesis-builder=runtime \

@@ -208,7 +208,7 @@ pub fn dispatch_failure(rpc: &Client, at: H256, index: u32) -> Result<Option<Str
 /// `fileStorage.BadSize`, `compute.StaleNonce`, `alignment.NoCommitment`), others as the runtime prints them.
 pub fn describe_error(error: sp_runtime::DispatchError) -> String {
     use frame_support::traits::PalletInfoAccess;
-    use zerog_runtime::{Alignment, Compute, Da, FileStorage, Runtime};
+    use zerog_runtime::{Alignment, Compute, Da, FileStorage, Inft, Runtime};
     if let sp_runtime::DispatchError::Module(module) = error {
         let index = module.index as usize;
         let bytes = &mut &module.error[..];
@@ -220,6 +220,8 @@ pub fn describe_error(error: sp_runtime::DispatchError) -> String {
             pallet_compute::Error::<Runtime>::decode(bytes).map(|e| format!("compute.{e:?}"))
         } else if index == Alignment::index() {
             pallet_alignment::Error::<Runtime>::decode(bytes).map(|e| format!("alignment.{e:?}"))
+        } else if index == Inft::index() {
+            pallet_inft::Error::<Runtime>::decode(bytes).map(|e| format!("inft.{e:?}"))
         } else {
             return format!("{error:?}");
         };

@@ -380,7 +380,7 @@ impl pallet_compute::Config for Runtime {
     type MaxPendingRefunds = ConstU32<30>;
     type WeightInfo = pallet_compute::weights::SubstrateWeight<Runtime>;
     #[cfg(feature = "runtime-benchmarks")]
-    type BenchmarkHelper = ComputeBenchmarkKeys;
+    type BenchmarkHelper = SigningBenchmarkKeys;
 }
 
 impl pallet_alignment::Config for Runtime {
@@ -398,12 +398,55 @@ impl pallet_alignment::Config for Runtime {
     type WeightInfo = pallet_alignment::weights::SubstrateWeight<Runtime>;
 }
 
-/// sr25519 keys from the benchmark keystore, for `pallet_compute`'s settle benchmark.
+parameter_types! {
+    /// An iNFT's deposit: 0.01 ZG plus 0.0001 ZG per byte (as contract storage costs).
+    pub const InftTokenDeposit: Balance = 10 * MILLI_UNIT;
+    pub const InftByteDeposit: Balance = 100 * MICRO_UNIT;
+    /// Deposit of one authorized user or of an assistant.
+    pub const InftAuthorizationDeposit: Balance = 15 * MILLI_UNIT;
+    pub const InftAssistantDeposit: Balance = 15 * MILLI_UNIT;
+}
+
+/// The account of an Ethereum address, as pallet-revive maps it (a mapped account, or the
+/// address's fallback account).
+pub struct ReviveAccountOf;
+impl sp_runtime::traits::Convert<[u8; 20], AccountId> for ReviveAccountOf {
+    fn convert(address: [u8; 20]) -> AccountId {
+        use pallet_revive::AddressMapper;
+        pallet_revive::AccountId32Mapper::<Runtime>::to_account_id(&sp_core::H160(address))
+    }
+}
+
+impl pallet_inft::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Signature = crate::Signature;
+    type Signer = <crate::Signature as sp_runtime::traits::Verify>::Signer;
+    type EthereumAccount = ReviveAccountOf;
+    type OracleOrigin = EitherOf<EnsureRoot<AccountId>, crate::governance::origins::ParamsAdmin>;
+    type TokenDeposit = InftTokenDeposit;
+    type ByteDeposit = InftByteDeposit;
+    type AuthorizationDeposit = InftAuthorizationDeposit;
+    type AssistantDeposit = InftAssistantDeposit;
+    type MaxDataItems = ConstU32<16>;
+    type MaxDescriptionLen = ConstU32<256>;
+    type MaxSealedKeyLen = ConstU32<512>;
+    type MaxReceiverKeyLen = ConstU32<128>;
+    type MaxUriLen = ConstU32<256>;
+    type MaxAuthorizedUsers = ConstU32<32>;
+    type WeightInfo = pallet_inft::weights::SubstrateWeight<Runtime>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = SigningBenchmarkKeys;
+}
+
+/// sr25519 keys from the benchmark keystore, for the benchmarks that check signatures
+/// (`pallet_compute`'s settle, `pallet_inft`'s transfer and clone).
 #[cfg(feature = "runtime-benchmarks")]
-pub struct ComputeBenchmarkKeys;
+pub struct SigningBenchmarkKeys;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl ComputeBenchmarkKeys {
+impl SigningBenchmarkKeys {
     const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"zgcb");
 
     fn public(seed: u32) -> sp_core::sr25519::Public {
@@ -413,7 +456,7 @@ impl ComputeBenchmarkKeys {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_compute::BenchmarkHelper<AccountId, crate::Signature> for ComputeBenchmarkKeys {
+impl pallet_compute::BenchmarkHelper<AccountId, crate::Signature> for SigningBenchmarkKeys {
     fn signer(seed: u32) -> AccountId {
         use sp_runtime::traits::IdentifyAccount;
         sp_runtime::MultiSigner::from(Self::public(seed)).into_account()

@@ -97,7 +97,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("zerog"),
     impl_name: alloc::borrow::Cow::Borrowed("zerog"),
     authoring_version: 1,
-    spec_version: 102,
+    spec_version: 103,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -178,6 +178,8 @@ mod runtime {
     pub type Compute = pallet_compute;
     #[runtime::pallet_index(25)]
     pub type Alignment = pallet_alignment;
+    #[runtime::pallet_index(26)]
+    pub type Inft = pallet_inft;
 }
 
 /// The address format: an account id (no account indices).
@@ -272,5 +274,6 @@ mod benches {
         [pallet_storage, FileStorage]
         [pallet_compute, Compute]
         [pallet_alignment, Alignment]
+        [pallet_inft, Inft]
     );
 }

@@ -84,6 +84,7 @@ fn each_governance_origin_reaches_only_its_own_calls() {
     type StorageParams = <Runtime as pallet_storage::Config>::ParamsOrigin;
     type ComputeParams = <Runtime as pallet_compute::Config>::ParamsOrigin;
     type AlignmentAdmin = <Runtime as pallet_alignment::Config>::AdminOrigin;
+    type InftOracles = <Runtime as pallet_inft::Config>::OracleOrigin;
     type Cancel = <Runtime as pallet_referenda::Config>::CancelOrigin;
     type Kill = <Runtime as pallet_referenda::Config>::KillOrigin;
     type Reject = <Runtime as pallet_treasury::Config>::RejectOrigin;
@@ -93,6 +94,7 @@ fn each_governance_origin_reaches_only_its_own_calls() {
     assert_eq!(accepted(&|o| StorageParams::try_origin(o).is_ok()), vec![ParamsAdmin]);
     assert_eq!(accepted(&|o| ComputeParams::try_origin(o).is_ok()), vec![ParamsAdmin]);
     assert_eq!(accepted(&|o| AlignmentAdmin::try_origin(o).is_ok()), vec![ParamsAdmin]);
+    assert_eq!(accepted(&|o| InftOracles::try_origin(o).is_ok()), vec![ParamsAdmin]);
     assert_eq!(accepted(&|o| Cancel::try_origin(o).is_ok()), vec![ReferendumCanceller]);
     assert_eq!(accepted(&|o| Kill::try_origin(o).is_ok()), vec![ReferendumKiller]);
     assert_eq!(accepted(&|o| Reject::try_origin(o).is_ok()), vec![Treasurer]);
@@ -102,4 +104,5 @@ fn each_governance_origin_reaches_only_its_own_calls() {
     assert!(StorageParams::try_origin(RuntimeOrigin::root()).is_ok());
     assert!(ComputeParams::try_origin(RuntimeOrigin::root()).is_ok());
     assert!(AlignmentAdmin::try_origin(RuntimeOrigin::root()).is_ok());
+    assert!(InftOracles::try_origin(RuntimeOrigin::root()).is_ok());
 }
