@@ -103,14 +103,23 @@ impl Checker {
         verdict
     }
 
-    /// Files with a live deal at `at` that started at or before `started_by`.
+    /// Files with a live deal at `at` that started at or before `started_by`, in deal id
+    /// order. One scan of the deal map's state (expired deals are not in it), not a runtime
+    /// call per deal id ever issued.
     fn live_files(&self, at: BlockHash, started_by: BlockNumber) -> Vec<StorageCandidate> {
-        let api = self.client.runtime_api();
-        (0..crate::storage::next_deal_id(&self.client, at))
-            .filter_map(|id| api.deal(at, id).ok().flatten())
-            .filter(|deal| deal.start <= started_by)
-            .map(|deal| StorageCandidate { root: deal.root, size: deal.size, start_sector: deal.start_sector })
-            .collect()
+        let prefix = StorageKey(pallet_storage::Deals::<Runtime>::final_prefix().to_vec());
+        let Ok(pairs) = self.client.storage_pairs(at, Some(&prefix), None) else { return Vec::new() };
+        let mut deals: Vec<(u64, StorageCandidate)> = pairs
+            .filter_map(|(key, value)| {
+                // Twox64Concat: the id is the key's last 8 bytes.
+                let id = u64::decode(&mut &key.0[key.0.len().checked_sub(8)?..]).ok()?;
+                let deal = pallet_storage::DealOf::<Runtime>::decode(&mut &value.0[..]).ok()?;
+                (deal.start <= started_by)
+                    .then_some((id, StorageCandidate { root: deal.root, size: deal.size, start_sector: deal.start_sector }))
+            })
+            .collect();
+        deals.sort_by_key(|(id, _)| *id);
+        deals.into_iter().map(|(_, candidate)| candidate).collect()
     }
 
     /// Blobs available at `at`, by id.

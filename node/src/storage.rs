@@ -29,7 +29,7 @@ const MAINTAIN_EVERY: Duration = Duration::from_secs(2);
 type BlockHash = <Block as sp_runtime::traits::Block>::Hash;
 
 /// The next deal id at `at`.
-pub(crate) fn next_deal_id(client: &FullClient, at: BlockHash) -> u64 {
+fn next_deal_id(client: &FullClient, at: BlockHash) -> u64 {
     let key = StorageKey(pallet_storage::NextDealId::<Runtime>::hashed_key().to_vec());
     client
         .storage(at, &key)
