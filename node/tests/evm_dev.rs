@@ -6,50 +6,22 @@
 
 mod common;
 
-use common::{free_port, rpc::Client, tail, Node};
+use common::{
+    evm::{install_npm_clients, native_account, run_script, wait_for_eth_rpc},
+    free_port,
+    rpc::Client,
+    tail, Node,
+};
 use serde_json::{json, Value};
-use sp_core::H160;
 use std::{
-    path::{Path, PathBuf},
     process::Command,
     time::{Duration, Instant},
 };
-use zerog_runtime::{AccountId, Runtime};
-
-/// Folder of the npm test project.
-fn npm_project() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/evm")
-}
-
-/// Installs the pinned solc and ethers into `tests/evm/node_modules` (`npm ci`).
-fn install_npm_clients() {
-    let project = npm_project();
-    let out = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&project)
-        .output()
-        .expect("npm runs (scripts/setup.sh installs Node.js and npm)");
-    assert!(out.status.success(), "npm ci failed:\n{}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// Waits until the Ethereum RPC on `port` answers `eth_chainId`.
-fn wait_for_eth_rpc(node: &Node, eth: &Client) {
-    node.wait_for("the Ethereum RPC to answer", Duration::from_secs(120), |_| {
-        eth.call("eth_chainId", json!([])).is_ok()
-    });
-}
 
 /// A `0x` hex quantity as u128.
 fn quantity(value: &Value) -> u128 {
     u128::from_str_radix(value.as_str().expect("a hex quantity").trim_start_matches("0x"), 16)
         .expect("hex")
-}
-
-/// The native account of an Ethereum address (automatic mapping: address ++ 0xEE × 12).
-fn native_account(address: &str) -> AccountId {
-    use pallet_revive::AddressMapper;
-    let bytes: [u8; 20] = hex::decode(address.trim_start_matches("0x")).unwrap().try_into().unwrap();
-    pallet_revive::AccountId32Mapper::<Runtime>::to_fallback_account_id(&H160(bytes))
 }
 
 /// Process ids of `zerog-eth-rpc` programs serving `port`.
@@ -70,25 +42,7 @@ fn solc_and_ethers_deploy_call_and_read_logs_through_the_dev_nodes_ethereum_rpc(
     wait_for_eth_rpc(&node, &eth);
 
     // The real clients run the Ethereum-side checks.
-    let out = Command::new("node")
-        .arg(npm_project().join("erc20.mjs"))
-        .env("ETH_RPC_URL", format!("http://127.0.0.1:{eth_port}"))
-        .env("ETH_CHAIN_ID", zerog_runtime::configs::ETH_CHAIN_ID.to_string())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "erc20.mjs failed:\n{stdout}\n{}\nnode log:\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        tail(&node.log())
-    );
-    println!("{stdout}");
-    let result: Value = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .map(|json| serde_json::from_str(json).unwrap())
-        .expect("a RESULT line");
+    let result = run_script(&node, "erc20.mjs", eth_port);
 
     // What the Ethereum RPC says agrees with the chain's own RPC, at one block.
     assert_eq!(result["chainId"], zerog_runtime::configs::ETH_CHAIN_ID.to_string());

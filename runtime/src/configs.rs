@@ -515,7 +515,8 @@ impl pallet_revive::Config for Runtime {
     type RuntimeOrigin = RuntimeOrigin;
     type RuntimeHoldReason = RuntimeHoldReason;
     type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
-    type Precompiles = ();
+    // The iNFT registry for Solidity, at 0x0000000000000000000000000000000078570000.
+    type Precompiles = (pallet_inft_precompile::InftPrecompile<Self>,);
     type FindAuthor = <Runtime as pallet_authorship::Config>::FindAuthor;
     type DepositPerByte = ReviveDepositPerByte;
     type DepositPerItem = ReviveDepositPerItem;

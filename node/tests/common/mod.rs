@@ -2,6 +2,7 @@
 //! loopback ports, talk JSON-RPC to it over HTTP, sign transactions, and stop it.
 #![allow(dead_code)]
 
+pub mod evm;
 pub mod rpc;
 pub mod tx;
 

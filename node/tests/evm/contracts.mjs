@@ -16,10 +16,16 @@ export function solcVersion() {
   return solc.version();
 }
 
-/** Compiles `contracts/*.sol` and returns {ContractName: {abi, bytecode}}. */
-export function compile() {
-  const sources = {};
-  for (const file of ["ZeroToken.sol", "Guard.sol"]) {
+/** The iNFT precompile's interface, from its crate (imported as "IInft.sol"). */
+export const IINFT_SOURCE = new URL("../../../pallets/inft-precompile/IInft.sol", import.meta.url);
+
+/**
+ * Compiles `files` from `contracts/` (and the iNFT interface they may import); returns
+ * {ContractName: {abi, bytecode}}.
+ */
+export function compile(files = ["ZeroToken.sol", "Guard.sol"]) {
+  const sources = { "IInft.sol": { content: readFileSync(IINFT_SOURCE, "utf8") } };
+  for (const file of files) {
     sources[file] = { content: readFileSync(new URL(`contracts/${file}`, import.meta.url), "utf8") };
   }
   const input = {
@@ -40,4 +46,16 @@ export function compile() {
     }
   }
   return contracts;
+}
+
+/** Runs `call`, which must revert; returns the revert reason (or custom error name) ethers decoded. */
+export async function revertReason(call, what) {
+  try {
+    await call();
+    assert.fail(`${what}: did not revert`);
+  } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
+    assert.equal(e.code, "CALL_EXCEPTION", `${what}: ${e}`);
+    return e.reason ?? e.revert?.name;
+  }
 }

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { ethers } from "ethers";
-import { compile, DEV_KEYS, solcVersion } from "./contracts.mjs";
+import { compile, DEV_KEYS, revertReason, solcVersion } from "./contracts.mjs";
 
 const url = process.env.ETH_RPC_URL ?? "http://127.0.0.1:8545";
 const expectedChainId = BigInt(process.env.ETH_CHAIN_ID ?? "16898");
@@ -28,18 +28,6 @@ async function refused(provider, raw, what) {
     assert.ok(error.message, `${what}: empty error message`);
     console.log(`  ${what}: refused with ${error.code} "${error.message}" (ethers: ${e.code})`);
     return { code: error.code, message: error.message, ethers: e.code };
-  }
-}
-
-/** Returns the revert reason ethers decoded from a failed call. */
-async function revertReason(call, what) {
-  try {
-    await call();
-    assert.fail(`${what}: did not revert`);
-  } catch (e) {
-    if (e instanceof assert.AssertionError) throw e;
-    assert.equal(e.code, "CALL_EXCEPTION", `${what}: ${e}`);
-    return e.reason ?? e.revert?.name;
   }
 }
 

@@ -53,8 +53,9 @@ impl<T: Config> Pallet<T> {
         Ok(id)
     }
 
-    /// Mints a token for `who`; returns its id.
-    pub(crate) fn do_mint(
+    /// Mints a token for `who`, as `mint` does; returns its id (for callers other than
+    /// extrinsics, such as the Solidity precompile).
+    pub fn do_mint(
         who: T::AccountId,
         data: BoundedVec<MintItemOf<T>, T::MaxDataItems>,
         sealed_key: SealedKeyOf<T>,
@@ -111,8 +112,8 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// Clones token `id` for `to`; returns the new token's id.
-    pub(crate) fn do_clone(
+    /// Clones token `id` for `to`, as `clone_token` does; returns the new token's id.
+    pub fn do_clone(
         who: T::AccountId,
         id: TokenId,
         to: T::AccountId,
