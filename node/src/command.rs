@@ -192,6 +192,7 @@ pub fn run() -> sc_cli::Result<()> {
                 alignment: cli.alignment,
                 kv: cli.kv.then(|| std::time::Duration::from_secs(cli.kv_entry_timeout)),
                 eth_rpc,
+                finality_vote_lag: cli.finality_vote_lag,
             };
             runner.run_node_until_exit(|mut config| async move {
                 if options.da_operator {

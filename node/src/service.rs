@@ -220,6 +220,8 @@ pub struct ZerogOptions {
     pub alignment: bool,
     /// Start and supervise the Ethereum JSON-RPC program (`--eth-rpc-port`).
     pub eth_rpc: Option<crate::eth_rpc::EthRpcOptions>,
+    /// How many blocks behind the best block GRANDPA votes (`--finality-vote-lag`).
+    pub finality_vote_lag: u32,
 }
 
 /// Builds and starts a full node (an authority when `--validator` or `--dev` is given).
@@ -659,7 +661,7 @@ pub fn new_full<
             network,
             sync: Arc::new(sync_service),
             notification_service: grandpa_notification_service,
-            voting_rule: sc_consensus_grandpa::VotingRulesBuilder::default().build(),
+            voting_rule: voting_rule(options.finality_vote_lag),
             prometheus_registry,
             shared_voter_state,
             telemetry: telemetry.as_ref().map(|x| x.handle()),
@@ -673,4 +675,17 @@ pub fn new_full<
     }
 
     Ok(task_manager)
+}
+
+/// GRANDPA's voting rule: vote at most `lag` blocks behind the best block (Substrate's
+/// default is 2; 0 votes for the best block itself), and never past three quarters of the
+/// unfinalized chain.
+fn voting_rule(lag: u32) -> impl sc_consensus_grandpa::VotingRule<Block, FullClient> + Clone {
+    let rules = sc_consensus_grandpa::VotingRulesBuilder::new()
+        .add(sc_consensus_grandpa::ThreeQuartersOfTheUnfinalizedChain);
+    if lag > 0 {
+        rules.add(sc_consensus_grandpa::BeforeBestBlockBy(lag)).build()
+    } else {
+        rules.build()
+    }
 }

@@ -96,6 +96,38 @@ impl Client {
         self.send(&body, progress)
     }
 
+    /// Calls `method` once per entry of `params` in one JSON-RPC batch (one HTTP request);
+    /// returns each call's result or error, in the order of `params`.
+    pub fn call_batch(&self, method: &str, params: &[Value]) -> Result<Vec<Result<Value, RpcError>>, RpcError> {
+        if params.is_empty() {
+            return Ok(Vec::new());
+        }
+        let batch: Vec<Value> = params
+            .iter()
+            .enumerate()
+            .map(|(id, p)| json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": p }))
+            .collect();
+        let body = Value::Array(batch).to_string();
+        let answers = match self.send_raw(body.as_bytes(), &mut |_, _| {})? {
+            Value::Array(answers) => answers,
+            // A server refuses a whole batch (too long, say) with one error object.
+            other => return Err(answer_result(other).err().unwrap_or_else(|| {
+                RpcError::Transport("a batch was answered with one result".into())
+            })),
+        };
+        let mut results: Vec<Option<Result<Value, RpcError>>> = vec![None; params.len()];
+        for answer in answers {
+            let slot = answer["id"].as_u64().and_then(|id| results.get_mut(id as usize));
+            if let Some(slot) = slot {
+                *slot = Some(answer_result(answer));
+            }
+        }
+        Ok(results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(RpcError::Transport("no answer for a batched call".into()))))
+            .collect())
+    }
+
     /// The same host on another port (the binary blob path).
     pub fn with_port(&self, port: u16) -> Self {
         Client { port, path: "/".into(), ..self.clone() }
@@ -118,22 +150,19 @@ impl Client {
     }
 
     fn send(&self, body: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Result<Value, RpcError> {
+        answer_result(self.send_raw(body, progress)?)
+    }
+
+    /// Posts a JSON-RPC request (or batch) and parses the answer as JSON.
+    fn send_raw(&self, body: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Result<Value, RpcError> {
         let path = self.path.clone();
         let (status, payload) = self.exchange("POST", &path, "application/json", body, progress)?;
         if status != 200 {
             return Err(RpcError::Transport(format!("HTTP {status}: {}", String::from_utf8_lossy(&payload))));
         }
-        let value: Value = serde_json::from_slice(&payload).map_err(|e| {
+        serde_json::from_slice(&payload).map_err(|e| {
             RpcError::Transport(format!("bad JSON ({e}): {}", String::from_utf8_lossy(&payload[..payload.len().min(200)])))
-        })?;
-        if let Some(error) = value.get("error") {
-            return Err(RpcError::Rpc {
-                code: error["code"].as_i64().unwrap_or_default(),
-                message: error["message"].as_str().unwrap_or_default().to_string(),
-                data: error.get("data").cloned(),
-            });
-        }
-        Ok(value["result"].clone())
+        })
     }
 
     /// One HTTP/1.1 request on a fresh connection: (status code, body).
@@ -195,6 +224,18 @@ impl Client {
     }
 }
 
+/// The `result` of one JSON-RPC answer, or its `error` object.
+fn answer_result(value: Value) -> Result<Value, RpcError> {
+    if let Some(error) = value.get("error") {
+        return Err(RpcError::Rpc {
+            code: error["code"].as_i64().unwrap_or_default(),
+            message: error["message"].as_str().unwrap_or_default().to_string(),
+            data: error.get("data").cloned(),
+        });
+    }
+    Ok(value["result"].clone())
+}
+
 /// Decodes an HTTP chunked body.
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len());
@@ -235,6 +276,40 @@ mod tests {
         assert_eq!((c.host.as_str(), c.port, c.path.as_str()), ("node.example", 80, "/rpc"));
         assert!(Client::new("https://node.example").is_err());
         assert!(Client::new("http://h:notaport").is_err());
+    }
+
+    /// A one-shot HTTP server on a free port that answers one request with `answer`.
+    fn answer_once(answer: &'static str) -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{answer}", answer.len());
+            stream.write_all(reply.as_bytes()).unwrap();
+        });
+        port
+    }
+
+    #[test]
+    fn a_batch_is_answered_in_the_order_of_its_calls() {
+        // Servers may answer a batch out of order; ids put the answers back in place.
+        let port = answer_once(
+            r#"[{"jsonrpc":"2.0","id":1,"error":{"code":1016,"message":"full"}},{"jsonrpc":"2.0","id":0,"result":"0x01"}]"#,
+        );
+        let answers = Client::local(port).call_batch("m", &[json!([1]), json!([2]), json!([3])]).unwrap();
+        assert_eq!(answers[0].as_ref().unwrap(), &json!("0x01"));
+        assert!(matches!(answers[1], Err(RpcError::Rpc { code: 1016, .. })));
+        assert!(matches!(answers[2], Err(RpcError::Transport(_))), "a call without an answer is an error");
+    }
+
+    #[test]
+    fn a_refused_batch_is_one_error() {
+        let port = answer_once(r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32010,"message":"batch too large"}}"#);
+        let refused = Client::local(port).call_batch("m", &[json!([1])]).unwrap_err();
+        assert!(matches!(refused, RpcError::Rpc { code: -32010, .. }), "{refused}");
+        assert!(Client::local(port).call_batch("m", &[]).unwrap().is_empty(), "an empty batch sends nothing");
     }
 
     #[test]
