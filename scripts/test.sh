@@ -25,4 +25,7 @@ stage erasure-no-std env RUSTC_BOOTSTRAP=1 cargo build --locked -p zerog-erasure
 stage benchmark-tests env SKIP_WASM_BUILD=1 \
   cargo test --locked -p pallet-validator-set -p pallet-da -p pallet-storage -p pallet-compute -p pallet-alignment -p pallet-inft \
   --features runtime-benchmarks
+# Multi-node networks under zombienet (native provider): finality with validators stopped
+# and restarted, DA and storage with two nodes stopped, a KV node.
+stage zombienet scripts/zombienet.sh test local4 full
 echo "=== all stages passed in ${SECONDS}s"
