@@ -15,6 +15,18 @@ fn properties() -> sc_service::Properties {
     properties
 }
 
+/// The runtime's code as chain specs carry it: zstd-compressed once (the executor
+/// decompresses it), about a quarter of the size, which matters for the committed files in
+/// chain-specs/. A release build embeds the blob compressed already; compressing that again
+/// gave a genesis `:code` that no executor could load.
+fn compressed_code(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    let limit = sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT;
+    let plain = sp_maybe_compressed_blob::decompress(wasm, limit)
+        .map_err(|e| format!("the runtime's wasm could not be decompressed: {e}"))?;
+    sp_maybe_compressed_blob::compress_weakly(&plain, limit)
+        .ok_or_else(|| "the runtime's wasm could not be compressed".to_string())
+}
+
 fn from_preset(
     name: &str,
     id: &str,
@@ -24,13 +36,7 @@ fn from_preset(
     let wasm = WASM_BINARY.ok_or_else(|| {
         "The runtime's wasm is not available: build without SKIP_WASM_BUILD".to_string()
     })?;
-    // Specs carry the runtime zstd-compressed (the executor decompresses it): about a
-    // quarter of the size, which matters for the committed files in chain-specs/.
-    let code = sp_maybe_compressed_blob::compress_weakly(
-        wasm,
-        sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT,
-    )
-    .ok_or_else(|| "the runtime's wasm could not be compressed".to_string())?;
+    let code = compressed_code(wasm)?;
     Ok(ChainSpec::builder(&code, None)
         .with_name(name)
         .with_id(id)
@@ -69,4 +75,21 @@ pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
         "testnet" => Box::new(testnet()?),
         path => Box::new(ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_is_compressed_once_whether_the_blob_was_compressed_or_not() {
+        let plain = b"\0asm\x01\0\0\0 a stand-in for the runtime's sections".repeat(100);
+        let limit = sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT;
+        let already = sp_maybe_compressed_blob::compress_weakly(&plain, limit).unwrap();
+        for blob in [&plain[..], &already[..]] {
+            let code = compressed_code(blob).unwrap();
+            let once = sp_maybe_compressed_blob::decompress(&code, limit).unwrap();
+            assert_eq!(&once[..], &plain[..], "one decompression gives the wasm back");
+        }
+    }
 }
