@@ -36,6 +36,10 @@ pub const MAX_SEGMENTS_PER_REQUEST: usize = 60;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Requests in flight to one peer.
 const REQUESTS_IN_FLIGHT: usize = 4;
+/// How long [`SegmentFetcher::have`] waits for a peer. The answer is a few bytes, so a peer
+/// slower than this is stalled (a paused process keeps its connections open), and a file
+/// report should not wait out [`REQUEST_TIMEOUT`] for it.
+pub const HAVE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A request to a peer.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -177,6 +181,7 @@ pub struct SegmentFetcher {
     peers: Arc<dyn PeerSource>,
     protocol: ProtocolName,
     metrics: Option<Metrics>,
+    have_timeout: Duration,
 }
 
 impl SegmentFetcher {
@@ -187,7 +192,13 @@ impl SegmentFetcher {
         protocol: ProtocolName,
         metrics: Option<Metrics>,
     ) -> Self {
-        SegmentFetcher { network, peers, protocol, metrics }
+        SegmentFetcher { network, peers, protocol, metrics, have_timeout: HAVE_TIMEOUT }
+    }
+
+    /// The same fetcher with another wait for [`SegmentFetcher::have`] answers.
+    pub fn with_have_timeout(mut self, timeout: Duration) -> Self {
+        self.have_timeout = timeout;
+        self
     }
 
     /// Asks peers, one after the other, for segments `wanted` of the file with `root` and
@@ -245,13 +256,20 @@ impl SegmentFetcher {
         out
     }
 
-    /// What each connected peer holds of `root`: (peer, its answer), for peers that know it.
+    /// What each connected peer holds of `root`: (peer, its answer), for peers that know it
+    /// and answer within the have-timeout (all peers are asked at once).
     pub async fn have(&self, root: &Hash) -> Vec<(PeerId, HaveAnswer)> {
         let peers = self.peers.peers().await;
         let request = StorageRequest::Have { root: *root };
         let answers = futures::future::join_all(peers.into_iter().map(|peer| {
             let request = request.clone();
-            async move { (peer, self.ask(peer, request).await) }
+            async move {
+                let answer = tokio::time::timeout(self.have_timeout, self.ask(peer, request)).await;
+                if answer.is_err() {
+                    log::debug!(target: "storage", "{peer} did not say what it holds within {:?}", self.have_timeout);
+                }
+                (peer, answer.unwrap_or_default())
+            }
         }))
         .await;
         answers
@@ -295,4 +313,86 @@ impl SegmentFetcher {
 /// How many holders each segment of a file with `count` segments has among `bitmaps`.
 pub fn holders_per_segment(count: u64, bitmaps: &[Held]) -> Vec<u32> {
     (0..count).map(|i| bitmaps.iter().filter(|h| h.contains(i)).count() as u32).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::{channel::oneshot, future::BoxFuture};
+    use sc_network::request_responses::RequestFailure;
+
+    /// One peer answers `Have` at once, one never answers (a paused process), and one is
+    /// not connected.
+    struct ScriptedNetwork {
+        quick: PeerId,
+        stalled: PeerId,
+        answer: Vec<u8>,
+    }
+
+    type Answer = Result<(Vec<u8>, ProtocolName), RequestFailure>;
+
+    impl NetworkRequest for ScriptedNetwork {
+        fn request<'a, 'b>(
+            &'a self,
+            target: PeerId,
+            protocol: ProtocolName,
+            _request: Vec<u8>,
+            _fallback: Option<(Vec<u8>, ProtocolName)>,
+            _connect: IfDisconnected,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send + 'b>>
+        where
+            'a: 'b,
+            Self: 'b,
+        {
+            Box::pin(async move {
+                if target == self.stalled {
+                    futures::future::pending::<()>().await;
+                }
+                if target == self.quick {
+                    Ok((self.answer.clone(), protocol))
+                } else {
+                    Err(RequestFailure::NotConnected)
+                }
+            })
+        }
+
+        fn start_request(
+            &self,
+            _: PeerId,
+            _: ProtocolName,
+            _: Vec<u8>,
+            _: Option<(Vec<u8>, ProtocolName)>,
+            _: oneshot::Sender<Answer>,
+            _: IfDisconnected,
+        ) {
+            unimplemented!("the fetcher only uses `request`")
+        }
+    }
+
+    struct FixedPeers(Vec<PeerId>);
+
+    impl PeerSource for FixedPeers {
+        fn peers(&self) -> BoxFuture<'static, Vec<PeerId>> {
+            let peers = self.0.clone();
+            Box::pin(async move { peers })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stalled_peer_does_not_hold_up_what_the_others_hold() {
+        let (quick, stalled, gone) = (PeerId::random(), PeerId::random(), PeerId::random());
+        let answer = HaveAnswer { size: Some(1_000), held: vec![1], replica: vec![1] };
+        let network = Arc::new(ScriptedNetwork { quick, stalled, answer: answer.encode() });
+        let peers = Arc::new(FixedPeers(vec![stalled, gone, quick]));
+        let fetcher = SegmentFetcher::new(network, peers, "/test/segments/1".into(), None)
+            .with_have_timeout(Duration::from_millis(200));
+
+        // Without the have-timeout this would wait for the stalled peer forever.
+        let answers = tokio::time::timeout(Duration::from_secs(30), fetcher.have(&[7; 32]))
+            .await
+            .expect("have() returns without the stalled peer");
+        assert_eq!(answers.len(), 1, "only the quick peer answered");
+        assert_eq!(answers[0].0, quick);
+        assert_eq!(answers[0].1, answer);
+    }
 }
