@@ -8,7 +8,7 @@
 # local4 the transfers are spread over all four nodes' RPC. Before and after the load it
 # prints each node's RSS, CPU time and where block time went (node_stats.py), and the
 # bench's own report with latency percentiles. Environment: PROFILE=debug|release (which
-# build), ZEROG_VOTE_LAG (GRANDPA vote lag, default 2), ZEROG_NODE (a binary to use).
+# build), ZEROG_VOTE_LAG (GRANDPA vote lag, default 0), ZEROG_NODE (a binary to use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog-target}"
@@ -17,7 +17,7 @@ shift || true
 bench_args=("$@")
 [ ${#bench_args[@]} -eq 0 ] && bench_args=(--count 6000 --rate 1500)
 profile="${PROFILE:-debug}"
-export ZEROG_VOTE_LAG="${ZEROG_VOTE_LAG:-2}"
+export ZEROG_VOTE_LAG="${ZEROG_VOTE_LAG:-0}"
 source scripts/node-binary.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 work=$(mktemp -d -t zerog-bench-transfers-XXXX)

@@ -10,7 +10,7 @@
 # and storage providers, plus a KV node). Environment:
 #   ZEROG_NODE      the node binary (default: build the workspace's and use it)
 #   PROFILE         debug (default) or release, for that build
-#   ZEROG_VOTE_LAG  --finality-vote-lag of every node (default 2)
+#   ZEROG_VOTE_LAG  --finality-vote-lag of every node (default 0, the node's default)
 #   ZOMBIENET_DIR   where the network's files and node logs go (default: a new temp folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ done
 
 source scripts/node-binary.sh
 export ZEROG_CHAIN_SPEC="$root/chain-specs/testnet-raw.json"
-export ZEROG_VOTE_LAG="${ZEROG_VOTE_LAG:-2}"
+export ZEROG_VOTE_LAG="${ZEROG_VOTE_LAG:-0}"
 
 if [ ! -x zombienet/node_modules/.bin/zombienet ] \
   || [ zombienet/package-lock.json -nt zombienet/node_modules/.package-lock.json ]; then

@@ -66,10 +66,10 @@ pub struct Cli {
     #[arg(long, value_name = "ARG", allow_hyphen_values = true)]
     pub eth_rpc_arg: Vec<String>,
 
-    /// GRANDPA votes for a block this many blocks behind the best one (0: the best block).
-    /// A lag guards against voting for a block that a fork is about to replace; finality
-    /// waits that many blocks longer (2 s each). Safety does not depend on it.
-    #[arg(long, value_name = "BLOCKS", default_value_t = 2)]
+    /// GRANDPA votes for a block this many blocks behind the best one (default 0: the best
+    /// block). A lag guards against voting for a block that a fork is about to replace, but
+    /// finality waits that many blocks longer (2 s each). Safety does not depend on it.
+    #[arg(long, value_name = "BLOCKS", default_value_t = 0)]
     pub finality_vote_lag: u32,
 
     /// Flags of a running node (roles, network, RPC, database, telemetry, Prometheus...).
