@@ -73,6 +73,26 @@ fn bench_transfers_counts_every_transfer_and_the_chain_agrees() {
 }
 
 #[test]
+fn bench_transfers_gets_every_transfer_through_a_tiny_pool() {
+    // Room for 30 ready and 3 future transactions. The pool accepts all 200 within a second
+    // and silently drops what does not fit, so most must be sent again (the bench does once
+    // no transfer has reached a block for 6 s). All of them still reach the chain, each
+    // exactly once.
+    let node = Node::start("bench-tiny-pool", &["--dev", "--pool-limit", "30", "--pool-type", "single-state"], false);
+    node.wait_for("block 1", Duration::from_secs(120), |n| n.best_number() >= 1);
+    let (ok, stdout, stderr) = bench(&node, &["--count", "200", "--senders", "20", "--batch", "25", "--json"]);
+    assert!(ok, "bench transfers failed:\n{stderr}\n{stdout}\nnode log:\n{}", common::tail(&node.log()));
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(report["refused"], 0, "{report}");
+    assert!(report["resubmitted"].as_u64().unwrap() > 0, "a pool of 33 cannot hold 200: {report}");
+    assert_eq!(report["finalized"]["count"], 200, "{report}");
+    for i in 0..20 {
+        assert_eq!(tx::next_nonce(&node.rpc, &sender(i)), 10, "sender {i}");
+    }
+    eprintln!("tiny pool: retried {}, resubmitted {}", report["retried"], report["resubmitted"]);
+}
+
+#[test]
 fn bench_transfers_refuses_bad_input_and_a_vote_lag_holds_finality_back() {
     let node = Node::start("bench-bad", &["--dev", "--finality-vote-lag", "3"], false);
     node.wait_for("block 1", Duration::from_secs(120), |n| n.best_number() >= 1);

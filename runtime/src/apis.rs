@@ -386,7 +386,9 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
         ) {
             use frame_benchmarking::{baseline::Pallet as BaselineBench, BenchmarkList};
             use frame_support::traits::StorageInfoTrait;
-            use frame_system_benchmarking::Pallet as SystemBench;
+            use frame_system_benchmarking::{
+                extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench,
+            };
 
             let mut list = Vec::<BenchmarkList>::new();
             list_benchmarks!(list, extra);
@@ -399,7 +401,9 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
         ) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
             use frame_benchmarking::{baseline::Pallet as BaselineBench, BenchmarkBatch};
             use frame_support::traits::WhitelistedStorageKeys;
-            use frame_system_benchmarking::Pallet as SystemBench;
+            use frame_system_benchmarking::{
+                extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench,
+            };
             use frame_support::traits::TrackedStorageKey;
 
             let whitelist: Vec<TrackedStorageKey> = AllPalletsWithSystem::whitelisted_storage_keys();

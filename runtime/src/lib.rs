@@ -257,13 +257,17 @@ pub type Executive = frame_executive::Executive<
 impl frame_system_benchmarking::Config for Runtime {}
 #[cfg(feature = "runtime-benchmarks")]
 impl frame_benchmarking::baseline::Config for Runtime {}
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_transaction_payment::BenchmarkConfig for Runtime {}
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benches {
     frame_benchmarking::define_benchmarks!(
         [frame_benchmarking, BaselineBench::<Runtime>]
         [frame_system, SystemBench::<Runtime>]
+        [frame_system_extensions, SystemExtensionsBench::<Runtime>]
         [pallet_balances, Balances]
+        [pallet_transaction_payment, TransactionPayment]
         [pallet_timestamp, Timestamp]
         [pallet_utility, Utility]
         [pallet_multisig, Multisig]

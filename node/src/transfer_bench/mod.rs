@@ -7,7 +7,8 @@
 //!    not timed).
 //! 3. Submits them in JSON-RPC batches from `--concurrency` connections, paced to `--rate`
 //!    per second (0: as fast as the node takes them), spread over `--rpc` and every
-//!    `--submit-rpc` node. A full pool is retried, as a wallet would.
+//!    `--submit-rpc` node. A full pool is retried, as a wallet would, and once all are in,
+//!    transfers that left the pool without reaching a block are sent again.
 //! 4. Meanwhile a tracker scans each new best block and the finalized chain for the
 //!    transfers, so the report has transactions per second in blocks and finalized, and
 //!    latency percentiles from submission to block and to finality.
@@ -38,6 +39,10 @@ const POOL_FULL: i64 = 1016;
 const ALREADY_IN_POOL: i64 = 1013;
 /// How long the watcher waits for more finalized transfers once some were refused.
 const STALL: Duration = Duration::from_secs(20);
+/// Once submission is over, a stretch this long with no transfer reaching a block sends the
+/// ones not in a block again: the pool may have dropped them (a full future queue evicts
+/// transactions whose earlier nonces arrived late). Three slots.
+const RESUBMIT_AFTER: Duration = Duration::from_secs(6);
 /// What each transfer moves: the existential deposit, to an account that exists.
 const TRANSFER_VALUE: Balance = zerog_runtime::EXISTENTIAL_DEPOSIT;
 /// What a sender holds per transfer it sends, fees included (a transfer's fee is ~0.0022 ZG).
@@ -204,6 +209,23 @@ fn submit_batch(rpc: &Client, batch: &[String], deadline: Instant) -> (Vec<Strin
     (refused, retried)
 }
 
+/// Sends again, in nonce order, every transfer not yet seen in a block; returns how many.
+/// Those still in the pool come back as "already in the pool" and cost nothing else.
+fn resubmit_missing(rpc: &Client, encoded: &[String], included: &tracker::Moments, batch: usize, deadline: Instant) -> usize {
+    let missing: Vec<String> = encoded
+        .iter()
+        .zip(included)
+        .filter(|(_, moment)| moment.load(Ordering::Relaxed) == 0)
+        .map(|(xt, _)| xt.clone())
+        .collect();
+    for chunk in missing.chunks(batch.max(1)) {
+        // A refusal here (say a nonce already used by a transfer seen since) is not the
+        // bench's concern: the tracker still decides what counts.
+        let _ = submit_batch(rpc, chunk, deadline);
+    }
+    missing.len()
+}
+
 /// Seconds of every set moment after its submission, and the latest such moment.
 fn latencies(submitted: &tracker::Moments, reached: &tracker::Moments) -> (Vec<f64>, f64) {
     let mut out = Vec::new();
@@ -255,9 +277,12 @@ fn run_transfers(cmd: &TransfersCmd) -> CmdResult<()> {
     // Set once submission is over with refusals: their senders' later transfers never land,
     // so the watcher stops when finality stops bringing any.
     let some_refused = std::sync::atomic::AtomicBool::new(false);
+    let submission_over = std::sync::atomic::AtomicBool::new(false);
+    let resubmitted = AtomicUsize::new(0);
     let (submission, tracked) = std::thread::scope(|scope| {
         let watcher = scope.spawn(|| -> CmdResult<()> {
             let (mut last_count, mut last_progress) = (0, Instant::now());
+            let mut last_inclusion = (0, Instant::now());
             while !tracker.all_finalized() {
                 if Instant::now() > deadline {
                     return Err("not every transfer was finalized before --timeout".into());
@@ -269,12 +294,22 @@ fn run_transfers(cmd: &TransfersCmd) -> CmdResult<()> {
                 } else if some_refused.load(Ordering::Relaxed) && last_progress.elapsed() > STALL {
                     return Err("finality brought no more transfers after some were refused".into());
                 }
+                let included = tracker::count_set(&tracker.included);
+                if included != last_inclusion.0 {
+                    last_inclusion = (included, Instant::now());
+                } else if submission_over.load(Ordering::Relaxed) &&
+                    last_inclusion.1.elapsed() > RESUBMIT_AFTER
+                {
+                    resubmitted.fetch_add(resubmit_missing(&rpc, &encoded, &tracker.included, cmd.batch, deadline), Ordering::Relaxed);
+                    last_inclusion.1 = Instant::now();
+                }
                 std::thread::sleep(Duration::from_millis(50));
             }
             Ok(())
         });
         let submission = submit_all(&targets, &encoded, &submitted, cmd, start, deadline);
         some_refused.store(submission.refused > 0, Ordering::Relaxed);
+        submission_over.store(true, Ordering::Relaxed);
         (submission, watcher.join().expect("the tracker does not panic"))
     });
     let (inclusion, included_span) = latencies(&submitted, &tracker.included);
@@ -286,6 +321,7 @@ fn run_transfers(cmd: &TransfersCmd) -> CmdResult<()> {
         submit_seconds: submission.last_accepted,
         refused: (submission.refused, submission.first_refusal),
         retried: submission.retried,
+        resubmitted: resubmitted.into_inner(),
         inclusion,
         included_span,
         finality,

@@ -41,6 +41,9 @@ pub struct Report {
     pub refused: (usize, Option<String>),
     /// Submissions retried because the pool was full.
     pub retried: usize,
+    /// Sends made again of accepted transfers that had left the pool without reaching a
+    /// block (one transfer may be sent again more than once).
+    pub resubmitted: usize,
     /// Per transfer: seconds from submission to the first block that held it.
     pub inclusion: Vec<f64>,
     /// Seconds from the first submission to the last inclusion.
@@ -72,6 +75,7 @@ impl Report {
             "refused": self.refused.0,
             "refusedReason": self.refused.1,
             "retried": self.retried,
+            "resubmitted": self.resubmitted,
             "included": { "count": self.inclusion.len(), "perSecond": round(Self::per_second(self.inclusion.len(), self.included_span)), "latency": summary(&self.inclusion) },
             "finalized": { "count": self.finality.len(), "perSecond": round(Self::per_second(self.finality.len(), self.finalized_span)), "latency": summary(&self.finality) },
             "blocks": { "withTransfers": self.per_block.len(), "maxTransfers": max_block, "finalityLag": summary(&self.block_lags) },
@@ -84,8 +88,8 @@ impl Report {
         let lat = |v: &serde_json::Value| format!("p50 {} s, p95 {} s, p99 {} s, max {} s", v["p50"], v["p95"], v["p99"], v["max"]);
         let target = if self.rate > 0 { format!("{}/s", self.rate) } else { "as fast as accepted".into() };
         let mut text = format!(
-            "native transfers: {} from {} senders, target {target}; submitted in {} s ({}/s), {} refused, {} retried (pool full)\n",
-            self.transfers, self.senders, j["submitted"]["seconds"], j["submitted"]["perSecond"], self.refused.0, self.retried,
+            "native transfers: {} from {} senders, target {target}; submitted in {} s ({}/s), {} refused, {} retried (pool full), {} resubmitted (dropped by the pool)\n",
+            self.transfers, self.senders, j["submitted"]["seconds"], j["submitted"]["perSecond"], self.refused.0, self.retried, self.resubmitted,
         );
         if let Some(reason) = &self.refused.1 {
             text += &format!("  first refusal: {reason}\n");
@@ -130,6 +134,7 @@ mod tests {
             submit_seconds: 2.0,
             refused: (2, Some("bad".into())),
             retried: 1,
+            resubmitted: 3,
             inclusion: vec![1.0; 8],
             included_span: 4.0,
             finality: vec![3.0; 8],
@@ -144,6 +149,8 @@ mod tests {
         assert_eq!(j["finalized"]["latency"]["p95"], 3.0);
         assert_eq!(j["blocks"]["maxTransfers"], 5);
         assert_eq!(j["blocks"]["finalityLag"]["max"], 4.0);
+        assert_eq!(j["resubmitted"], 3);
         assert!(report.to_text().contains("first refusal: bad"));
+        assert!(report.to_text().contains("3 resubmitted"));
     }
 }

@@ -27,6 +27,11 @@ pub fn mark(moments: &Moments, i: usize, start: Instant) {
     let _ = moments[i].compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
 }
 
+/// How many of `moments` are set.
+pub fn count_set(moments: &Moments) -> usize {
+    moments.iter().filter(|m| m.load(Ordering::Relaxed) != 0).count()
+}
+
 /// What the tracker keeps of one block.
 struct SeenBlock {
     number: u32,
