@@ -19,6 +19,7 @@ ours=(pallet_validator_set pallet_da pallet_storage pallet_compute pallet_alignm
 sdk=(frame_system frame_system_extensions pallet_balances pallet_transaction_payment
   pallet_timestamp pallet_utility pallet_multisig pallet_proxy pallet_sudo)
 header=.maintain/runtime-weights-header.txt
+mkdir -p runtime/src/weights
 targets=()
 for t in "${@:-ours sdk overhead storage}"; do
   for word in $t; do
