@@ -8,7 +8,8 @@
 # local4 the transfers are spread over all four nodes' RPC. Before and after the load it
 # prints each node's RSS, CPU time and where block time went (node_stats.py), and the
 # bench's own report with latency percentiles. Environment: PROFILE=debug|release (which
-# build), ZEROG_VOTE_LAG (GRANDPA vote lag, default 0), ZEROG_NODE (a binary to use).
+# build), ZEROG_VOTE_LAG (GRANDPA vote lag, default 0), ZEROG_NODE (a binary to use),
+# ZEROG_NODE_FLAGS (more flags for the dev node, e.g. "--pool-type single-state").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog-target}"
@@ -19,6 +20,7 @@ bench_args=("$@")
 profile="${PROFILE:-debug}"
 export ZEROG_VOTE_LAG="${ZEROG_VOTE_LAG:-0}"
 source scripts/node-binary.sh
+read -r -a node_flags <<< "${ZEROG_NODE_FLAGS:-}"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 work=$(mktemp -d -t zerog-bench-transfers-XXXX)
 pids=(); specs=(); rpc_urls=(); cleanup=()
@@ -29,7 +31,8 @@ case "$network" in
     rpc_port=$(free_port); prom_port=$(free_port); p2p_port=$(free_port)
     "$ZEROG_NODE" --dev --base-path "$work/dev" --rpc-port "$rpc_port" --prometheus-port "$prom_port" \
       --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" --eth-rpc-port off --pora-cpu 0 \
-      --finality-vote-lag "$ZEROG_VOTE_LAG" --rpc-max-connections 1000 > "$work/dev.log" 2>&1 &
+      --finality-vote-lag "$ZEROG_VOTE_LAG" --rpc-max-connections 1000 ${node_flags[@]+"${node_flags[@]}"} \
+      > "$work/dev.log" 2>&1 &
     pid=$!
     cleanup+=("kill $pid 2>/dev/null; wait $pid 2>/dev/null; echo 'bench-transfers: node log in $work/dev.log'")
     pids=("$pid"); specs=("dev=$pid=http://127.0.0.1:$prom_port/metrics")
@@ -64,7 +67,7 @@ for _ in $(seq 1 300); do
   sleep 1
 done
 sleep 10
-echo "bench-transfers: $network, $profile node, vote lag $ZEROG_VOTE_LAG, bench ${bench_args[*]}"
+echo "bench-transfers: $network, $profile node, vote lag $ZEROG_VOTE_LAG, node flags '${ZEROG_NODE_FLAGS:-}', bench ${bench_args[*]}"
 python3 scripts/node_stats.py sample "$work/before.json" "${specs[@]}"
 python3 scripts/node_stats.py watch "$work/peak.json" "${pids[@]}" &
 watcher=$!
