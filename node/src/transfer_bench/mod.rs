@@ -7,8 +7,9 @@
 //!    not timed).
 //! 3. Submits them in JSON-RPC batches from `--concurrency` connections, paced to `--rate`
 //!    per second (0: as fast as the node takes them), spread over `--rpc` and every
-//!    `--submit-rpc` node. A full pool is retried, as a wallet would, and once all are in,
-//!    transfers that left the pool without reaching a block are sent again.
+//!    `--submit-rpc` node. A full pool, or a pool that validated against a fork whose state
+//!    was just pruned, is retried, as a wallet would, and once all are in, transfers that
+//!    left the pool without reaching a block are sent again.
 //! 4. Meanwhile a tracker scans each new best block and the finalized chain for the
 //!    transfers, so the report has transactions per second in blocks and finalized, and
 //!    latency percentiles from submission to block and to finality.
@@ -37,6 +38,8 @@ use zerog_runtime::{Balance, BalancesCall, RuntimeCall, UncheckedExtrinsic};
 const POOL_FULL: i64 = 1016;
 /// The pool already holds the transaction (`author` RPC error 1013).
 const ALREADY_IN_POOL: i64 = 1013;
+/// The pool could not validate a transaction (`author` RPC error 1002).
+const VERIFICATION_ERROR: i64 = 1002;
 /// How long the watcher waits for more finalized transfers once some were refused.
 const STALL: Duration = Duration::from_secs(20);
 /// Once submission is over, a stretch this long with no transfer reaching a block sends the
@@ -171,7 +174,7 @@ fn submit_all(
     outcome.into_inner().expect("no panics while held")
 }
 
-/// Submits one batch, retrying what a full pool (or a dropped connection) turned away until
+/// Submits one batch, retrying what a full pool, a pruned fork or a dropped connection turned away until
 /// `deadline`; returns the reasons of the transfers refused for good and the retry count.
 fn submit_batch(rpc: &Client, batch: &[String], deadline: Instant) -> (Vec<String>, usize) {
     let mut pending: Vec<&String> = batch.iter().collect();
@@ -189,6 +192,9 @@ fn submit_batch(rpc: &Client, batch: &[String], deadline: Instant) -> (Vec<Strin
                         Err(RpcError::Rpc { code: ALREADY_IN_POOL, .. }) => {},
                         Err(RpcError::Rpc { code: POOL_FULL, .. }) | Err(RpcError::Transport(_)) =>
                             again.push(*xt),
+                        Err(RpcError::Rpc { code: VERIFICATION_ERROR, ref message, ref data })
+                            if validated_on_pruned_state(message, data.as_ref()) =>
+                            again.push(*xt),
                         Err(e) => refused.push(rpc_err(e)),
                     }
                 },
@@ -198,7 +204,7 @@ fn submit_batch(rpc: &Client, batch: &[String], deadline: Instant) -> (Vec<Strin
             break;
         }
         if Instant::now() > deadline {
-            refused.extend(again.iter().map(|_| "still turned away (pool full) at the deadline".to_string()));
+            refused.extend(again.iter().map(|_| "still turned away (pool full or pruned fork) at the deadline".to_string()));
             break;
         }
         retried += again.len();
@@ -207,6 +213,14 @@ fn submit_batch(rpc: &Client, batch: &[String], deadline: Instant) -> (Vec<Strin
         pending = again;
     }
     (refused, retried)
+}
+
+/// Whether a verification error says only that the pool ran the runtime on a block whose
+/// state is gone (a losing fork pruned at finality, as happens on a loaded multi-validator
+/// network), rather than anything about the transaction: such a submission is retried.
+fn validated_on_pruned_state(message: &str, data: Option<&serde_json::Value>) -> bool {
+    let says = |text: &str| text.contains("unknown Block") || text.contains("State already discarded");
+    says(message) || data.map(|d| says(&d.to_string())).unwrap_or(false)
 }
 
 /// Sends again, in nonce order, every transfer not yet seen in a block; returns how many.
@@ -339,5 +353,21 @@ fn run_transfers(cmd: &TransfersCmd) -> CmdResult<()> {
         Err(e) if report.refused.0 == 0 => Err(e),
         _ if report.refused.0 > 0 => Err(format!("the node refused {} of {} transfers", report.refused.0, cmd.count)),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validated_on_pruned_state;
+
+    #[test]
+    fn only_pruned_state_verification_errors_are_retried() {
+        // What a local4 node answered under load, message and data as sent.
+        let data = serde_json::json!("RuntimeApi(\"Api called for an unknown Block: State already discarded for 0xe4e2\")");
+        assert!(validated_on_pruned_state("Verification Error: Runtime error: Api called for an unknown Block: State already discarded for 0xe4e2", Some(&data)));
+        assert!(validated_on_pruned_state("Verification Error", Some(&data)));
+        // A transfer that is wrong in itself is refused for good.
+        assert!(!validated_on_pruned_state("Invalid Transaction", Some(&serde_json::json!("Inability to pay some fees (e.g. account balance too low)"))));
+        assert!(!validated_on_pruned_state("Verification Error: Runtime error: Execution failed", None));
     }
 }

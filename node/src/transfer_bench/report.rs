@@ -39,7 +39,7 @@ pub struct Report {
     pub submit_seconds: f64,
     /// Transfers the node refused for good, and the first reason.
     pub refused: (usize, Option<String>),
-    /// Submissions retried because the pool was full.
+    /// Submissions retried because the pool was full or validated on a pruned fork.
     pub retried: usize,
     /// Sends made again of accepted transfers that had left the pool without reaching a
     /// block (one transfer may be sent again more than once).
@@ -88,7 +88,7 @@ impl Report {
         let lat = |v: &serde_json::Value| format!("p50 {} s, p95 {} s, p99 {} s, max {} s", v["p50"], v["p95"], v["p99"], v["max"]);
         let target = if self.rate > 0 { format!("{}/s", self.rate) } else { "as fast as accepted".into() };
         let mut text = format!(
-            "native transfers: {} from {} senders, target {target}; submitted in {} s ({}/s), {} refused, {} retried (pool full), {} resubmitted (dropped by the pool)\n",
+            "native transfers: {} from {} senders, target {target}; submitted in {} s ({}/s), {} refused, {} retried (pool full or pruned fork), {} resubmitted (dropped by the pool)\n",
             self.transfers, self.senders, j["submitted"]["seconds"], j["submitted"]["perSecond"], self.refused.0, self.retried, self.resubmitted,
         );
         if let Some(reason) = &self.refused.1 {
