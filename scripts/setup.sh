@@ -26,6 +26,8 @@ if ! command -v rustup >/dev/null 2>&1; then
 fi
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
-rustup component list --installed | grep -q '^rust-src' \
-  || rustup component add rust-src
-echo "setup: protoc $(protoc --version | cut -d' ' -f2), $(clang --version | head -1), wasm32 target and rust-src present, node $(node --version), npm $(npm --version 2>/dev/null)"
+for component in rust-src rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component" \
+    || rustup component add "$component"
+done
+echo "setup: protoc $(protoc --version | cut -d' ' -f2), $(clang --version | head -1), wasm32 target, rust-src, rustfmt and clippy present, node $(node --version), npm $(npm --version 2>/dev/null)"

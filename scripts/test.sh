@@ -15,6 +15,8 @@ stage() {
 }
 
 stage setup scripts/setup.sh
+# One format for the whole tree (rustfmt.toml).
+stage format cargo fmt --all -- --check
 stage build cargo build --locked --workspace --bins --tests
 stage test cargo test --locked --workspace
 # Both erasure codecs, and the shared primitives built without std (as the runtime does).

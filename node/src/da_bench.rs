@@ -9,8 +9,10 @@
 //! does): on one machine that would take a core from the node.
 
 use crate::{
-    chain_rpc::{self, SigningContext},
-    da_cli::{get_blob, send_submit, signer, submit_blob, upload, wait_available, BenchCmd, Progress},
+	chain_rpc::{self, SigningContext},
+	da_cli::{
+		get_blob, send_submit, signer, submit_blob, upload, wait_available, BenchCmd, Progress,
+	},
 };
 use sp_core::Pair;
 use std::time::{Duration, Instant};
@@ -26,79 +28,81 @@ const TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Deterministic pseudo-random bytes (xorshift), different per `seed`.
 pub fn random_blob(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        out.extend_from_slice(&state.to_le_bytes());
-    }
-    out.truncate(len);
-    out
+	let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+	let mut out = Vec::with_capacity(len + 8);
+	while out.len() < len {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		out.extend_from_slice(&state.to_le_bytes());
+	}
+	out.truncate(len);
+	out
 }
 
 fn mib_s(bytes: u64, took: Duration) -> f64 {
-    bytes as f64 / MIB / took.as_secs_f64().max(1e-9)
+	bytes as f64 / MIB / took.as_secs_f64().max(1e-9)
 }
 
 /// Runs the benchmark and prints its table.
 pub fn run(cmd: &BenchCmd) -> Result<(), String> {
-    let rpc = Client::new(&cmd.rpc.rpc).map_err(|e| e.to_string())?;
-    let pair = signer(&cmd.suri)?;
-    let quiet = Progress::new();
-    let mut seed = Instant::now().elapsed().as_nanos() as u64 ^ std::process::id() as u64;
-    println!(
+	let rpc = Client::new(&cmd.rpc.rpc).map_err(|e| e.to_string())?;
+	let pair = signer(&cmd.suri)?;
+	let quiet = Progress::new();
+	let mut seed = Instant::now().elapsed().as_nanos() as u64 ^ std::process::id() as u64;
+	println!(
         "| size | raw encode MiB/s | submit→available s | blocks incl→avail | upload s | transfer ms | node encode ms | node hash ms | node store ms | inclusion s | attest s | node accepts MiB/s | ingest MiB/s ({} blobs, to all available) | retrieval MiB/s |",
         cmd.count
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for &mib in &cmd.sizes {
-        let size = ((mib as u64) << 20).min(MAX_BLOB_SIZE as u64) as usize;
-        seed += 1;
-        let sample = random_blob(size, seed);
+	println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+	for &mib in &cmd.sizes {
+		let size = ((mib as u64) << 20).min(MAX_BLOB_SIZE as u64) as usize;
+		seed += 1;
+		let sample = random_blob(size, seed);
 
-        // Baseline: the coding alone, here, in the same run.
-        let t = Instant::now();
-        zerog_erasure::encode_blob(&sample, zerog_erasure::CodecId::ReedSolomonSimd)
-            .map_err(|e| format!("{e:?}"))?;
-        let raw = mib_s(size as u64, t.elapsed());
+		// Baseline: the coding alone, here, in the same run.
+		let t = Instant::now();
+		zerog_erasure::encode_blob(&sample, zerog_erasure::CodecId::ReedSolomonSimd)
+			.map_err(|e| format!("{e:?}"))?;
+		let raw = mib_s(size as u64, t.elapsed());
 
-        // Latency of one blob, by stage.
-        let report = submit_blob(&rpc, &pair, &sample, false, TIMEOUT, &quiet)?;
+		// Latency of one blob, by stage.
+		let report = submit_blob(&rpc, &pair, &sample, false, TIMEOUT, &quiet)?;
 
-        // Sustained ingest: `count` blobs back to back, then wait for all.
-        let blobs: Vec<Vec<u8>> = (0..cmd.count).map(|i| random_blob(size, seed * 1000 + i as u64 + 1)).collect();
-        let context = SigningContext::fetch(&rpc).map_err(|e| e.to_string())?;
-        let mut nonce = chain_rpc::next_nonce(&rpc, &pair.public().into()).map_err(|e| e.to_string())?;
-        let started = Instant::now();
-        let mut pending = Vec::new();
-        let mut uploading = Duration::ZERO;
-        for blob in &blobs {
-            let uploaded = upload(&rpc, blob, false, &quiet)?;
-            uploading += uploaded.upload;
-            let sent = send_submit(&rpc, &pair, nonce, context, &uploaded)?;
-            nonce += 1;
-            pending.push((uploaded.root, sent));
-        }
-        let mut ids = Vec::new();
-        for (root, sent) in &pending {
-            ids.push(wait_available(&rpc, root, sent, TIMEOUT, &quiet)?.id);
-        }
-        let ingest = mib_s(size as u64 * cmd.count as u64, started.elapsed());
-        let accept = mib_s(size as u64 * cmd.count as u64, uploading);
+		// Sustained ingest: `count` blobs back to back, then wait for all.
+		let blobs: Vec<Vec<u8>> =
+			(0..cmd.count).map(|i| random_blob(size, seed * 1000 + i as u64 + 1)).collect();
+		let context = SigningContext::fetch(&rpc).map_err(|e| e.to_string())?;
+		let mut nonce =
+			chain_rpc::next_nonce(&rpc, &pair.public().into()).map_err(|e| e.to_string())?;
+		let started = Instant::now();
+		let mut pending = Vec::new();
+		let mut uploading = Duration::ZERO;
+		for blob in &blobs {
+			let uploaded = upload(&rpc, blob, false, &quiet)?;
+			uploading += uploaded.upload;
+			let sent = send_submit(&rpc, &pair, nonce, context, &uploaded)?;
+			nonce += 1;
+			pending.push((uploaded.root, sent));
+		}
+		let mut ids = Vec::new();
+		for (root, sent) in &pending {
+			ids.push(wait_available(&rpc, root, sent, TIMEOUT, &quiet)?.id);
+		}
+		let ingest = mib_s(size as u64 * cmd.count as u64, started.elapsed());
+		let accept = mib_s(size as u64 * cmd.count as u64, uploading);
 
-        // Retrieval.
-        let mut fetched = Duration::ZERO;
-        for (id, blob) in ids.iter().zip(&blobs) {
-            let (bytes, took) = get_blob(&rpc, &id.to_string())?;
-            if &bytes != blob {
-                return Err(format!("blob {id} came back different"));
-            }
-            fetched += took;
-        }
-        let retrieval = mib_s(size as u64 * cmd.count as u64, fetched);
-        println!(
+		// Retrieval.
+		let mut fetched = Duration::ZERO;
+		for (id, blob) in ids.iter().zip(&blobs) {
+			let (bytes, took) = get_blob(&rpc, &id.to_string())?;
+			if &bytes != blob {
+				return Err(format!("blob {id} came back different"));
+			}
+			fetched += took;
+		}
+		let retrieval = mib_s(size as u64 * cmd.count as u64, fetched);
+		println!(
             "| {:.1} MiB | {raw:.0} | {:.2} | {} | {:.2} | {} | {} | {} | {} | {:.2} | {:.2} | {accept:.1} | {ingest:.1} | {retrieval:.1} |",
             size as f64 / MIB,
             report.total_ms as f64 / 1000.0,
@@ -111,19 +115,19 @@ pub fn run(cmd: &BenchCmd) -> Result<(), String> {
             report.inclusion_ms as f64 / 1000.0,
             report.attest_ms as f64 / 1000.0,
         );
-    }
-    println!();
-    println!("reference lines: Celestia ≈ {CELESTIA_MIB_S} MiB/s; EigenDA V2 {EIGENDA_MB_S} MB/s (claimed, {:.1} MiB/s)", EIGENDA_MB_S * 1e6 / MIB);
-    Ok(())
+	}
+	println!();
+	println!("reference lines: Celestia ≈ {CELESTIA_MIB_S} MiB/s; EigenDA V2 {EIGENDA_MB_S} MB/s (claimed, {:.1} MiB/s)", EIGENDA_MB_S * 1e6 / MIB);
+	Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn random_blobs_have_the_size_and_differ_by_seed() {
-        let a = super::random_blob(1001, 1);
-        assert_eq!(a.len(), 1001);
-        assert_ne!(a, super::random_blob(1001, 2));
-        assert_eq!(a, super::random_blob(1001, 1));
-    }
+	#[test]
+	fn random_blobs_have_the_size_and_differ_by_seed() {
+		let a = super::random_blob(1001, 1);
+		assert_eq!(a.len(), 1001);
+		assert_ne!(a, super::random_blob(1001, 2));
+		assert_eq!(a, super::random_blob(1001, 1));
+	}
 }

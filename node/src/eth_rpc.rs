@@ -8,9 +8,9 @@
 //! on Linux also when the node dies without cleaning up (`PR_SET_PDEATHSIG`).
 
 use std::{
-    path::{Path, PathBuf},
-    process::Stdio,
-    time::Duration,
+	path::{Path, PathBuf},
+	process::Stdio,
+	time::Duration,
 };
 
 use sp_core::H256;
@@ -30,245 +30,243 @@ const HEALTHY_RUN: Duration = Duration::from_secs(60);
 /// How to run the Ethereum JSON-RPC program.
 #[derive(Clone, Debug)]
 pub struct EthRpcOptions {
-    /// Port it serves on.
-    pub port: u16,
-    /// The program (`--eth-rpc-bin`), or `None` to look it up.
-    pub program: Option<PathBuf>,
-    /// More arguments for the program (`--eth-rpc-arg`).
-    pub extra_args: Vec<String>,
+	/// Port it serves on.
+	pub port: u16,
+	/// The program (`--eth-rpc-bin`), or `None` to look it up.
+	pub program: Option<PathBuf>,
+	/// More arguments for the program (`--eth-rpc-arg`).
+	pub extra_args: Vec<String>,
 }
 
 /// What the supervisor needs from the node's configuration.
 #[derive(Clone, Debug)]
 pub struct NodeSide {
-    /// Port of the node's own RPC server.
-    pub node_rpc_port: u16,
-    /// The chain's genesis hash, to make sure that port is this node.
-    pub genesis: H256,
-    /// Where the program keeps its receipt database.
-    pub base_path: PathBuf,
-    /// The node runs `--dev`: pass `--dev` on (all CORS origins, verbose request log).
-    pub dev: bool,
-    /// The node's RPC listens on all interfaces: so does the Ethereum RPC.
-    pub external: bool,
+	/// Port of the node's own RPC server.
+	pub node_rpc_port: u16,
+	/// The chain's genesis hash, to make sure that port is this node.
+	pub genesis: H256,
+	/// Where the program keeps its receipt database.
+	pub base_path: PathBuf,
+	/// The node runs `--dev`: pass `--dev` on (all CORS origins, verbose request log).
+	pub dev: bool,
+	/// The node's RPC listens on all interfaces: so does the Ethereum RPC.
+	pub external: bool,
 }
 
 /// Finds the program: `--eth-rpc-bin`, else next to the running `zerog-node`, else `PATH`.
 pub fn locate_program(explicit: Option<&Path>) -> Result<PathBuf, String> {
-    if let Some(path) = explicit {
-        return if path.is_file() {
-            Ok(path.to_path_buf())
-        } else {
-            Err(format!("--eth-rpc-bin {}: no such file", path.display()))
-        };
-    }
-    let beside = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(PROGRAM)))
-        .filter(|path| path.is_file());
-    let on_path = || {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths).map(|dir| dir.join(PROGRAM)).find(|p| p.is_file())
-        })
-    };
-    beside.or_else(on_path).ok_or_else(|| {
-        format!(
-            "{PROGRAM} was not found next to zerog-node nor on PATH; build it with \
+	if let Some(path) = explicit {
+		return if path.is_file() {
+			Ok(path.to_path_buf())
+		} else {
+			Err(format!("--eth-rpc-bin {}: no such file", path.display()))
+		};
+	}
+	let beside = std::env::current_exe()
+		.ok()
+		.and_then(|exe| exe.parent().map(|dir| dir.join(PROGRAM)))
+		.filter(|path| path.is_file());
+	let on_path = || {
+		std::env::var_os("PATH").and_then(|paths| {
+			std::env::split_paths(&paths).map(|dir| dir.join(PROGRAM)).find(|p| p.is_file())
+		})
+	};
+	beside.or_else(on_path).ok_or_else(|| {
+		format!(
+			"{PROGRAM} was not found next to zerog-node nor on PATH; build it with \
              `cargo build -p zerog-eth-rpc`, pass --eth-rpc-bin, or --eth-rpc-port off"
-        )
-    })
+		)
+	})
 }
 
 /// The program's command line.
 pub fn program_args(options: &EthRpcOptions, node: &NodeSide) -> Vec<String> {
-    let mut args = vec![
-        "--node-rpc-url".to_string(),
-        format!("ws://127.0.0.1:{}", node.node_rpc_port),
-        "--rpc-port".to_string(),
-        options.port.to_string(),
-        "--base-path".to_string(),
-        node.base_path.display().to_string(),
-    ];
-    if node.dev {
-        args.push("--dev".into());
-    }
-    if node.external {
-        args.push("--rpc-external".into());
-    }
-    if !options.extra_args.iter().any(|arg| arg.starts_with("--prometheus")) {
-        // Its own Prometheus port (9616) would clash between nodes on one machine.
-        args.push("--no-prometheus".into());
-    }
-    args.extend(options.extra_args.iter().cloned());
-    args
+	let mut args = vec![
+		"--node-rpc-url".to_string(),
+		format!("ws://127.0.0.1:{}", node.node_rpc_port),
+		"--rpc-port".to_string(),
+		options.port.to_string(),
+		"--base-path".to_string(),
+		node.base_path.display().to_string(),
+	];
+	if node.dev {
+		args.push("--dev".into());
+	}
+	if node.external {
+		args.push("--rpc-external".into());
+	}
+	if !options.extra_args.iter().any(|arg| arg.starts_with("--prometheus")) {
+		// Its own Prometheus port (9616) would clash between nodes on one machine.
+		args.push("--no-prometheus".into());
+	}
+	args.extend(options.extra_args.iter().cloned());
+	args
 }
 
 /// Runs the program until the node stops: checks the node's RPC is this chain, starts the
 /// program, forwards its output to the log and restarts it when it exits.
 pub async fn supervise(options: EthRpcOptions, node: NodeSide) {
-    let program = match locate_program(options.program.as_deref()) {
-        Ok(program) => program,
-        Err(e) => {
-            log::error!(target: LOG_TARGET, "Ethereum JSON-RPC not started: {e}");
-            return;
-        },
-    };
-    if let Err(e) = check_node_rpc(&node).await {
-        log::error!(target: LOG_TARGET, "Ethereum JSON-RPC not started: {e}");
-        return;
-    }
-    let args = program_args(&options, &node);
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        let started = std::time::Instant::now();
-        log::info!(
-            target: LOG_TARGET,
-            "Ethereum JSON-RPC on port {} ({} {})",
-            options.port,
-            program.display(),
-            args.join(" ")
-        );
-        match run_once(&program, &args).await {
-            Ok(status) => log::warn!(target: LOG_TARGET, "{PROGRAM} exited ({status})"),
-            Err(e) => log::error!(target: LOG_TARGET, "{PROGRAM} could not run: {e}"),
-        }
-        if started.elapsed() >= HEALTHY_RUN {
-            backoff = Duration::from_secs(1);
-        }
-        log::info!(target: LOG_TARGET, "restarting {PROGRAM} in {} s", backoff.as_secs());
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(MAX_BACKOFF);
-    }
+	let program = match locate_program(options.program.as_deref()) {
+		Ok(program) => program,
+		Err(e) => {
+			log::error!(target: LOG_TARGET, "Ethereum JSON-RPC not started: {e}");
+			return;
+		},
+	};
+	if let Err(e) = check_node_rpc(&node).await {
+		log::error!(target: LOG_TARGET, "Ethereum JSON-RPC not started: {e}");
+		return;
+	}
+	let args = program_args(&options, &node);
+	let mut backoff = Duration::from_secs(1);
+	loop {
+		let started = std::time::Instant::now();
+		log::info!(
+			target: LOG_TARGET,
+			"Ethereum JSON-RPC on port {} ({} {})",
+			options.port,
+			program.display(),
+			args.join(" ")
+		);
+		match run_once(&program, &args).await {
+			Ok(status) => log::warn!(target: LOG_TARGET, "{PROGRAM} exited ({status})"),
+			Err(e) => log::error!(target: LOG_TARGET, "{PROGRAM} could not run: {e}"),
+		}
+		if started.elapsed() >= HEALTHY_RUN {
+			backoff = Duration::from_secs(1);
+		}
+		log::info!(target: LOG_TARGET, "restarting {PROGRAM} in {} s", backoff.as_secs());
+		tokio::time::sleep(backoff).await;
+		backoff = (backoff * 2).min(MAX_BACKOFF);
+	}
 }
 
 /// Makes sure the node's RPC port answers with this chain's genesis: with `--dev` the node
 /// moves to a random port when the asked one is taken, and the program must not attach to
 /// whichever process holds it.
 async fn check_node_rpc(node: &NodeSide) -> Result<(), String> {
-    let port = node.node_rpc_port;
-    let found = tokio::task::spawn_blocking(move || {
-        let rpc = zerog_da_service::http::Client::local(port);
-        crate::chain_rpc::genesis_hash(&rpc)
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    match found {
-        Ok(genesis) if genesis == node.genesis => Ok(()),
-        Ok(other) => Err(format!(
-            "RPC port {port} is another chain's node (genesis {other:?}); give this node a \
+	let port = node.node_rpc_port;
+	let found = tokio::task::spawn_blocking(move || {
+		let rpc = zerog_da_service::http::Client::local(port);
+		crate::chain_rpc::genesis_hash(&rpc)
+	})
+	.await
+	.map_err(|e| e.to_string())?;
+	match found {
+		Ok(genesis) if genesis == node.genesis => Ok(()),
+		Ok(other) => Err(format!(
+			"RPC port {port} is another chain's node (genesis {other:?}); give this node a \
              free --rpc-port"
-        )),
-        Err(e) => Err(format!("this node's RPC is not on port {port} ({e}); pass --rpc-port")),
-    }
+		)),
+		Err(e) => Err(format!("this node's RPC is not on port {port} ({e}); pass --rpc-port")),
+	}
 }
 
 /// Starts the program once and waits for it to exit, logging what it prints.
 async fn run_once(program: &Path, args: &[String]) -> std::io::Result<std::process::ExitStatus> {
-    let mut command = tokio::process::Command::new(program);
-    command
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    #[cfg(target_os = "linux")]
-    // SAFETY: the closure runs in the child between fork and exec and only calls `prctl`,
-    // which is async-signal-safe.
-    unsafe {
-        command.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = command.spawn()?;
-    let stdout = child.stdout.take().map(forward_lines);
-    let stderr = child.stderr.take().map(forward_lines);
-    let status = child.wait().await;
-    for task in [stdout, stderr].into_iter().flatten() {
-        task.abort();
-    }
-    status
+	let mut command = tokio::process::Command::new(program);
+	command
+		.args(args)
+		.stdin(Stdio::null())
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.kill_on_drop(true);
+	#[cfg(target_os = "linux")]
+	// SAFETY: the closure runs in the child between fork and exec and only calls `prctl`,
+	// which is async-signal-safe.
+	unsafe {
+		command.pre_exec(|| {
+			if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+				return Err(std::io::Error::last_os_error());
+			}
+			Ok(())
+		});
+	}
+	let mut child = command.spawn()?;
+	let stdout = child.stdout.take().map(forward_lines);
+	let stderr = child.stderr.take().map(forward_lines);
+	let status = child.wait().await;
+	for task in [stdout, stderr].into_iter().flatten() {
+		task.abort();
+	}
+	status
 }
 
 /// Logs every line a stream of the program prints.
 fn forward_lines(
-    stream: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+	stream: impl tokio::io::AsyncRead + Unpin + Send + 'static,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut lines = BufReader::new(stream).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
-            log::info!(target: LOG_TARGET, "{}", without_timestamp(line.trim_end()));
-        }
-    })
+	tokio::spawn(async move {
+		let mut lines = BufReader::new(stream).lines();
+		while let Ok(Some(line)) = lines.next_line().await {
+			log::info!(target: LOG_TARGET, "{}", without_timestamp(line.trim_end()));
+		}
+	})
 }
 
 /// A line of the program's log without its own `YYYY-MM-DD HH:MM:SS ` prefix (the node's
 /// logger adds one).
 fn without_timestamp(line: &str) -> &str {
-    let stamped = line.len() > 20 &&
-        line.as_bytes()[..19]
-            .iter()
-            .enumerate()
-            .all(|(i, b)| matches!((i, b), (4 | 7, b'-') | (10, b' ') | (13 | 16, b':')) || b.is_ascii_digit()) &&
-        line.as_bytes()[19] == b' ';
-    if stamped {
-        &line[20..]
-    } else {
-        line
-    }
+	let stamped = line.len() > 20
+		&& line.as_bytes()[..19].iter().enumerate().all(|(i, b)| {
+			matches!((i, b), (4 | 7, b'-') | (10, b' ') | (13 | 16, b':')) || b.is_ascii_digit()
+		}) && line.as_bytes()[19] == b' ';
+	if stamped {
+		&line[20..]
+	} else {
+		line
+	}
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+	use super::*;
 
-    fn node() -> NodeSide {
-        NodeSide {
-            node_rpc_port: 9944,
-            genesis: H256::zero(),
-            base_path: "/data/eth-rpc".into(),
-            dev: true,
-            external: false,
-        }
-    }
+	fn node() -> NodeSide {
+		NodeSide {
+			node_rpc_port: 9944,
+			genesis: H256::zero(),
+			base_path: "/data/eth-rpc".into(),
+			dev: true,
+			external: false,
+		}
+	}
 
-    #[test]
-    fn args_point_at_the_node_and_silence_prometheus() {
-        let options = EthRpcOptions { port: 8545, program: None, extra_args: vec![] };
-        let args = program_args(&options, &node()).join(" ");
-        assert_eq!(
-            args,
-            "--node-rpc-url ws://127.0.0.1:9944 --rpc-port 8545 --base-path /data/eth-rpc \
+	#[test]
+	fn args_point_at_the_node_and_silence_prometheus() {
+		let options = EthRpcOptions { port: 8545, program: None, extra_args: vec![] };
+		let args = program_args(&options, &node()).join(" ");
+		assert_eq!(
+			args,
+			"--node-rpc-url ws://127.0.0.1:9944 --rpc-port 8545 --base-path /data/eth-rpc \
              --dev --no-prometheus"
-        );
-    }
+		);
+	}
 
-    #[test]
-    fn extra_args_come_last_and_may_enable_prometheus() {
-        let options = EthRpcOptions {
-            port: 18545,
-            program: None,
-            extra_args: vec!["--prometheus-port=9700".into(), "--eth-pruning=100".into()],
-        };
-        let args = program_args(&options, &NodeSide { dev: false, external: true, ..node() });
-        assert!(!args.contains(&"--no-prometheus".to_string()));
-        assert!(!args.contains(&"--dev".to_string()));
-        assert!(args.contains(&"--rpc-external".to_string()));
-        assert_eq!(&args[args.len() - 2..], ["--prometheus-port=9700", "--eth-pruning=100"]);
-    }
+	#[test]
+	fn extra_args_come_last_and_may_enable_prometheus() {
+		let options = EthRpcOptions {
+			port: 18545,
+			program: None,
+			extra_args: vec!["--prometheus-port=9700".into(), "--eth-pruning=100".into()],
+		};
+		let args = program_args(&options, &NodeSide { dev: false, external: true, ..node() });
+		assert!(!args.contains(&"--no-prometheus".to_string()));
+		assert!(!args.contains(&"--dev".to_string()));
+		assert!(args.contains(&"--rpc-external".to_string()));
+		assert_eq!(&args[args.len() - 2..], ["--prometheus-port=9700", "--eth-pruning=100"]);
+	}
 
-    #[test]
-    fn the_programs_own_timestamp_is_dropped() {
-        assert_eq!(without_timestamp("2026-11-22 09:11:07 💾 Database path"), "💾 Database path");
-        assert_eq!(without_timestamp("no stamp here"), "no stamp here");
-        assert_eq!(without_timestamp("2026-11-22 09:11:07"), "2026-11-22 09:11:07");
-    }
+	#[test]
+	fn the_programs_own_timestamp_is_dropped() {
+		assert_eq!(without_timestamp("2026-11-22 09:11:07 💾 Database path"), "💾 Database path");
+		assert_eq!(without_timestamp("no stamp here"), "no stamp here");
+		assert_eq!(without_timestamp("2026-11-22 09:11:07"), "2026-11-22 09:11:07");
+	}
 
-    #[test]
-    fn an_explicit_program_must_exist() {
-        let err = locate_program(Some(Path::new("/nonexistent/zerog-eth-rpc"))).unwrap_err();
-        assert!(err.contains("no such file"), "{err}");
-    }
+	#[test]
+	fn an_explicit_program_must_exist() {
+		let err = locate_program(Some(Path::new("/nonexistent/zerog-eth-rpc"))).unwrap_err();
+		assert!(err.contains("no such file"), "{err}");
+	}
 }

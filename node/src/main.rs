@@ -2,5 +2,5 @@
 #![warn(missing_docs)]
 
 fn main() -> sc_cli::Result<()> {
-    zerog_node::command::run()
+	zerog_node::command::run()
 }

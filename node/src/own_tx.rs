@@ -6,8 +6,8 @@
 //! transactions already waiting in the pool, as `system_accountNextIndex` does.
 
 use crate::{
-    chain_rpc::{self, SigningContext},
-    service::{FullClient, FullPool},
+	chain_rpc::{self, SigningContext},
+	service::{FullClient, FullPool},
 };
 use codec::Encode;
 use sc_client_api::HeaderBackend;
@@ -25,87 +25,102 @@ type BlockHash = <Block as sp_runtime::traits::Block>::Hash;
 /// that key first (the dev chains register those accounts). Without a key the role is idle,
 /// and the log says how to insert one and what `idle` means for it.
 pub fn role_account(
-    keystore: &sp_keystore::KeystorePtr,
-    key_type: KeyTypeId,
-    dev_seed: Option<&str>,
-    role: &str,
-    idle: &str,
+	keystore: &sp_keystore::KeystorePtr,
+	key_type: KeyTypeId,
+	dev_seed: Option<&str>,
+	role: &str,
+	idle: &str,
 ) -> Result<Option<AccountId>, sc_service::Error> {
-    let name = String::from_utf8_lossy(&key_type.0).into_owned();
-    if let Some(seed) = dev_seed {
-        keystore
-            .sr25519_generate_new(key_type, Some(seed))
-            .map_err(|e| sc_service::Error::Other(format!("{name} key from the dev seed: {e}")))?;
-    }
-    let account = keystore.sr25519_public_keys(key_type).into_iter().next().map(|k| AccountId::from(k.0));
-    if account.is_none() {
-        log::warn!(
+	let name = String::from_utf8_lossy(&key_type.0).into_owned();
+	if let Some(seed) = dev_seed {
+		keystore
+			.sr25519_generate_new(key_type, Some(seed))
+			.map_err(|e| sc_service::Error::Other(format!("{name} key from the dev seed: {e}")))?;
+	}
+	let account = keystore
+		.sr25519_public_keys(key_type)
+		.into_iter()
+		.next()
+		.map(|k| AccountId::from(k.0));
+	if account.is_none() {
+		log::warn!(
             "{role} without a `{name}` key: insert one with `zerog-node key insert --key-type {name} \
              --scheme sr25519 --suri <secret>`; until then {idle}"
         );
-    }
-    Ok(account)
+	}
+	Ok(account)
 }
 
 /// Signs calls as one keystore account and submits them to the node's pool.
 #[derive(Clone)]
 pub struct OwnTransactions {
-    client: Arc<FullClient>,
-    pool: Arc<FullPool>,
-    keystore: sp_keystore::KeystorePtr,
-    key_type: KeyTypeId,
-    account: AccountId,
+	client: Arc<FullClient>,
+	pool: Arc<FullPool>,
+	keystore: sp_keystore::KeystorePtr,
+	key_type: KeyTypeId,
+	account: AccountId,
 }
 
 impl OwnTransactions {
-    /// Transactions of `account`, whose sr25519 key of `key_type` is in `keystore`.
-    pub fn new(
-        client: Arc<FullClient>,
-        pool: Arc<FullPool>,
-        keystore: sp_keystore::KeystorePtr,
-        key_type: KeyTypeId,
-        account: AccountId,
-    ) -> Self {
-        OwnTransactions { client, pool, keystore, key_type, account }
-    }
+	/// Transactions of `account`, whose sr25519 key of `key_type` is in `keystore`.
+	pub fn new(
+		client: Arc<FullClient>,
+		pool: Arc<FullPool>,
+		keystore: sp_keystore::KeystorePtr,
+		key_type: KeyTypeId,
+		account: AccountId,
+	) -> Self {
+		OwnTransactions { client, pool, keystore, key_type, account }
+	}
 
-    /// The sending account.
-    pub fn account(&self) -> &AccountId {
-        &self.account
-    }
+	/// The sending account.
+	pub fn account(&self) -> &AccountId {
+		&self.account
+	}
 
-    /// The nonce of the account's next transaction: its nonce at `at`, moved past the
-    /// account's transactions that are ready in the pool.
-    fn next_nonce(&self, at: BlockHash) -> Result<Nonce, String> {
-        let mut nonce = self.client.runtime_api().account_nonce(at, self.account.clone()).map_err(|e| e.to_string())?;
-        let provided: HashSet<Vec<u8>> =
-            self.pool.ready().flat_map(|tx| tx.provides().to_vec()).collect();
-        while provided.contains(&(self.account.clone(), nonce).encode()) {
-            nonce += 1;
-        }
-        Ok(nonce)
-    }
+	/// The nonce of the account's next transaction: its nonce at `at`, moved past the
+	/// account's transactions that are ready in the pool.
+	fn next_nonce(&self, at: BlockHash) -> Result<Nonce, String> {
+		let mut nonce = self
+			.client
+			.runtime_api()
+			.account_nonce(at, self.account.clone())
+			.map_err(|e| e.to_string())?;
+		let provided: HashSet<Vec<u8>> =
+			self.pool.ready().flat_map(|tx| tx.provides().to_vec()).collect();
+		while provided.contains(&(self.account.clone(), nonce).encode()) {
+			nonce += 1;
+		}
+		Ok(nonce)
+	}
 
-    /// Signs `call` (immortal, no tip) at the best block and submits it to the pool.
-    pub async fn submit(&self, call: RuntimeCall) -> Result<(), String> {
-        let info = self.client.info();
-        let version = self.client.runtime_api().version(info.best_hash).map_err(|e| e.to_string())?;
-        let context = SigningContext {
-            genesis: info.genesis_hash,
-            spec_version: version.spec_version,
-            transaction_version: version.transaction_version,
-        };
-        let nonce = self.next_nonce(info.best_hash)?;
-        let public = sp_core::sr25519::Public::from_raw(*<AccountId as AsRef<[u8; 32]>>::as_ref(&self.account));
-        let sign = |payload: &[u8]| self.keystore.sr25519_sign(self.key_type, &public, payload).ok().flatten();
-        let xt = chain_rpc::signed_extrinsic_by(call, self.account.clone(), &sign, nonce, context)
-            .ok_or_else(|| format!("the keystore has no {:?} key for {}", self.key_type, self.account))?;
-        let opaque: <Block as sp_runtime::traits::Block>::Extrinsic =
-            codec::Decode::decode(&mut &xt.encode()[..]).map_err(|e| e.to_string())?;
-        self.pool
-            .submit_one(info.best_hash, TransactionSource::Local, opaque)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
+	/// Signs `call` (immortal, no tip) at the best block and submits it to the pool.
+	pub async fn submit(&self, call: RuntimeCall) -> Result<(), String> {
+		let info = self.client.info();
+		let version =
+			self.client.runtime_api().version(info.best_hash).map_err(|e| e.to_string())?;
+		let context = SigningContext {
+			genesis: info.genesis_hash,
+			spec_version: version.spec_version,
+			transaction_version: version.transaction_version,
+		};
+		let nonce = self.next_nonce(info.best_hash)?;
+		let public = sp_core::sr25519::Public::from_raw(*<AccountId as AsRef<[u8; 32]>>::as_ref(
+			&self.account,
+		));
+		let sign = |payload: &[u8]| {
+			self.keystore.sr25519_sign(self.key_type, &public, payload).ok().flatten()
+		};
+		let xt = chain_rpc::signed_extrinsic_by(call, self.account.clone(), &sign, nonce, context)
+			.ok_or_else(|| {
+				format!("the keystore has no {:?} key for {}", self.key_type, self.account)
+			})?;
+		let opaque: <Block as sp_runtime::traits::Block>::Extrinsic =
+			codec::Decode::decode(&mut &xt.encode()[..]).map_err(|e| e.to_string())?;
+		self.pool
+			.submit_one(info.best_hash, TransactionSource::Local, opaque)
+			.await
+			.map(|_| ())
+			.map_err(|e| e.to_string())
+	}
 }

@@ -11,11 +11,7 @@ use sp_api::ProvideRuntimeApi;
 use sp_core::{crypto::KeyTypeId, storage::StorageKey};
 use std::{sync::Arc, time::Duration};
 use zerog_runtime::{opaque::Block, AccountId, Runtime};
-use zerog_storage_service::{
-    service::ShardRole,
-    store::Placement,
-    StorageService,
-};
+use zerog_storage_service::{service::ShardRole, store::Placement, StorageService};
 
 /// Key type of a storage provider's key in the keystore: its account signs PoRA answers.
 pub const PROVIDER_KEY_TYPE: KeyTypeId = KeyTypeId(*b"zgst");
@@ -30,107 +26,120 @@ type BlockHash = <Block as sp_runtime::traits::Block>::Hash;
 
 /// The next deal id at `at`.
 fn next_deal_id(client: &FullClient, at: BlockHash) -> u64 {
-    let key = StorageKey(pallet_storage::NextDealId::<Runtime>::hashed_key().to_vec());
-    client
-        .storage(at, &key)
-        .ok()
-        .flatten()
-        .and_then(|data| u64::decode(&mut &data.0[..]).ok())
-        .unwrap_or(0)
+	let key = StorageKey(pallet_storage::NextDealId::<Runtime>::hashed_key().to_vec());
+	client
+		.storage(at, &key)
+		.ok()
+		.flatten()
+		.and_then(|data| u64::decode(&mut &data.0[..]).ok())
+		.unwrap_or(0)
 }
 
 /// Where the deal scan stopped, kept next to the store.
 struct DealCursor(std::path::PathBuf);
 
 impl DealCursor {
-    fn get(&self) -> u64 {
-        std::fs::read(&self.0).ok().and_then(|b| b.try_into().ok()).map(u64::from_le_bytes).unwrap_or(0)
-    }
-    fn set(&self, next: u64) {
-        if let Err(e) = std::fs::write(&self.0, next.to_le_bytes()) {
-            log::warn!(target: "storage", "deal cursor: {e}");
-        }
-    }
+	fn get(&self) -> u64 {
+		std::fs::read(&self.0)
+			.ok()
+			.and_then(|b| b.try_into().ok())
+			.map(u64::from_le_bytes)
+			.unwrap_or(0)
+	}
+	fn set(&self, next: u64) {
+		if let Err(e) = std::fs::write(&self.0, next.to_le_bytes()) {
+			log::warn!(target: "storage", "deal cursor: {e}");
+		}
+	}
 }
 
 /// Records deals `from..to` (those still live at `at`) as placements.
 fn scan_deals(client: &FullClient, service: &StorageService, at: BlockHash, from: u64, to: u64) {
-    let api = client.runtime_api();
-    for id in from..to {
-        let Ok(Some(deal)) = api.deal(at, id) else { continue };
-        let placement = Placement { deal: id, start_sector: deal.start_sector, replicas: deal.replicas, end: deal.end };
-        if let Err(e) = service.store().add_placement(&deal.root, deal.size, placement) {
-            log::warn!(target: "storage", "deal {id}: {e}");
-        }
-    }
+	let api = client.runtime_api();
+	for id in from..to {
+		let Ok(Some(deal)) = api.deal(at, id) else { continue };
+		let placement = Placement {
+			deal: id,
+			start_sector: deal.start_sector,
+			replicas: deal.replicas,
+			end: deal.end,
+		};
+		if let Err(e) = service.store().add_placement(&deal.root, deal.size, placement) {
+			log::warn!(target: "storage", "deal {id}: {e}");
+		}
+	}
 }
 
 /// Drops placements whose deal is gone at `at` (expired, or on a dropped fork), updates
 /// renewed ends, and deletes files left without a deal.
 fn reconcile(client: &FullClient, service: &StorageService, at: BlockHash) {
-    let api = client.runtime_api();
-    for (root, meta) in service.store().files() {
-        for placement in &meta.placements {
-            let result = match api.deal(at, placement.deal) {
-                Ok(Some(deal)) if deal.root == root => {
-                    if deal.end != placement.end {
-                        let _ = service.store().renew_placement(&root, placement.deal, deal.end);
-                    }
-                    continue;
-                },
-                Ok(_) => service.store().remove_placement(&root, placement.deal),
-                Err(_) => continue,
-            };
-            if let Ok(0) = result {
-                log::info!(target: "storage", "deal {} of 0x{} ended: deleting the file", placement.deal, hex::encode(root));
-                let _ = service.store().remove(&root);
-            }
-        }
-    }
-    service.refresh_usage();
+	let api = client.runtime_api();
+	for (root, meta) in service.store().files() {
+		for placement in &meta.placements {
+			let result = match api.deal(at, placement.deal) {
+				Ok(Some(deal)) if deal.root == root => {
+					if deal.end != placement.end {
+						let _ = service.store().renew_placement(&root, placement.deal, deal.end);
+					}
+					continue;
+				},
+				Ok(_) => service.store().remove_placement(&root, placement.deal),
+				Err(_) => continue,
+			};
+			if let Ok(0) = result {
+				log::info!(target: "storage", "deal {} of 0x{} ended: deleting the file", placement.deal, hex::encode(root));
+				let _ = service.store().remove(&root);
+			}
+		}
+	}
+	service.refresh_usage();
 }
 
 /// This node's shard, if `account` is a registered provider at `at`.
 fn role_at(client: &FullClient, at: BlockHash, account: &AccountId) -> Option<ShardRole> {
-    let provider = client.runtime_api().provider(at, account.clone()).ok()??;
-    Some(ShardRole { id: provider.shard.id, count: provider.shard.count })
+	let provider = client.runtime_api().provider(at, account.clone()).ok()??;
+	Some(ShardRole { id: provider.shard.id, count: provider.shard.count })
 }
 
 /// Follows new best blocks: records new deals, keeps the provider role current and, every
 /// few blocks, drops what the chain no longer keeps.
-pub async fn follow_chain(client: Arc<FullClient>, service: Arc<StorageService>, provider: Option<AccountId>) {
-    let cursor = DealCursor(service.store().dir().join("deal-cursor"));
-    let mut imports = client.import_notification_stream();
-    let mut last_reconcile = None::<u32>;
-    let step = |at: BlockHash, number: u32, last_reconcile: &mut Option<u32>| {
-        let next = next_deal_id(&client, at);
-        let from = cursor.get();
-        if next > from {
-            scan_deals(&client, &service, at, from, next);
-            cursor.set(next);
-        }
-        if let Some(account) = &provider {
-            service.set_role(role_at(&client, at, account));
-        }
-        if last_reconcile.is_none_or(|last| number.saturating_sub(last) >= RECONCILE_EVERY_BLOCKS) {
-            *last_reconcile = Some(number);
-            reconcile(&client, &service, at);
-        }
-    };
-    let info = client.info();
-    step(info.best_hash, info.best_number, &mut last_reconcile);
-    while let Some(block) = imports.next().await {
-        if block.is_new_best {
-            let number = *sp_runtime::traits::Header::number(&block.header);
-            step(block.hash, number, &mut last_reconcile);
-        }
-    }
+pub async fn follow_chain(
+	client: Arc<FullClient>,
+	service: Arc<StorageService>,
+	provider: Option<AccountId>,
+) {
+	let cursor = DealCursor(service.store().dir().join("deal-cursor"));
+	let mut imports = client.import_notification_stream();
+	let mut last_reconcile = None::<u32>;
+	let step = |at: BlockHash, number: u32, last_reconcile: &mut Option<u32>| {
+		let next = next_deal_id(&client, at);
+		let from = cursor.get();
+		if next > from {
+			scan_deals(&client, &service, at, from, next);
+			cursor.set(next);
+		}
+		if let Some(account) = &provider {
+			service.set_role(role_at(&client, at, account));
+		}
+		if last_reconcile.is_none_or(|last| number.saturating_sub(last) >= RECONCILE_EVERY_BLOCKS) {
+			*last_reconcile = Some(number);
+			reconcile(&client, &service, at);
+		}
+	};
+	let info = client.info();
+	step(info.best_hash, info.best_number, &mut last_reconcile);
+	while let Some(block) = imports.next().await {
+		if block.is_new_best {
+			let number = *sp_runtime::traits::Header::number(&block.header);
+			step(block.hash, number, &mut last_reconcile);
+		}
+	}
 }
 
 /// Keeps replicas complete and staging copies tidy, a pass every couple of seconds.
 pub async fn maintain(service: Arc<StorageService>) {
-    loop {
-        service.maintain(UPLOAD_GRACE_SECS).await;
-        tokio::time::sleep(MAINTAIN_EVERY).await;
-    }
+	loop {
+		service.maintain(UPLOAD_GRACE_SECS).await;
+		tokio::time::sleep(MAINTAIN_EVERY).await;
+	}
 }

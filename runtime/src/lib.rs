@@ -27,9 +27,9 @@ pub mod governance;
 mod tests;
 
 use sp_runtime::{
-    generic, impl_opaque_keys,
-    traits::{BlakeTwo256, IdentifyAccount, Verify},
-    MultiAddress, MultiSignature,
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
 };
 use sp_version::{runtime_version, RuntimeVersion};
 
@@ -70,116 +70,116 @@ pub const DAYS: BlockNumber = HOURS * 24;
 
 /// Types the node needs without knowing the runtime's call and event types.
 pub mod opaque {
-    use super::*;
-    use alloc::vec::Vec;
-    pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+	use super::*;
+	use alloc::vec::Vec;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
 
-    /// Opaque block header.
-    pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
-    /// Opaque block.
-    pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block header.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-    impl_opaque_keys! {
-        /// The keys a validator registers with `session.set_keys`.
-        pub struct SessionKeys {
-            /// Block authoring (BABE, sr25519).
-            pub babe: Babe,
-            /// Finality voting (GRANDPA, ed25519).
-            pub grandpa: Grandpa,
-        }
-    }
+	impl_opaque_keys! {
+		/// The keys a validator registers with `session.set_keys`.
+		pub struct SessionKeys {
+			/// Block authoring (BABE, sr25519).
+			pub babe: Babe,
+			/// Finality voting (GRANDPA, ed25519).
+			pub grandpa: Grandpa,
+		}
+	}
 }
 pub use opaque::SessionKeys;
 
 /// The runtime's version. Bump `spec_version` on every change of logic.
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
-    spec_name: alloc::borrow::Cow::Borrowed("zerog"),
-    impl_name: alloc::borrow::Cow::Borrowed("zerog"),
-    authoring_version: 1,
-    spec_version: 104,
-    impl_version: 1,
-    apis: apis::RUNTIME_API_VERSIONS,
-    transaction_version: 1,
-    system_version: 1,
+	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
+	impl_name: alloc::borrow::Cow::Borrowed("zerog"),
+	authoring_version: 1,
+	spec_version: 104,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
 };
 
 #[frame_support::runtime]
 mod runtime {
-    #[runtime::runtime]
-    #[runtime::derive(
-        RuntimeCall,
-        RuntimeEvent,
-        RuntimeError,
-        RuntimeOrigin,
-        RuntimeFreezeReason,
-        RuntimeHoldReason,
-        RuntimeSlashReason,
-        RuntimeLockId,
-        RuntimeTask,
-        RuntimeViewFunction
-    )]
-    /// The zerog runtime.
-    pub struct Runtime;
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	/// The zerog runtime.
+	pub struct Runtime;
 
-    #[runtime::pallet_index(0)]
-    pub type System = frame_system;
-    #[runtime::pallet_index(1)]
-    pub type Timestamp = pallet_timestamp;
-    #[runtime::pallet_index(2)]
-    pub type Babe = pallet_babe;
-    #[runtime::pallet_index(3)]
-    pub type Authorship = pallet_authorship;
-    #[runtime::pallet_index(4)]
-    pub type Balances = pallet_balances;
-    #[runtime::pallet_index(5)]
-    pub type TransactionPayment = pallet_transaction_payment;
-    // The validator set must come before session so that its `SessionManager` answers first.
-    #[runtime::pallet_index(6)]
-    pub type ValidatorSet = pallet_validator_set;
-    #[runtime::pallet_index(7)]
-    pub type Session = pallet_session;
-    #[runtime::pallet_index(8)]
-    pub type Grandpa = pallet_grandpa;
-    #[runtime::pallet_index(9)]
-    pub type Utility = pallet_utility;
-    #[runtime::pallet_index(10)]
-    pub type Multisig = pallet_multisig;
-    #[runtime::pallet_index(11)]
-    pub type Proxy = pallet_proxy;
-    #[runtime::pallet_index(12)]
-    pub type Sudo = pallet_sudo;
-    #[runtime::pallet_index(13)]
-    pub type Da = pallet_da;
-    #[runtime::pallet_index(14)]
-    pub type FileStorage = pallet_storage;
-    #[runtime::pallet_index(15)]
-    pub type Revive = pallet_revive;
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	#[runtime::pallet_index(2)]
+	pub type Babe = pallet_babe;
+	#[runtime::pallet_index(3)]
+	pub type Authorship = pallet_authorship;
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+	// The validator set must come before session so that its `SessionManager` answers first.
+	#[runtime::pallet_index(6)]
+	pub type ValidatorSet = pallet_validator_set;
+	#[runtime::pallet_index(7)]
+	pub type Session = pallet_session;
+	#[runtime::pallet_index(8)]
+	pub type Grandpa = pallet_grandpa;
+	#[runtime::pallet_index(9)]
+	pub type Utility = pallet_utility;
+	#[runtime::pallet_index(10)]
+	pub type Multisig = pallet_multisig;
+	#[runtime::pallet_index(11)]
+	pub type Proxy = pallet_proxy;
+	#[runtime::pallet_index(12)]
+	pub type Sudo = pallet_sudo;
+	#[runtime::pallet_index(13)]
+	pub type Da = pallet_da;
+	#[runtime::pallet_index(14)]
+	pub type FileStorage = pallet_storage;
+	#[runtime::pallet_index(15)]
+	pub type Revive = pallet_revive;
 
-    // Governance (see `governance`).
-    #[runtime::pallet_index(16)]
-    pub type Origins = governance::origins;
-    #[runtime::pallet_index(17)]
-    pub type Scheduler = pallet_scheduler;
-    #[runtime::pallet_index(18)]
-    pub type Preimage = pallet_preimage;
-    #[runtime::pallet_index(19)]
-    pub type Treasury = pallet_treasury;
-    #[runtime::pallet_index(20)]
-    pub type ConvictionVoting = pallet_conviction_voting;
-    #[runtime::pallet_index(21)]
-    pub type Referenda = pallet_referenda;
-    #[runtime::pallet_index(22)]
-    pub type Whitelist = pallet_whitelist;
-    #[runtime::pallet_index(23)]
-    pub type TechnicalCommittee = pallet_collective<Instance1>;
+	// Governance (see `governance`).
+	#[runtime::pallet_index(16)]
+	pub type Origins = governance::origins;
+	#[runtime::pallet_index(17)]
+	pub type Scheduler = pallet_scheduler;
+	#[runtime::pallet_index(18)]
+	pub type Preimage = pallet_preimage;
+	#[runtime::pallet_index(19)]
+	pub type Treasury = pallet_treasury;
+	#[runtime::pallet_index(20)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+	#[runtime::pallet_index(21)]
+	pub type Referenda = pallet_referenda;
+	#[runtime::pallet_index(22)]
+	pub type Whitelist = pallet_whitelist;
+	#[runtime::pallet_index(23)]
+	pub type TechnicalCommittee = pallet_collective<Instance1>;
 
-    #[runtime::pallet_index(24)]
-    pub type Compute = pallet_compute;
-    #[runtime::pallet_index(25)]
-    pub type Alignment = pallet_alignment;
-    #[runtime::pallet_index(26)]
-    pub type Inft = pallet_inft;
+	#[runtime::pallet_index(24)]
+	pub type Compute = pallet_compute;
+	#[runtime::pallet_index(25)]
+	pub type Alignment = pallet_alignment;
+	#[runtime::pallet_index(26)]
+	pub type Inft = pallet_inft;
 }
 
 /// The address format: an account id (no account indices).
@@ -191,28 +191,28 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 /// The checks every signed transaction passes: sender, versions, genesis, mortality, nonce,
 /// weight, fee, and weight reclaim.
 pub type TxExtension = (
-    frame_system::CheckNonZeroSender<Runtime>,
-    frame_system::CheckSpecVersion<Runtime>,
-    frame_system::CheckTxVersion<Runtime>,
-    frame_system::CheckGenesis<Runtime>,
-    frame_system::CheckEra<Runtime>,
-    frame_system::CheckNonce<Runtime>,
-    frame_system::CheckWeight<Runtime>,
-    pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
-    frame_system::WeightReclaim<Runtime>,
-    pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
 );
 /// A transaction as it travels in a block: a signed or bare extrinsic, or an Ethereum
 /// transaction wrapped in `revive.eth_transact` (checked by [`EthExtraImpl`]).
 pub type UncheckedExtrinsic =
-    pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, EthExtraImpl>;
+	pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, EthExtraImpl>;
 /// The plain extrinsic type inside [`UncheckedExtrinsic`].
 pub type GenericUncheckedExtrinsic = generic::UncheckedExtrinsic<
-    Address,
-    RuntimeCall,
-    Signature,
-    TxExtension,
-    sp_runtime::traits::InvalidVersion,
+	Address,
+	RuntimeCall,
+	Signature,
+	TxExtension,
+	sp_runtime::traits::InvalidVersion,
 >;
 
 /// Turns Ethereum transactions into checked extrinsics with our extensions.
@@ -220,24 +220,24 @@ pub type GenericUncheckedExtrinsic = generic::UncheckedExtrinsic<
 pub struct EthExtraImpl;
 
 impl pallet_revive::evm::runtime::EthExtra for EthExtraImpl {
-    type Config = Runtime;
-    type ExtensionV0 = TxExtension;
-    type ExtensionOtherVersions = sp_runtime::traits::InvalidVersion;
+	type Config = Runtime;
+	type ExtensionV0 = TxExtension;
+	type ExtensionOtherVersions = sp_runtime::traits::InvalidVersion;
 
-    fn get_eth_extension(nonce: Nonce, tip: Balance) -> TxExtension {
-        (
-            frame_system::CheckNonZeroSender::new(),
-            frame_system::CheckSpecVersion::new(),
-            frame_system::CheckTxVersion::new(),
-            frame_system::CheckGenesis::new(),
-            frame_system::CheckEra::from(generic::Era::Immortal),
-            frame_system::CheckNonce::from(nonce),
-            frame_system::CheckWeight::new(),
-            pallet_transaction_payment::ChargeTransactionPayment::from(tip),
-            frame_system::WeightReclaim::new(),
-            pallet_revive::evm::tx_extension::SetOrigin::new_from_eth_transaction(),
-        )
-    }
+	fn get_eth_extension(nonce: Nonce, tip: Balance) -> TxExtension {
+		(
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(generic::Era::Immortal),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(tip),
+			frame_system::WeightReclaim::new(),
+			pallet_revive::evm::tx_extension::SetOrigin::new_from_eth_transaction(),
+		)
+	}
 }
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
@@ -245,12 +245,12 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = ();
 /// Dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<
-    Runtime,
-    Block,
-    frame_system::ChainContext<Runtime>,
-    Runtime,
-    AllPalletsWithSystem,
-    Migrations,
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
 >;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -262,22 +262,22 @@ impl pallet_transaction_payment::BenchmarkConfig for Runtime {}
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benches {
-    frame_benchmarking::define_benchmarks!(
-        [frame_benchmarking, BaselineBench::<Runtime>]
-        [frame_system, SystemBench::<Runtime>]
-        [frame_system_extensions, SystemExtensionsBench::<Runtime>]
-        [pallet_balances, Balances]
-        [pallet_transaction_payment, TransactionPayment]
-        [pallet_timestamp, Timestamp]
-        [pallet_utility, Utility]
-        [pallet_multisig, Multisig]
-        [pallet_proxy, Proxy]
-        [pallet_sudo, Sudo]
-        [pallet_validator_set, ValidatorSet]
-        [pallet_da, Da]
-        [pallet_storage, FileStorage]
-        [pallet_compute, Compute]
-        [pallet_alignment, Alignment]
-        [pallet_inft, Inft]
-    );
+	frame_benchmarking::define_benchmarks!(
+		[frame_benchmarking, BaselineBench::<Runtime>]
+		[frame_system, SystemBench::<Runtime>]
+		[frame_system_extensions, SystemExtensionsBench::<Runtime>]
+		[pallet_balances, Balances]
+		[pallet_transaction_payment, TransactionPayment]
+		[pallet_timestamp, Timestamp]
+		[pallet_utility, Utility]
+		[pallet_multisig, Multisig]
+		[pallet_proxy, Proxy]
+		[pallet_sudo, Sudo]
+		[pallet_validator_set, ValidatorSet]
+		[pallet_da, Da]
+		[pallet_storage, FileStorage]
+		[pallet_compute, Compute]
+		[pallet_alignment, Alignment]
+		[pallet_inft, Inft]
+	);
 }

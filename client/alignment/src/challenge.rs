@@ -4,117 +4,134 @@
 //! and report the same evidence.
 
 use zerog_erasure::{
-    storage::{segment_count, SECTORS_PER_SEGMENT},
-    Hash,
+	storage::{segment_count, SECTORS_PER_SEGMENT},
+	Hash,
 };
 
 /// Evidence of a pass when the subject had nothing to be checked on (no live file in its
 /// shard, no chunk assigned to it): the same for every honest operator.
 pub fn nothing_to_check() -> [u8; 32] {
-    sp_crypto_hashing::blake2_256(b"zerog:alignment:nothing-to-check")
+	sp_crypto_hashing::blake2_256(b"zerog:alignment:nothing-to-check")
 }
 
 /// A number in `[0, bound)` from `seed` and `counter` (`bound` > 0).
 pub fn draw(seed: &[u8; 32], counter: u32, bound: u64) -> u64 {
-    let mut input = [0u8; 36];
-    input[..32].copy_from_slice(seed);
-    input[32..].copy_from_slice(&counter.to_le_bytes());
-    let hash = sp_crypto_hashing::blake2_256(&input);
-    u64::from_le_bytes(hash[..8].try_into().expect("8 bytes")) % bound
+	let mut input = [0u8; 36];
+	input[..32].copy_from_slice(seed);
+	input[32..].copy_from_slice(&counter.to_le_bytes());
+	let hash = sp_crypto_hashing::blake2_256(&input);
+	u64::from_le_bytes(hash[..8].try_into().expect("8 bytes")) % bound
 }
 
 /// A live storage file a provider may be challenged on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StorageCandidate {
-    /// The file root.
-    pub root: Hash,
-    /// The file size in bytes.
-    pub size: u64,
-    /// Its first sector in the flow.
-    pub start_sector: u64,
+	/// The file root.
+	pub root: Hash,
+	/// The file size in bytes.
+	pub size: u64,
+	/// Its first sector in the flow.
+	pub start_sector: u64,
 }
 
 /// The segments of `file` that a provider of shard (`id`, `count`) keeps: those whose flow
 /// segment index is `id` modulo `count`.
 pub fn segments_in_shard(file: &StorageCandidate, id: u32, count: u32) -> Vec<u64> {
-    if count == 0 {
-        return Vec::new();
-    }
-    let first = file.start_sector / SECTORS_PER_SEGMENT;
-    (0..segment_count(file.size)).filter(|i| (first + i) % count as u64 == id as u64).collect()
+	if count == 0 {
+		return Vec::new();
+	}
+	let first = file.start_sector / SECTORS_PER_SEGMENT;
+	(0..segment_count(file.size))
+		.filter(|i| (first + i) % count as u64 == id as u64)
+		.collect()
 }
 
 /// The storage challenge of a provider of shard (`id`, `count`): (candidate, segment index),
 /// or `None` when no candidate has a segment in the shard.
-pub fn storage_challenge(seed: &[u8; 32], candidates: &[StorageCandidate], id: u32, count: u32) -> Option<(usize, u64)> {
-    if candidates.is_empty() {
-        return None;
-    }
-    let start = draw(seed, 0, candidates.len() as u64) as usize;
-    (0..candidates.len()).map(|step| (start + step) % candidates.len()).find_map(|c| {
-        let segments = segments_in_shard(&candidates[c], id, count);
-        (!segments.is_empty()).then(|| (c, segments[draw(seed, 1, segments.len() as u64) as usize]))
-    })
+pub fn storage_challenge(
+	seed: &[u8; 32],
+	candidates: &[StorageCandidate],
+	id: u32,
+	count: u32,
+) -> Option<(usize, u64)> {
+	if candidates.is_empty() {
+		return None;
+	}
+	let start = draw(seed, 0, candidates.len() as u64) as usize;
+	(0..candidates.len())
+		.map(|step| (start + step) % candidates.len())
+		.find_map(|c| {
+			let segments = segments_in_shard(&candidates[c], id, count);
+			(!segments.is_empty())
+				.then(|| (c, segments[draw(seed, 1, segments.len() as u64) as usize]))
+		})
 }
 
 /// The DA challenge of a member, from the chunks assigned to it per live blob: (blob id,
 /// chunk index), or `None` when nothing is assigned to it.
 pub fn da_challenge(seed: &[u8; 32], assigned: &[(u64, Vec<u32>)]) -> Option<(u64, u32)> {
-    if assigned.is_empty() {
-        return None;
-    }
-    let start = draw(seed, 0, assigned.len() as u64) as usize;
-    (0..assigned.len()).map(|step| &assigned[(start + step) % assigned.len()]).find_map(|(blob, chunks)| {
-        (!chunks.is_empty()).then(|| (*blob, chunks[draw(seed, 1, chunks.len() as u64) as usize]))
-    })
+	if assigned.is_empty() {
+		return None;
+	}
+	let start = draw(seed, 0, assigned.len() as u64) as usize;
+	(0..assigned.len())
+		.map(|step| &assigned[(start + step) % assigned.len()])
+		.find_map(|(blob, chunks)| {
+			(!chunks.is_empty())
+				.then(|| (*blob, chunks[draw(seed, 1, chunks.len() as u64) as usize]))
+		})
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use zerog_erasure::SEGMENT_SIZE;
+	use super::*;
+	use zerog_erasure::SEGMENT_SIZE;
 
-    fn file(root: u8, segments: u64, start_segment: u64) -> StorageCandidate {
-        StorageCandidate { root: [root; 32], size: segments * SEGMENT_SIZE as u64, start_sector: start_segment * SECTORS_PER_SEGMENT }
-    }
+	fn file(root: u8, segments: u64, start_segment: u64) -> StorageCandidate {
+		StorageCandidate {
+			root: [root; 32],
+			size: segments * SEGMENT_SIZE as u64,
+			start_sector: start_segment * SECTORS_PER_SEGMENT,
+		}
+	}
 
-    #[test]
-    fn shards_count_flow_segments_not_file_segments() {
-        // A file starting at flow segment 3: its segments are flow segments 3, 4, 5, 6.
-        let f = file(1, 4, 3);
-        assert_eq!(segments_in_shard(&f, 0, 2), vec![1, 3]);
-        assert_eq!(segments_in_shard(&f, 1, 2), vec![0, 2]);
-        assert_eq!(segments_in_shard(&f, 0, 1), vec![0, 1, 2, 3]);
-        assert!(segments_in_shard(&f, 0, 0).is_empty());
-    }
+	#[test]
+	fn shards_count_flow_segments_not_file_segments() {
+		// A file starting at flow segment 3: its segments are flow segments 3, 4, 5, 6.
+		let f = file(1, 4, 3);
+		assert_eq!(segments_in_shard(&f, 0, 2), vec![1, 3]);
+		assert_eq!(segments_in_shard(&f, 1, 2), vec![0, 2]);
+		assert_eq!(segments_in_shard(&f, 0, 1), vec![0, 1, 2, 3]);
+		assert!(segments_in_shard(&f, 0, 0).is_empty());
+	}
 
-    #[test]
-    fn the_same_seed_picks_the_same_challenge_and_seeds_spread() {
-        let files = vec![file(1, 4, 0), file(2, 1, 4), file(3, 8, 5)];
-        let a = storage_challenge(&[7; 32], &files, 1, 4);
-        assert_eq!(a, storage_challenge(&[7; 32], &files, 1, 4));
-        let (c, segment) = a.unwrap();
-        assert!(segments_in_shard(&files[c], 1, 4).contains(&segment));
-        let picks: std::collections::BTreeSet<_> =
-            (0..64u8).filter_map(|s| storage_challenge(&[s; 32], &files, 1, 4)).collect();
-        assert!(picks.len() > 2, "{picks:?}");
-    }
+	#[test]
+	fn the_same_seed_picks_the_same_challenge_and_seeds_spread() {
+		let files = vec![file(1, 4, 0), file(2, 1, 4), file(3, 8, 5)];
+		let a = storage_challenge(&[7; 32], &files, 1, 4);
+		assert_eq!(a, storage_challenge(&[7; 32], &files, 1, 4));
+		let (c, segment) = a.unwrap();
+		assert!(segments_in_shard(&files[c], 1, 4).contains(&segment));
+		let picks: std::collections::BTreeSet<_> =
+			(0..64u8).filter_map(|s| storage_challenge(&[s; 32], &files, 1, 4)).collect();
+		assert!(picks.len() > 2, "{picks:?}");
+	}
 
-    #[test]
-    fn no_candidate_in_the_shard_means_nothing_to_check() {
-        // One one-segment file at flow segment 0; shard 1 of 2 holds none of it.
-        assert_eq!(storage_challenge(&[1; 32], &[file(1, 1, 0)], 1, 2), None);
-        assert_eq!(storage_challenge(&[1; 32], &[], 0, 1), None);
-        assert_eq!(da_challenge(&[1; 32], &[(3, vec![]), (4, vec![])]), None);
-        assert_eq!(da_challenge(&[1; 32], &[]), None);
-    }
+	#[test]
+	fn no_candidate_in_the_shard_means_nothing_to_check() {
+		// One one-segment file at flow segment 0; shard 1 of 2 holds none of it.
+		assert_eq!(storage_challenge(&[1; 32], &[file(1, 1, 0)], 1, 2), None);
+		assert_eq!(storage_challenge(&[1; 32], &[], 0, 1), None);
+		assert_eq!(da_challenge(&[1; 32], &[(3, vec![]), (4, vec![])]), None);
+		assert_eq!(da_challenge(&[1; 32], &[]), None);
+	}
 
-    #[test]
-    fn da_challenges_pick_an_assigned_chunk() {
-        let assigned = vec![(10, vec![]), (11, vec![4, 9]), (12, vec![100])];
-        for s in 0..32u8 {
-            let (blob, chunk) = da_challenge(&[s; 32], &assigned).unwrap();
-            assert!(assigned.iter().any(|(b, chunks)| *b == blob && chunks.contains(&chunk)));
-        }
-    }
+	#[test]
+	fn da_challenges_pick_an_assigned_chunk() {
+		let assigned = vec![(10, vec![]), (11, vec![4, 9]), (12, vec![100])];
+		for s in 0..32u8 {
+			let (blob, chunk) = da_challenge(&[s; 32], &assigned).unwrap();
+			assert!(assigned.iter().any(|(b, chunks)| *b == blob && chunks.contains(&chunk)));
+		}
+	}
 }

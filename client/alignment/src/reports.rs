@@ -7,8 +7,8 @@
 
 use codec::{Decode, Encode};
 use std::{
-    fs, io,
-    path::{Path, PathBuf},
+	fs, io,
+	path::{Path, PathBuf},
 };
 use zerog_da_service::store::{invalid, replace_file};
 
@@ -16,109 +16,111 @@ use zerog_da_service::store::{invalid, replace_file};
 /// to `pallet_alignment::Verdict`), and the salt of the commitment.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct StoredReport {
-    /// The era.
-    pub era: u32,
-    /// `(ok, evidence)` per subject.
-    pub verdicts: Vec<(bool, [u8; 32])>,
-    /// The salt the commitment was made with.
-    pub salt: [u8; 32],
+	/// The era.
+	pub era: u32,
+	/// `(ok, evidence)` per subject.
+	pub verdicts: Vec<(bool, [u8; 32])>,
+	/// The salt the commitment was made with.
+	pub salt: [u8; 32],
 }
 
 /// A fresh, unpredictable salt (the OS's randomness).
 pub fn fresh_salt() -> [u8; 32] {
-    rand::random()
+	rand::random()
 }
 
 /// The reports of one operator, one file per era.
 pub struct ReportStore {
-    dir: PathBuf,
+	dir: PathBuf,
 }
 
 impl ReportStore {
-    /// The store in `dir`, created if needed.
-    pub fn open(dir: &Path) -> io::Result<Self> {
-        fs::create_dir_all(dir)?;
-        Ok(ReportStore { dir: dir.to_path_buf() })
-    }
+	/// The store in `dir`, created if needed.
+	pub fn open(dir: &Path) -> io::Result<Self> {
+		fs::create_dir_all(dir)?;
+		Ok(ReportStore { dir: dir.to_path_buf() })
+	}
 
-    fn name(era: u32) -> String {
-        format!("era-{era}.scale")
-    }
+	fn name(era: u32) -> String {
+		format!("era-{era}.scale")
+	}
 
-    /// Keeps `report`, replacing an earlier one of the same era.
-    pub fn save(&self, report: &StoredReport) -> io::Result<()> {
-        replace_file(&self.dir, &Self::name(report.era), &report.encode())
-    }
+	/// Keeps `report`, replacing an earlier one of the same era.
+	pub fn save(&self, report: &StoredReport) -> io::Result<()> {
+		replace_file(&self.dir, &Self::name(report.era), &report.encode())
+	}
 
-    /// The report of `era`, if one was kept.
-    pub fn load(&self, era: u32) -> io::Result<Option<StoredReport>> {
-        match fs::read(self.dir.join(Self::name(era))) {
-            Ok(bytes) => StoredReport::decode(&mut &bytes[..])
-                .map(Some)
-                .map_err(|e| invalid(format!("report of era {era}: {e}"))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
+	/// The report of `era`, if one was kept.
+	pub fn load(&self, era: u32) -> io::Result<Option<StoredReport>> {
+		match fs::read(self.dir.join(Self::name(era))) {
+			Ok(bytes) => StoredReport::decode(&mut &bytes[..])
+				.map(Some)
+				.map_err(|e| invalid(format!("report of era {era}: {e}"))),
+			Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+			Err(e) => Err(e),
+		}
+	}
 
-    /// Deletes the reports of eras before `era`; returns how many.
-    pub fn prune_before(&self, era: u32) -> io::Result<usize> {
-        let mut removed = 0;
-        for entry in fs::read_dir(&self.dir)? {
-            let name = entry?.file_name().to_string_lossy().into_owned();
-            let old = name
-                .strip_prefix("era-")
-                .and_then(|rest| rest.strip_suffix(".scale"))
-                .and_then(|n| n.parse::<u32>().ok())
-                .is_some_and(|n| n < era);
-            if old {
-                fs::remove_file(self.dir.join(&name))?;
-                removed += 1;
-            }
-        }
-        Ok(removed)
-    }
+	/// Deletes the reports of eras before `era`; returns how many.
+	pub fn prune_before(&self, era: u32) -> io::Result<usize> {
+		let mut removed = 0;
+		for entry in fs::read_dir(&self.dir)? {
+			let name = entry?.file_name().to_string_lossy().into_owned();
+			let old = name
+				.strip_prefix("era-")
+				.and_then(|rest| rest.strip_suffix(".scale"))
+				.and_then(|n| n.parse::<u32>().ok())
+				.is_some_and(|n| n < era);
+			if old {
+				fs::remove_file(self.dir.join(&name))?;
+				removed += 1;
+			}
+		}
+		Ok(removed)
+	}
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+	use super::*;
 
-    fn report(era: u32) -> StoredReport {
-        StoredReport { era, verdicts: vec![(true, [1; 32]), (false, [2; 32])], salt: fresh_salt() }
-    }
+	fn report(era: u32) -> StoredReport {
+		StoredReport { era, verdicts: vec![(true, [1; 32]), (false, [2; 32])], salt: fresh_salt() }
+	}
 
-    #[test]
-    fn reports_survive_a_reopen_and_old_ones_are_pruned() {
-        let dir = tempfile::tempdir().unwrap();
-        let (four, five) = (report(4), report(5));
-        {
-            let store = ReportStore::open(dir.path()).unwrap();
-            store.save(&four).unwrap();
-            store.save(&five).unwrap();
-            assert_eq!(store.load(6).unwrap(), None);
-        }
-        let store = ReportStore::open(dir.path()).unwrap();
-        assert_eq!(store.load(4).unwrap(), Some(four));
-        assert_eq!(store.prune_before(5).unwrap(), 1);
-        assert_eq!(store.load(4).unwrap(), None);
-        assert_eq!(store.load(5).unwrap(), Some(five));
-    }
+	#[test]
+	fn reports_survive_a_reopen_and_old_ones_are_pruned() {
+		let dir = tempfile::tempdir().unwrap();
+		let (four, five) = (report(4), report(5));
+		{
+			let store = ReportStore::open(dir.path()).unwrap();
+			store.save(&four).unwrap();
+			store.save(&five).unwrap();
+			assert_eq!(store.load(6).unwrap(), None);
+		}
+		let store = ReportStore::open(dir.path()).unwrap();
+		assert_eq!(store.load(4).unwrap(), Some(four));
+		assert_eq!(store.prune_before(5).unwrap(), 1);
+		assert_eq!(store.load(4).unwrap(), None);
+		assert_eq!(store.load(5).unwrap(), Some(five));
+	}
 
-    #[test]
-    fn salts_differ_and_a_corrupt_file_is_an_error() {
-        assert_ne!(fresh_salt(), fresh_salt());
-        let dir = tempfile::tempdir().unwrap();
-        let store = ReportStore::open(dir.path()).unwrap();
-        fs::write(dir.path().join("era-3.scale"), b"\x07").unwrap();
-        assert_eq!(store.load(3).unwrap_err().kind(), io::ErrorKind::InvalidData);
-    }
+	#[test]
+	fn salts_differ_and_a_corrupt_file_is_an_error() {
+		assert_ne!(fresh_salt(), fresh_salt());
+		let dir = tempfile::tempdir().unwrap();
+		let store = ReportStore::open(dir.path()).unwrap();
+		fs::write(dir.path().join("era-3.scale"), b"\x07").unwrap();
+		assert_eq!(store.load(3).unwrap_err().kind(), io::ErrorKind::InvalidData);
+	}
 
-    #[test]
-    fn the_stored_verdicts_encode_like_the_pallets() {
-        let stored = report(1).verdicts;
-        let pallet: Vec<pallet_alignment::Verdict> =
-            stored.iter().map(|(ok, evidence)| pallet_alignment::Verdict { ok: *ok, evidence: *evidence }).collect();
-        assert_eq!(stored.encode(), pallet.encode());
-    }
+	#[test]
+	fn the_stored_verdicts_encode_like_the_pallets() {
+		let stored = report(1).verdicts;
+		let pallet: Vec<pallet_alignment::Verdict> = stored
+			.iter()
+			.map(|(ok, evidence)| pallet_alignment::Verdict { ok: *ok, evidence: *evidence })
+			.collect();
+		assert_eq!(stored.encode(), pallet.encode());
+	}
 }

@@ -9,8 +9,8 @@
 //! the codes of the RPC. `da_info` tells clients the port.
 
 use crate::{
-    http_server::{Accept, Answer, Routes},
-    rpc::{BlobRef, DaRpc},
+	http_server::{Accept, Answer, Routes},
+	rpc::{BlobRef, DaRpc},
 };
 use futures::{future::BoxFuture, FutureExt};
 use jsonrpsee::types::ErrorObjectOwned;
@@ -22,52 +22,53 @@ pub struct BlobRoutes(pub Arc<DaRpc>);
 
 /// The HTTP status of an RPC error.
 fn error_answer(e: ErrorObjectOwned) -> Answer {
-    let status = match e.code() {
-        crate::rpc::codes::BLOB_TOO_LARGE => "413 Payload Too Large",
-        crate::rpc::codes::UNKNOWN_BLOB => "404 Not Found",
-        crate::rpc::codes::INTERNAL => "500 Internal Server Error",
-        _ => "400 Bad Request",
-    };
-    Answer::error(status, e.code(), e.message())
+	let status = match e.code() {
+		crate::rpc::codes::BLOB_TOO_LARGE => "413 Payload Too Large",
+		crate::rpc::codes::UNKNOWN_BLOB => "404 Not Found",
+		crate::rpc::codes::INTERNAL => "500 Internal Server Error",
+		_ => "400 Bad Request",
+	};
+	Answer::error(status, e.code(), e.message())
 }
 
 impl Routes for BlobRoutes {
-    fn accept(&self, method: &str, path: &str) -> Accept {
-        match (method, path) {
-            ("POST", "/blobs") => Accept::Body(MAX_BLOB_SIZE as u64),
-            ("GET", p) if p.starts_with("/blobs/") => Accept::Body(0),
-            _ => Accept::NotMine,
-        }
-    }
+	fn accept(&self, method: &str, path: &str) -> Accept {
+		match (method, path) {
+			("POST", "/blobs") => Accept::Body(MAX_BLOB_SIZE as u64),
+			("GET", p) if p.starts_with("/blobs/") => Accept::Body(0),
+			_ => Accept::NotMine,
+		}
+	}
 
-    fn answer(&self, method: String, path: String, body: Vec<u8>) -> BoxFuture<'static, Answer> {
-        let rpc = self.0.clone();
-        async move {
-            if method == "POST" {
-                return match rpc.submit_bytes(body).await {
-                    Ok(submitted) =>
-                        Answer::json("200 OK", serde_json::to_value(submitted).unwrap_or_default()),
-                    Err(e) => error_answer(e),
-                };
-            }
-            let key = &path["/blobs/".len()..];
-            let blob = match key.parse::<u64>() {
-                Ok(id) => BlobRef::Id(id),
-                Err(_) => BlobRef::Root(key.to_string()),
-            };
-            match rpc.blob_bytes(blob).await {
-                Ok(bytes) => Answer::bytes(bytes),
-                Err(e) => error_answer(e),
-            }
-        }
-        .boxed()
-    }
+	fn answer(&self, method: String, path: String, body: Vec<u8>) -> BoxFuture<'static, Answer> {
+		let rpc = self.0.clone();
+		async move {
+			if method == "POST" {
+				return match rpc.submit_bytes(body).await {
+					Ok(submitted) => {
+						Answer::json("200 OK", serde_json::to_value(submitted).unwrap_or_default())
+					},
+					Err(e) => error_answer(e),
+				};
+			}
+			let key = &path["/blobs/".len()..];
+			let blob = match key.parse::<u64>() {
+				Ok(id) => BlobRef::Id(id),
+				Err(_) => BlobRef::Root(key.to_string()),
+			};
+			match rpc.blob_bytes(blob).await {
+				Ok(bytes) => Answer::bytes(bytes),
+				Err(e) => error_answer(e),
+			}
+		}
+		.boxed()
+	}
 
-    fn describe(&self) -> &'static str {
-        "POST /blobs, GET /blobs/<id|0xroot>"
-    }
+	fn describe(&self) -> &'static str {
+		"POST /blobs, GET /blobs/<id|0xroot>"
+	}
 
-    fn too_large(&self, length: u64, _limit: u64) -> Answer {
-        error_answer(crate::rpc::error(crate::DaService::check_size(length).unwrap_err()))
-    }
+	fn too_large(&self, length: u64, _limit: u64) -> Answer {
+		error_answer(crate::rpc::error(crate::DaService::check_size(length).unwrap_err()))
+	}
 }

@@ -13,23 +13,27 @@ use zerog_erasure::{BlobCommitment, Hash};
 
 /// Signs with the node's keys (the keystore in the node, a key pair in tests).
 pub trait HoldingSigner: Send + Sync {
-    /// An sr25519 signature by the key `public` over `message`, or `None` when this node does
-    /// not have that key.
-    fn sign_as(&self, public: &[u8; 32], message: &[u8]) -> Option<[u8; 64]>;
+	/// An sr25519 signature by the key `public` over `message`, or `None` when this node does
+	/// not have that key.
+	fn sign_as(&self, public: &[u8; 32], message: &[u8]) -> Option<[u8; 64]>;
 }
 
 /// A [`HoldingSigner`] with one sr25519 key pair (tests and tools).
 pub struct PairSigner(pub sr25519::Pair);
 
 impl HoldingSigner for PairSigner {
-    fn sign_as(&self, public: &[u8; 32], message: &[u8]) -> Option<[u8; 64]> {
-        (&self.0.public().0 == public).then(|| self.0.sign(message).0)
-    }
+	fn sign_as(&self, public: &[u8; 32], message: &[u8]) -> Option<[u8; 64]> {
+		(&self.0.public().0 == public).then(|| self.0.sign(message).0)
+	}
 }
 
 /// Whether `signature` is `public`'s sr25519 signature over `message`.
 pub fn signed_by(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-    sr25519::Pair::verify(&sr25519::Signature::from_raw(*signature), message, &sr25519::Public::from_raw(*public))
+	sr25519::Pair::verify(
+		&sr25519::Signature::from_raw(*signature),
+		message,
+		&sr25519::Public::from_raw(*public),
+	)
 }
 
 /// The domain tag of a DA holding signature.
@@ -37,99 +41,144 @@ pub const CHUNK_HOLDING_DOMAIN: &[u8; 19] = b"zerog:da:holding:v1";
 
 /// The bytes a DA member signs: `SCALE(CHUNK_HOLDING_DOMAIN, challenge, root, index,
 /// blake2_256(chunk))`.
-pub fn chunk_holding_message(challenge: &[u8; 32], root: &Hash, index: u32, chunk_hash: &[u8; 32]) -> Vec<u8> {
-    (CHUNK_HOLDING_DOMAIN, challenge, root, index, chunk_hash).encode()
+pub fn chunk_holding_message(
+	challenge: &[u8; 32],
+	root: &Hash,
+	index: u32,
+	chunk_hash: &[u8; 32],
+) -> Vec<u8> {
+	(CHUNK_HOLDING_DOMAIN, challenge, root, index, chunk_hash).encode()
 }
 
 /// A member's answer to a challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct ChunkHoldingProof {
-    /// The chunk with its proof to the blob root.
-    pub chunk: ChunkWithProof,
-    /// The operator key's signature over [`chunk_holding_message`].
-    pub signature: [u8; 64],
+	/// The chunk with its proof to the blob root.
+	pub chunk: ChunkWithProof,
+	/// The operator key's signature over [`chunk_holding_message`].
+	pub signature: [u8; 64],
 }
 
 /// This node's answer to a challenge for the member with operator key `key`: `None`
 /// unless this node has that key and holds the chunk.
 pub fn answer_chunk_challenge(
-    store: &ChunkStore,
-    signer: Option<&dyn HoldingSigner>,
-    key: &[u8; 32],
-    root: &Hash,
-    index: u32,
-    challenge: &[u8; 32],
+	store: &ChunkStore,
+	signer: Option<&dyn HoldingSigner>,
+	key: &[u8; 32],
+	root: &Hash,
+	index: u32,
+	challenge: &[u8; 32],
 ) -> Option<ChunkHoldingProof> {
-    let chunk = store.get(root, index).ok().flatten()?;
-    let hash = sp_crypto_hashing::blake2_256(&chunk.chunk);
-    let signature = signer?.sign_as(key, &chunk_holding_message(challenge, root, index, &hash))?;
-    Some(ChunkHoldingProof { chunk, signature })
+	let chunk = store.get(root, index).ok().flatten()?;
+	let hash = sp_crypto_hashing::blake2_256(&chunk.chunk);
+	let signature = signer?.sign_as(key, &chunk_holding_message(challenge, root, index, &hash))?;
+	Some(ChunkHoldingProof { chunk, signature })
 }
 
 /// Why a holding proof was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HoldingError {
-    /// The answer is for other data than asked.
-    WrongIndex,
-    /// The data does not match the root.
-    BadProof,
-    /// The signature is not by the key asked about.
-    BadSignature,
+	/// The answer is for other data than asked.
+	WrongIndex,
+	/// The data does not match the root.
+	BadProof,
+	/// The signature is not by the key asked about.
+	BadSignature,
 }
 
 /// Checks `proof` for chunk `index` of the blob with `commitment` and the challenge, signed
 /// by `key`. Returns blake2-256 of the chunk: the check's evidence.
 pub fn verify_chunk_holding(
-    proof: &ChunkHoldingProof,
-    key: &[u8; 32],
-    commitment: &BlobCommitment,
-    index: u32,
-    challenge: &[u8; 32],
+	proof: &ChunkHoldingProof,
+	key: &[u8; 32],
+	commitment: &BlobCommitment,
+	index: u32,
+	challenge: &[u8; 32],
 ) -> Result<[u8; 32], HoldingError> {
-    let chunk = &proof.chunk;
-    if chunk.index != index {
-        return Err(HoldingError::WrongIndex);
-    }
-    commitment.verify_chunk(index, &chunk.chunk, &chunk.proof).map_err(|_| HoldingError::BadProof)?;
-    let hash = sp_crypto_hashing::blake2_256(&chunk.chunk);
-    if !signed_by(key, &chunk_holding_message(challenge, &commitment.root, index, &hash), &proof.signature) {
-        return Err(HoldingError::BadSignature);
-    }
-    Ok(hash)
+	let chunk = &proof.chunk;
+	if chunk.index != index {
+		return Err(HoldingError::WrongIndex);
+	}
+	commitment
+		.verify_chunk(index, &chunk.chunk, &chunk.proof)
+		.map_err(|_| HoldingError::BadProof)?;
+	let hash = sp_crypto_hashing::blake2_256(&chunk.chunk);
+	if !signed_by(
+		key,
+		&chunk_holding_message(challenge, &commitment.root, index, &hash),
+		&proof.signature,
+	) {
+		return Err(HoldingError::BadSignature);
+	}
+	Ok(hash)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use zerog_erasure::{encode_blob, CodecId};
+	use super::*;
+	use zerog_erasure::{encode_blob, CodecId};
 
-    #[test]
-    fn only_the_key_holder_answers_and_forgeries_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = ChunkStore::open(dir.path()).unwrap();
-        let encoded = encode_blob(&[3u8; 40_000], CodecId::ReedSolomonSimd).unwrap();
-        let proofs: Vec<_> = (0..4).map(|i| encoded.proof(i).unwrap()).collect();
-        store.put(&encoded.commitment, (0..4u32).map(|i| (i, encoded.chunk(i), &proofs[i as usize]))).unwrap();
-        let commitment = encoded.commitment.clone();
-        let member = PairSigner(sr25519::Pair::from_seed(&[1; 32]));
-        let key = member.0.public().0;
-        let challenge = [9; 32];
+	#[test]
+	fn only_the_key_holder_answers_and_forgeries_are_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = ChunkStore::open(dir.path()).unwrap();
+		let encoded = encode_blob(&[3u8; 40_000], CodecId::ReedSolomonSimd).unwrap();
+		let proofs: Vec<_> = (0..4).map(|i| encoded.proof(i).unwrap()).collect();
+		store
+			.put(&encoded.commitment, (0..4u32).map(|i| (i, encoded.chunk(i), &proofs[i as usize])))
+			.unwrap();
+		let commitment = encoded.commitment.clone();
+		let member = PairSigner(sr25519::Pair::from_seed(&[1; 32]));
+		let key = member.0.public().0;
+		let challenge = [9; 32];
 
-        let proof = answer_chunk_challenge(&store, Some(&member), &key, &commitment.root, 2, &challenge).unwrap();
-        let evidence = verify_chunk_holding(&proof, &key, &commitment, 2, &challenge).unwrap();
-        assert_eq!(evidence, sp_crypto_hashing::blake2_256(encoded.chunk(2)));
+		let proof =
+			answer_chunk_challenge(&store, Some(&member), &key, &commitment.root, 2, &challenge)
+				.unwrap();
+		let evidence = verify_chunk_holding(&proof, &key, &commitment, 2, &challenge).unwrap();
+		assert_eq!(evidence, sp_crypto_hashing::blake2_256(encoded.chunk(2)));
 
-        // Another member's key, no key, a chunk not held: no answer.
-        assert!(answer_chunk_challenge(&store, Some(&member), &[7; 32], &commitment.root, 2, &challenge).is_none());
-        assert!(answer_chunk_challenge(&store, None, &key, &commitment.root, 2, &challenge).is_none());
-        assert!(answer_chunk_challenge(&store, Some(&member), &key, &commitment.root, 9, &challenge).is_none());
+		// Another member's key, no key, a chunk not held: no answer.
+		assert!(answer_chunk_challenge(
+			&store,
+			Some(&member),
+			&[7; 32],
+			&commitment.root,
+			2,
+			&challenge
+		)
+		.is_none());
+		assert!(
+			answer_chunk_challenge(&store, None, &key, &commitment.root, 2, &challenge).is_none()
+		);
+		assert!(answer_chunk_challenge(
+			&store,
+			Some(&member),
+			&key,
+			&commitment.root,
+			9,
+			&challenge
+		)
+		.is_none());
 
-        // Another key, an old challenge, another index, altered bytes: refused.
-        assert_eq!(verify_chunk_holding(&proof, &[7; 32], &commitment, 2, &challenge), Err(HoldingError::BadSignature));
-        assert_eq!(verify_chunk_holding(&proof, &key, &commitment, 2, &[8; 32]), Err(HoldingError::BadSignature));
-        assert_eq!(verify_chunk_holding(&proof, &key, &commitment, 1, &challenge), Err(HoldingError::WrongIndex));
-        let mut bad = proof.clone();
-        bad.chunk.chunk[0] ^= 1;
-        assert_eq!(verify_chunk_holding(&bad, &key, &commitment, 2, &challenge), Err(HoldingError::BadProof));
-    }
+		// Another key, an old challenge, another index, altered bytes: refused.
+		assert_eq!(
+			verify_chunk_holding(&proof, &[7; 32], &commitment, 2, &challenge),
+			Err(HoldingError::BadSignature)
+		);
+		assert_eq!(
+			verify_chunk_holding(&proof, &key, &commitment, 2, &[8; 32]),
+			Err(HoldingError::BadSignature)
+		);
+		assert_eq!(
+			verify_chunk_holding(&proof, &key, &commitment, 1, &challenge),
+			Err(HoldingError::WrongIndex)
+		);
+		let mut bad = proof.clone();
+		bad.chunk.chunk[0] ^= 1;
+		assert_eq!(
+			verify_chunk_holding(&bad, &key, &commitment, 2, &challenge),
+			Err(HoldingError::BadProof)
+		);
+	}
 }

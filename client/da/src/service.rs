@@ -2,19 +2,19 @@
 //! rebuilds blobs, and does the off-chain worker's heavy work ([`DaHost`]).
 
 use crate::{
-    metrics::Metrics,
-    protocol::ChunkFetcher,
-    store::{ChunkStore, ChunkWithProof},
+	metrics::Metrics,
+	protocol::ChunkFetcher,
+	store::{ChunkStore, ChunkWithProof},
 };
 use std::{
-    collections::HashMap,
-    sync::{Arc, Condvar, Mutex, OnceLock},
-    time::{Duration, Instant},
+	collections::HashMap,
+	sync::{Arc, Condvar, Mutex, OnceLock},
+	time::{Duration, Instant},
 };
 use zerog_da_io::{DaHost, FetchStatus};
 use zerog_erasure::{
-    code_blob, commit_chunks, reconstruct_blob, BlobCommitment, CodecId, ErasureError, Hash, MerkleProof,
-    DATA_CHUNKS, MAX_BLOB_SIZE,
+	code_blob, commit_chunks, reconstruct_blob, BlobCommitment, CodecId, ErasureError, Hash,
+	MerkleProof, DATA_CHUNKS, MAX_BLOB_SIZE,
 };
 
 /// How long [`DaHost::fetch_chunks`] waits for a running fetch before answering `Pending`.
@@ -25,375 +25,412 @@ const RETRY_AFTER: Duration = Duration::from_secs(2);
 /// Why a DA request failed; the RPC turns these into error objects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DaError {
-    /// The blob is empty.
-    EmptyBlob,
-    /// The blob exceeds [`MAX_BLOB_SIZE`].
-    BlobTooLarge(u64),
-    /// Neither this node nor the chain knows the blob.
-    UnknownBlob,
-    /// Fewer than 1,024 chunks could be found here and at peers.
-    NotEnoughChunks { have: usize },
-    /// The chunk index is not below 3,072.
-    BadIndex(u32),
-    /// No peer returned this chunk.
-    ChunkUnavailable(u32),
-    /// Coding or disk failure.
-    Internal(String),
+	/// The blob is empty.
+	EmptyBlob,
+	/// The blob exceeds [`MAX_BLOB_SIZE`].
+	BlobTooLarge(u64),
+	/// Neither this node nor the chain knows the blob.
+	UnknownBlob,
+	/// Fewer than 1,024 chunks could be found here and at peers.
+	NotEnoughChunks { have: usize },
+	/// The chunk index is not below 3,072.
+	BadIndex(u32),
+	/// No peer returned this chunk.
+	ChunkUnavailable(u32),
+	/// Coding or disk failure.
+	Internal(String),
 }
 
 impl core::fmt::Display for DaError {
-    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-        match self {
-            DaError::EmptyBlob => write!(f, "the blob is empty"),
-            DaError::BlobTooLarge(size) =>
-                write!(f, "the blob is {size} bytes; the most a blob may hold is {MAX_BLOB_SIZE} bytes"),
-            DaError::UnknownBlob => write!(f, "unknown blob"),
-            DaError::NotEnoughChunks { have } => write!(
-                f,
-                "only {have} of the {DATA_CHUNKS} chunks needed to rebuild the blob could be found"
-            ),
-            DaError::BadIndex(i) => write!(f, "chunk index {i} is out of range (0..3072)"),
-            DaError::ChunkUnavailable(i) => write!(f, "no peer returned chunk {i}"),
-            DaError::Internal(e) => write!(f, "internal error: {e}"),
-        }
-    }
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		match self {
+			DaError::EmptyBlob => write!(f, "the blob is empty"),
+			DaError::BlobTooLarge(size) => write!(
+				f,
+				"the blob is {size} bytes; the most a blob may hold is {MAX_BLOB_SIZE} bytes"
+			),
+			DaError::UnknownBlob => write!(f, "unknown blob"),
+			DaError::NotEnoughChunks { have } => write!(
+				f,
+				"only {have} of the {DATA_CHUNKS} chunks needed to rebuild the blob could be found"
+			),
+			DaError::BadIndex(i) => write!(f, "chunk index {i} is out of range (0..3072)"),
+			DaError::ChunkUnavailable(i) => write!(f, "no peer returned chunk {i}"),
+			DaError::Internal(e) => write!(f, "internal error: {e}"),
+		}
+	}
 }
 
 /// Timings of one submission, in milliseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitTimings {
-    /// Erasure coding.
-    pub encode_ms: u64,
-    /// Merkle tree over the coded chunks, and the proofs.
-    pub hash_ms: u64,
-    /// Writing chunks and proofs to disk.
-    pub store_ms: u64,
+	/// Erasure coding.
+	pub encode_ms: u64,
+	/// Merkle tree over the coded chunks, and the proofs.
+	pub hash_ms: u64,
+	/// Writing chunks and proofs to disk.
+	pub store_ms: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum JobState {
-    Running,
-    Done { complete: bool, at: Instant },
+	Running,
+	Done { complete: bool, at: Instant },
 }
 
 struct Job {
-    state: Mutex<JobState>,
-    changed: Condvar,
+	state: Mutex<JobState>,
+	changed: Condvar,
 }
 
 /// The node's DA service. Share it behind an `Arc`.
 pub struct DaService {
-    store: Arc<ChunkStore>,
-    fetcher: OnceLock<Arc<ChunkFetcher>>,
-    metrics: Option<Metrics>,
-    jobs: Mutex<HashMap<Hash, Arc<Job>>>,
-    runtime: tokio::runtime::Handle,
+	store: Arc<ChunkStore>,
+	fetcher: OnceLock<Arc<ChunkFetcher>>,
+	metrics: Option<Metrics>,
+	jobs: Mutex<HashMap<Hash, Arc<Job>>>,
+	runtime: tokio::runtime::Handle,
 }
 
 impl DaService {
-    /// A service over `store`, running fetches on `runtime`.
-    pub fn new(store: Arc<ChunkStore>, metrics: Option<Metrics>, runtime: tokio::runtime::Handle) -> Self {
-        let service = DaService { store, fetcher: OnceLock::new(), metrics, jobs: Default::default(), runtime };
-        service.refresh_usage();
-        service
-    }
+	/// A service over `store`, running fetches on `runtime`.
+	pub fn new(
+		store: Arc<ChunkStore>,
+		metrics: Option<Metrics>,
+		runtime: tokio::runtime::Handle,
+	) -> Self {
+		let service = DaService {
+			store,
+			fetcher: OnceLock::new(),
+			metrics,
+			jobs: Default::default(),
+			runtime,
+		};
+		service.refresh_usage();
+		service
+	}
 
-    /// Connects the service to the network (once the network is built).
-    pub fn set_fetcher(&self, fetcher: Arc<ChunkFetcher>) {
-        let _ = self.fetcher.set(fetcher);
-    }
+	/// Connects the service to the network (once the network is built).
+	pub fn set_fetcher(&self, fetcher: Arc<ChunkFetcher>) {
+		let _ = self.fetcher.set(fetcher);
+	}
 
-    /// The chunk store.
-    pub fn store(&self) -> &Arc<ChunkStore> {
-        &self.store
-    }
+	/// The chunk store.
+	pub fn store(&self) -> &Arc<ChunkStore> {
+		&self.store
+	}
 
-    /// The metrics, when Prometheus is enabled.
-    pub fn metrics(&self) -> Option<&Metrics> {
-        self.metrics.as_ref()
-    }
+	/// The metrics, when Prometheus is enabled.
+	pub fn metrics(&self) -> Option<&Metrics> {
+		self.metrics.as_ref()
+	}
 
-    /// Updates the store gauges.
-    pub fn refresh_usage(&self) {
-        if let Some(m) = &self.metrics {
-            let usage = self.store.usage();
-            m.store_blobs.set(usage.blobs);
-            m.store_chunks.set(usage.chunks);
-            m.store_bytes.set(usage.bytes);
-        }
-    }
+	/// Updates the store gauges.
+	pub fn refresh_usage(&self) {
+		if let Some(m) = &self.metrics {
+			let usage = self.store.usage();
+			m.store_blobs.set(usage.blobs);
+			m.store_chunks.set(usage.chunks);
+			m.store_bytes.set(usage.bytes);
+		}
+	}
 
-    /// Checks a blob's size before any work.
-    pub fn check_size(size: u64) -> Result<(), DaError> {
-        match size {
-            0 => Err(DaError::EmptyBlob),
-            s if s > MAX_BLOB_SIZE as u64 => Err(DaError::BlobTooLarge(s)),
-            _ => Ok(()),
-        }
-    }
+	/// Checks a blob's size before any work.
+	pub fn check_size(size: u64) -> Result<(), DaError> {
+		match size {
+			0 => Err(DaError::EmptyBlob),
+			s if s > MAX_BLOB_SIZE as u64 => Err(DaError::BlobTooLarge(s)),
+			_ => Ok(()),
+		}
+	}
 
-    /// Encodes `blob`, stores all its coded chunks and returns the commitment to submit.
-    /// Blocking: call from a blocking thread.
-    pub fn submit(&self, blob: &[u8]) -> Result<(BlobCommitment, SubmitTimings), DaError> {
-        Self::check_size(blob.len() as u64)?;
-        let started = Instant::now();
-        let codec = CodecId::ReedSolomonSimd;
-        let chunks = code_blob(blob, codec).map_err(|e| match e {
-            ErasureError::BlobTooLarge { size, .. } => DaError::BlobTooLarge(size),
-            ErasureError::EmptyBlob => DaError::EmptyBlob,
-            other => DaError::Internal(format!("{other:?}")),
-        })?;
-        let encode_ms = started.elapsed().as_millis() as u64;
-        let hashed = Instant::now();
-        let encoded = commit_chunks(chunks, blob.len() as u32, codec);
-        let proofs: Vec<MerkleProof> = (0..zerog_erasure::CODED_CHUNKS)
-            .map(|i| encoded.proof(i).expect("every coded chunk has a proof"))
-            .collect();
-        let hash_ms = hashed.elapsed().as_millis() as u64;
-        let stored = Instant::now();
-        let chunks = proofs.iter().enumerate().map(|(i, p)| (i as u32, encoded.chunk(i as u32), p));
-        let added = self.store.put(&encoded.commitment, chunks).map_err(|e| DaError::Internal(e.to_string()))?;
-        let store_ms = stored.elapsed().as_millis() as u64;
-        if let Some(m) = &self.metrics {
-            m.blobs_submitted.inc();
-            m.chunks_stored.inc_by(added as u64);
-            m.bytes_stored.inc_by(added as u64 * encoded.chunks.chunk_size as u64);
-        }
-        self.refresh_usage();
-        Ok((encoded.commitment, SubmitTimings { encode_ms, hash_ms, store_ms }))
-    }
+	/// Encodes `blob`, stores all its coded chunks and returns the commitment to submit.
+	/// Blocking: call from a blocking thread.
+	pub fn submit(&self, blob: &[u8]) -> Result<(BlobCommitment, SubmitTimings), DaError> {
+		Self::check_size(blob.len() as u64)?;
+		let started = Instant::now();
+		let codec = CodecId::ReedSolomonSimd;
+		let chunks = code_blob(blob, codec).map_err(|e| match e {
+			ErasureError::BlobTooLarge { size, .. } => DaError::BlobTooLarge(size),
+			ErasureError::EmptyBlob => DaError::EmptyBlob,
+			other => DaError::Internal(format!("{other:?}")),
+		})?;
+		let encode_ms = started.elapsed().as_millis() as u64;
+		let hashed = Instant::now();
+		let encoded = commit_chunks(chunks, blob.len() as u32, codec);
+		let proofs: Vec<MerkleProof> = (0..zerog_erasure::CODED_CHUNKS)
+			.map(|i| encoded.proof(i).expect("every coded chunk has a proof"))
+			.collect();
+		let hash_ms = hashed.elapsed().as_millis() as u64;
+		let stored = Instant::now();
+		let chunks = proofs.iter().enumerate().map(|(i, p)| (i as u32, encoded.chunk(i as u32), p));
+		let added = self
+			.store
+			.put(&encoded.commitment, chunks)
+			.map_err(|e| DaError::Internal(e.to_string()))?;
+		let store_ms = stored.elapsed().as_millis() as u64;
+		if let Some(m) = &self.metrics {
+			m.blobs_submitted.inc();
+			m.chunks_stored.inc_by(added as u64);
+			m.bytes_stored.inc_by(added as u64 * encoded.chunks.chunk_size as u64);
+		}
+		self.refresh_usage();
+		Ok((encoded.commitment, SubmitTimings { encode_ms, hash_ms, store_ms }))
+	}
 
-    /// Rebuilds the blob with `commitment` from local chunks, fetching missing ones from
-    /// peers. Blocking.
-    pub fn rebuild(&self, commitment: &BlobCommitment) -> Result<Vec<u8>, DaError> {
-        let root = commitment.root;
-        let held = self.store.held(&root);
-        let mut chunks: Vec<ChunkWithProof> = Vec::with_capacity(DATA_CHUNKS as usize);
-        for index in held.into_iter().take(DATA_CHUNKS as usize) {
-            if let Ok(Some(chunk)) = self.store.get(&root, index) {
-                chunks.push(chunk);
-            }
-        }
-        if chunks.len() < DATA_CHUNKS as usize {
-            let have: std::collections::BTreeSet<u32> = chunks.iter().map(|c| c.index).collect();
-            let wanted: Vec<u32> =
-                (0..zerog_erasure::CODED_CHUNKS).filter(|i| !have.contains(i)).collect();
-            let need = DATA_CHUNKS as usize - chunks.len();
-            if let Some(fetcher) = self.fetcher.get() {
-                let fetched = self.runtime.block_on(fetcher.fetch(commitment, &wanted, need));
-                chunks.extend(fetched.chunks);
-            }
-        }
-        if chunks.len() < DATA_CHUNKS as usize {
-            return Err(DaError::NotEnoughChunks { have: chunks.len() });
-        }
-        let parts: Vec<(u32, &[u8])> = chunks.iter().map(|c| (c.index, c.chunk.as_slice())).collect();
-        reconstruct_blob(commitment, &parts).map_err(|e| DaError::Internal(format!("{e:?}")))
-    }
+	/// Rebuilds the blob with `commitment` from local chunks, fetching missing ones from
+	/// peers. Blocking.
+	pub fn rebuild(&self, commitment: &BlobCommitment) -> Result<Vec<u8>, DaError> {
+		let root = commitment.root;
+		let held = self.store.held(&root);
+		let mut chunks: Vec<ChunkWithProof> = Vec::with_capacity(DATA_CHUNKS as usize);
+		for index in held.into_iter().take(DATA_CHUNKS as usize) {
+			if let Ok(Some(chunk)) = self.store.get(&root, index) {
+				chunks.push(chunk);
+			}
+		}
+		if chunks.len() < DATA_CHUNKS as usize {
+			let have: std::collections::BTreeSet<u32> = chunks.iter().map(|c| c.index).collect();
+			let wanted: Vec<u32> =
+				(0..zerog_erasure::CODED_CHUNKS).filter(|i| !have.contains(i)).collect();
+			let need = DATA_CHUNKS as usize - chunks.len();
+			if let Some(fetcher) = self.fetcher.get() {
+				let fetched = self.runtime.block_on(fetcher.fetch(commitment, &wanted, need));
+				chunks.extend(fetched.chunks);
+			}
+		}
+		if chunks.len() < DATA_CHUNKS as usize {
+			return Err(DaError::NotEnoughChunks { have: chunks.len() });
+		}
+		let parts: Vec<(u32, &[u8])> =
+			chunks.iter().map(|c| (c.index, c.chunk.as_slice())).collect();
+		reconstruct_blob(commitment, &parts).map_err(|e| DaError::Internal(format!("{e:?}")))
+	}
 
-    /// Chunk `index` of the blob with `commitment`: local, or from a peer. Blocking.
-    pub fn chunk_anywhere(&self, commitment: &BlobCommitment, index: u32) -> Result<ChunkWithProof, DaError> {
-        if index >= zerog_erasure::CODED_CHUNKS {
-            return Err(DaError::BadIndex(index));
-        }
-        if let Ok(Some(chunk)) = self.store.get(&commitment.root, index) {
-            return Ok(chunk);
-        }
-        let fetcher = self.fetcher.get().ok_or(DaError::ChunkUnavailable(index))?;
-        let fetched = self.runtime.block_on(fetcher.fetch(commitment, &[index], 1));
-        fetched.chunks.into_iter().next().ok_or(DaError::ChunkUnavailable(index))
-    }
+	/// Chunk `index` of the blob with `commitment`: local, or from a peer. Blocking.
+	pub fn chunk_anywhere(
+		&self,
+		commitment: &BlobCommitment,
+		index: u32,
+	) -> Result<ChunkWithProof, DaError> {
+		if index >= zerog_erasure::CODED_CHUNKS {
+			return Err(DaError::BadIndex(index));
+		}
+		if let Ok(Some(chunk)) = self.store.get(&commitment.root, index) {
+			return Ok(chunk);
+		}
+		let fetcher = self.fetcher.get().ok_or(DaError::ChunkUnavailable(index))?;
+		let fetched = self.runtime.block_on(fetcher.fetch(commitment, &[index], 1));
+		fetched.chunks.into_iter().next().ok_or(DaError::ChunkUnavailable(index))
+	}
 
-    /// Deletes the chunks of every blob the chain no longer keeps (expired, dropped as
-    /// unavailable, or uploaded but never submitted), once they are older than `grace`
-    /// seconds. Returns how many blobs were removed. Blocking.
-    pub fn prune(&self, chain: &dyn crate::rpc::ChainView, grace_secs: u64) -> usize {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        let mut removed = 0;
-        for root in self.store.roots() {
-            let young = self.store.stored_at(&root).is_some_and(|at| now.saturating_sub(at) < grace_secs);
-            if young || chain.blob_id(&root).is_some() {
-                continue;
-            }
-            match self.store.remove(&root) {
-                Ok(_) => {
-                    removed += 1;
-                    log::debug!(target: "da", "pruned blob {}", hex::encode(root));
-                },
-                Err(e) => log::warn!(target: "da", "pruning {} failed: {e}", hex::encode(root)),
-            }
-        }
-        if removed > 0 {
-            self.refresh_usage();
-        }
-        removed
-    }
+	/// Deletes the chunks of every blob the chain no longer keeps (expired, dropped as
+	/// unavailable, or uploaded but never submitted), once they are older than `grace`
+	/// seconds. Returns how many blobs were removed. Blocking.
+	pub fn prune(&self, chain: &dyn crate::rpc::ChainView, grace_secs: u64) -> usize {
+		let now = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.map(|d| d.as_secs())
+			.unwrap_or_default();
+		let mut removed = 0;
+		for root in self.store.roots() {
+			let young = self
+				.store
+				.stored_at(&root)
+				.is_some_and(|at| now.saturating_sub(at) < grace_secs);
+			if young || chain.blob_id(&root).is_some() {
+				continue;
+			}
+			match self.store.remove(&root) {
+				Ok(_) => {
+					removed += 1;
+					log::debug!(target: "da", "pruned blob {}", hex::encode(root));
+				},
+				Err(e) => log::warn!(target: "da", "pruning {} failed: {e}", hex::encode(root)),
+			}
+		}
+		if removed > 0 {
+			self.refresh_usage();
+		}
+		removed
+	}
 
-    /// Starts (unless one runs) a fetch of the chunks of `commitment` not yet held among
-    /// `indices`, storing them as they are verified.
-    fn start_fetch(self: &Arc<Self>, commitment: &BlobCommitment, indices: &[u32]) -> Arc<Job> {
-        let mut jobs = self.jobs.lock().expect("jobs lock");
-        if let Some(job) = jobs.get(&commitment.root) {
-            let state = *job.state.lock().expect("job lock");
-            match state {
-                JobState::Running => return job.clone(),
-                JobState::Done { at, .. } if at.elapsed() < RETRY_AFTER => return job.clone(),
-                JobState::Done { .. } => {},
-            }
-        }
-        let job = Arc::new(Job { state: Mutex::new(JobState::Running), changed: Condvar::new() });
-        jobs.insert(commitment.root, job.clone());
-        drop(jobs);
-        let (service, commitment, indices, handle) =
-            (self.clone(), commitment.clone(), indices.to_vec(), job.clone());
-        self.runtime.spawn(async move {
-            let missing = service.store.missing(&commitment.root, &indices);
-            let complete = match service.fetcher.get() {
-                Some(fetcher) if !missing.is_empty() => {
-                    let fetched = fetcher.fetch(&commitment, &missing, missing.len()).await;
-                    let got = fetched.chunks.len();
-                    let stored = {
-                        let service = service.clone();
-                        let commitment = commitment.clone();
-                        tokio::task::spawn_blocking(move || {
-                            let parts = fetched.chunks.iter().map(|c| (c.index, c.chunk.as_slice(), &c.proof));
-                            let bytes: u64 = fetched.chunks.iter().map(|c| c.chunk.len() as u64).sum();
-                            let added = service.store.put(&commitment, parts);
-                            if let (Ok(added), Some(m)) = (&added, &service.metrics) {
-                                m.chunks_stored.inc_by(*added as u64);
-                                m.bytes_stored.inc_by(bytes);
-                            }
-                            service.refresh_usage();
-                            added
-                        })
-                        .await
-                    };
-                    if let Ok(Err(e)) = &stored {
-                        log::warn!(target: "da", "storing fetched chunks failed: {e}");
-                    }
-                    log::debug!(
-                        target: "da",
-                        "fetched {got}/{} chunks of {} from {} peers ({} rejected)",
-                        missing.len(),
-                        hex::encode(commitment.root),
-                        fetched.peers_asked,
-                        fetched.rejected
-                    );
-                    got == missing.len() && matches!(stored, Ok(Ok(_)))
-                },
-                _ => missing.is_empty(),
-            };
-            *handle.state.lock().expect("job lock") = JobState::Done { complete, at: Instant::now() };
-            handle.changed.notify_all();
-        });
-        job
-    }
+	/// Starts (unless one runs) a fetch of the chunks of `commitment` not yet held among
+	/// `indices`, storing them as they are verified.
+	fn start_fetch(self: &Arc<Self>, commitment: &BlobCommitment, indices: &[u32]) -> Arc<Job> {
+		let mut jobs = self.jobs.lock().expect("jobs lock");
+		if let Some(job) = jobs.get(&commitment.root) {
+			let state = *job.state.lock().expect("job lock");
+			match state {
+				JobState::Running => return job.clone(),
+				JobState::Done { at, .. } if at.elapsed() < RETRY_AFTER => return job.clone(),
+				JobState::Done { .. } => {},
+			}
+		}
+		let job = Arc::new(Job { state: Mutex::new(JobState::Running), changed: Condvar::new() });
+		jobs.insert(commitment.root, job.clone());
+		drop(jobs);
+		let (service, commitment, indices, handle) =
+			(self.clone(), commitment.clone(), indices.to_vec(), job.clone());
+		self.runtime.spawn(async move {
+			let missing = service.store.missing(&commitment.root, &indices);
+			let complete = match service.fetcher.get() {
+				Some(fetcher) if !missing.is_empty() => {
+					let fetched = fetcher.fetch(&commitment, &missing, missing.len()).await;
+					let got = fetched.chunks.len();
+					let stored = {
+						let service = service.clone();
+						let commitment = commitment.clone();
+						tokio::task::spawn_blocking(move || {
+							let parts = fetched
+								.chunks
+								.iter()
+								.map(|c| (c.index, c.chunk.as_slice(), &c.proof));
+							let bytes: u64 =
+								fetched.chunks.iter().map(|c| c.chunk.len() as u64).sum();
+							let added = service.store.put(&commitment, parts);
+							if let (Ok(added), Some(m)) = (&added, &service.metrics) {
+								m.chunks_stored.inc_by(*added as u64);
+								m.bytes_stored.inc_by(bytes);
+							}
+							service.refresh_usage();
+							added
+						})
+						.await
+					};
+					if let Ok(Err(e)) = &stored {
+						log::warn!(target: "da", "storing fetched chunks failed: {e}");
+					}
+					log::debug!(
+						target: "da",
+						"fetched {got}/{} chunks of {} from {} peers ({} rejected)",
+						missing.len(),
+						hex::encode(commitment.root),
+						fetched.peers_asked,
+						fetched.rejected
+					);
+					got == missing.len() && matches!(stored, Ok(Ok(_)))
+				},
+				_ => missing.is_empty(),
+			};
+			*handle.state.lock().expect("job lock") =
+				JobState::Done { complete, at: Instant::now() };
+			handle.changed.notify_all();
+		});
+		job
+	}
 }
 
 /// What the DA off-chain worker's host functions call: the node's [`DaService`].
 pub struct OffchainHost(pub Arc<DaService>);
 
 impl DaHost for OffchainHost {
-    fn fetch_chunks(&self, _blob: u64, commitment: &BlobCommitment, indices: &[u32]) -> FetchStatus {
-        let service = &self.0;
-        if service.store.missing(&commitment.root, indices).is_empty() {
-            return FetchStatus::Stored;
-        }
-        let job = service.start_fetch(commitment, indices);
-        let state = job.state.lock().expect("job lock");
-        let (state, _) = job
-            .changed
-            .wait_timeout_while(state, FETCH_WAIT, |s| *s == JobState::Running)
-            .expect("job lock");
-        let running = *state == JobState::Running;
-        drop(state);
-        if service.store.missing(&commitment.root, indices).is_empty() {
-            FetchStatus::Stored
-        } else if running {
-            FetchStatus::Pending
-        } else {
-            FetchStatus::Failed
-        }
-    }
+	fn fetch_chunks(
+		&self,
+		_blob: u64,
+		commitment: &BlobCommitment,
+		indices: &[u32],
+	) -> FetchStatus {
+		let service = &self.0;
+		if service.store.missing(&commitment.root, indices).is_empty() {
+			return FetchStatus::Stored;
+		}
+		let job = service.start_fetch(commitment, indices);
+		let state = job.state.lock().expect("job lock");
+		let (state, _) = job
+			.changed
+			.wait_timeout_while(state, FETCH_WAIT, |s| *s == JobState::Running)
+			.expect("job lock");
+		let running = *state == JobState::Running;
+		drop(state);
+		if service.store.missing(&commitment.root, indices).is_empty() {
+			FetchStatus::Stored
+		} else if running {
+			FetchStatus::Pending
+		} else {
+			FetchStatus::Failed
+		}
+	}
 
-    fn chunk(&self, root: &Hash, index: u32) -> Option<(Vec<u8>, MerkleProof)> {
-        self.0.store.get(root, index).ok().flatten().map(|c| (c.chunk, c.proof))
-    }
+	fn chunk(&self, root: &Hash, index: u32) -> Option<(Vec<u8>, MerkleProof)> {
+		self.0.store.get(root, index).ok().flatten().map(|c| (c.chunk, c.proof))
+	}
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::rpc::{ChainBlob, ChainView};
+	use super::*;
+	use crate::rpc::{ChainBlob, ChainView};
 
-    struct Chain(Vec<Hash>);
-    impl ChainView for Chain {
-        fn blob(&self, _id: u64) -> Option<ChainBlob> {
-            None
-        }
-        fn blob_id(&self, root: &Hash) -> Option<u64> {
-            self.0.iter().position(|r| r == root).map(|i| i as u64)
-        }
-    }
+	struct Chain(Vec<Hash>);
+	impl ChainView for Chain {
+		fn blob(&self, _id: u64) -> Option<ChainBlob> {
+			None
+		}
+		fn blob_id(&self, root: &Hash) -> Option<u64> {
+			self.0.iter().position(|r| r == root).map(|i| i as u64)
+		}
+	}
 
-    fn service(dir: &std::path::Path, rt: &tokio::runtime::Runtime) -> Arc<DaService> {
-        let store = Arc::new(ChunkStore::open(dir).unwrap());
-        Arc::new(DaService::new(store, None, rt.handle().clone()))
-    }
+	fn service(dir: &std::path::Path, rt: &tokio::runtime::Runtime) -> Arc<DaService> {
+		let store = Arc::new(ChunkStore::open(dir).unwrap());
+		Arc::new(DaService::new(store, None, rt.handle().clone()))
+	}
 
-    #[test]
-    fn submit_rebuild_and_refuse_bad_sizes() {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let da = service(dir.path(), &rt);
-        let blob: Vec<u8> = (0..200_000u32).map(|i| (i * 7) as u8).collect();
-        let (commitment, _) = da.submit(&blob).unwrap();
-        assert_eq!(da.store().held(&commitment.root).len(), 3072);
-        assert_eq!(da.rebuild(&commitment).unwrap(), blob);
-        let chunk = da.chunk_anywhere(&commitment, 3000).unwrap();
-        commitment.verify_chunk(3000, &chunk.chunk, &chunk.proof).unwrap();
-        assert_eq!(da.chunk_anywhere(&commitment, 3072), Err(DaError::BadIndex(3072)));
-        assert_eq!(da.submit(&[]), Err(DaError::EmptyBlob));
-        let too_big = vec![0u8; MAX_BLOB_SIZE as usize + 1];
-        assert_eq!(da.submit(&too_big), Err(DaError::BlobTooLarge(too_big.len() as u64)));
-        assert_eq!(da.store().roots(), vec![commitment.root], "a refused blob leaves nothing");
-        // Without enough chunks and no peers, rebuilding fails clearly.
-        let mut other = commitment.clone();
-        other.root = [9; 32];
-        assert_eq!(da.rebuild(&other), Err(DaError::NotEnoughChunks { have: 0 }));
-    }
+	#[test]
+	fn submit_rebuild_and_refuse_bad_sizes() {
+		let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+		let dir = tempfile::tempdir().unwrap();
+		let da = service(dir.path(), &rt);
+		let blob: Vec<u8> = (0..200_000u32).map(|i| (i * 7) as u8).collect();
+		let (commitment, _) = da.submit(&blob).unwrap();
+		assert_eq!(da.store().held(&commitment.root).len(), 3072);
+		assert_eq!(da.rebuild(&commitment).unwrap(), blob);
+		let chunk = da.chunk_anywhere(&commitment, 3000).unwrap();
+		commitment.verify_chunk(3000, &chunk.chunk, &chunk.proof).unwrap();
+		assert_eq!(da.chunk_anywhere(&commitment, 3072), Err(DaError::BadIndex(3072)));
+		assert_eq!(da.submit(&[]), Err(DaError::EmptyBlob));
+		let too_big = vec![0u8; MAX_BLOB_SIZE as usize + 1];
+		assert_eq!(da.submit(&too_big), Err(DaError::BlobTooLarge(too_big.len() as u64)));
+		assert_eq!(da.store().roots(), vec![commitment.root], "a refused blob leaves nothing");
+		// Without enough chunks and no peers, rebuilding fails clearly.
+		let mut other = commitment.clone();
+		other.root = [9; 32];
+		assert_eq!(da.rebuild(&other), Err(DaError::NotEnoughChunks { have: 0 }));
+	}
 
-    #[test]
-    fn offchain_host_reports_stored_and_failed() {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let da = service(dir.path(), &rt);
-        let (commitment, _) = da.submit(b"some blob bytes").unwrap();
-        let host = OffchainHost(da.clone());
-        assert_eq!(host.fetch_chunks(0, &commitment, &[0, 1, 3071]), FetchStatus::Stored);
-        assert!(host.chunk(&commitment.root, 5).is_some());
-        let mut unknown = commitment.clone();
-        unknown.root = [1; 32];
-        // No network: the fetch ends at once without the chunks.
-        assert_eq!(host.fetch_chunks(1, &unknown, &[0]), FetchStatus::Failed);
-        assert!(host.chunk(&unknown.root, 0).is_none());
-    }
+	#[test]
+	fn offchain_host_reports_stored_and_failed() {
+		let rt = tokio::runtime::Builder::new_multi_thread()
+			.worker_threads(1)
+			.enable_all()
+			.build()
+			.unwrap();
+		let dir = tempfile::tempdir().unwrap();
+		let da = service(dir.path(), &rt);
+		let (commitment, _) = da.submit(b"some blob bytes").unwrap();
+		let host = OffchainHost(da.clone());
+		assert_eq!(host.fetch_chunks(0, &commitment, &[0, 1, 3071]), FetchStatus::Stored);
+		assert!(host.chunk(&commitment.root, 5).is_some());
+		let mut unknown = commitment.clone();
+		unknown.root = [1; 32];
+		// No network: the fetch ends at once without the chunks.
+		assert_eq!(host.fetch_chunks(1, &unknown, &[0]), FetchStatus::Failed);
+		assert!(host.chunk(&unknown.root, 0).is_none());
+	}
 
-    #[test]
-    fn prune_keeps_young_and_on_chain_blobs() {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let da = service(dir.path(), &rt);
-        let (kept, _) = da.submit(b"kept on chain").unwrap();
-        let (dropped, _) = da.submit(b"dropped by the chain").unwrap();
-        let chain = Chain(vec![kept.root]);
-        assert_eq!(da.prune(&chain, 3600), 0, "both are younger than the grace period");
-        assert_eq!(da.prune(&chain, 0), 1);
-        assert_eq!(da.store().roots(), vec![kept.root]);
-        assert!(da.store().held(&dropped.root).is_empty());
-    }
+	#[test]
+	fn prune_keeps_young_and_on_chain_blobs() {
+		let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+		let dir = tempfile::tempdir().unwrap();
+		let da = service(dir.path(), &rt);
+		let (kept, _) = da.submit(b"kept on chain").unwrap();
+		let (dropped, _) = da.submit(b"dropped by the chain").unwrap();
+		let chain = Chain(vec![kept.root]);
+		assert_eq!(da.prune(&chain, 3600), 0, "both are younger than the grace period");
+		assert_eq!(da.prune(&chain, 0), 1);
+		assert_eq!(da.store().roots(), vec![kept.root]);
+		assert!(da.store().held(&dropped.root).is_empty());
+	}
 }

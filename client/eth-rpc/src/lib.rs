@@ -24,57 +24,57 @@ pub const DEFAULT_PORT: u16 = 8545;
 
 /// The public server's settings, from the eth-rpc flags (as the inner server would use them).
 fn public_rpc_config(command: &CliCommand) -> anyhow::Result<RpcConfiguration> {
-    let params = &command.rpc_params;
-    let is_dev = command.shared_params.dev;
-    let addr = params
-        .rpc_addr(is_dev, false, DEFAULT_PORT)?
-        .map(|addrs| addrs.into_iter().map(Into::into).collect());
-    Ok(RpcConfiguration {
-        addr,
-        methods: params.rpc_methods.into(),
-        max_connections: params.rpc_max_connections,
-        cors: params.rpc_cors(is_dev)?,
-        max_request_size: params.rpc_max_request_size,
-        max_response_size: params.rpc_max_response_size,
-        id_provider: None,
-        max_subs_per_conn: params.rpc_max_subscriptions_per_connection,
-        port: params.rpc_port.unwrap_or(DEFAULT_PORT),
-        message_buffer_capacity: params.rpc_message_buffer_capacity_per_connection,
-        batch_config: params.rpc_batch_config()?,
-        rate_limit: params.rpc_rate_limit,
-        rate_limit_whitelisted_ips: params.rpc_rate_limit_whitelisted_ips.clone(),
-        rate_limit_trust_proxy_headers: params.rpc_rate_limit_trust_proxy_headers,
-        request_logger_limit: if is_dev { 1024 * 1024 } else { 1024 },
-    })
+	let params = &command.rpc_params;
+	let is_dev = command.shared_params.dev;
+	let addr = params
+		.rpc_addr(is_dev, false, DEFAULT_PORT)?
+		.map(|addrs| addrs.into_iter().map(Into::into).collect());
+	Ok(RpcConfiguration {
+		addr,
+		methods: params.rpc_methods.into(),
+		max_connections: params.rpc_max_connections,
+		cors: params.rpc_cors(is_dev)?,
+		max_request_size: params.rpc_max_request_size,
+		max_response_size: params.rpc_max_response_size,
+		id_provider: None,
+		max_subs_per_conn: params.rpc_max_subscriptions_per_connection,
+		port: params.rpc_port.unwrap_or(DEFAULT_PORT),
+		message_buffer_capacity: params.rpc_message_buffer_capacity_per_connection,
+		batch_config: params.rpc_batch_config()?,
+		rate_limit: params.rpc_rate_limit,
+		rate_limit_whitelisted_ips: params.rpc_rate_limit_whitelisted_ips.clone(),
+		rate_limit_trust_proxy_headers: params.rpc_rate_limit_trust_proxy_headers,
+		request_logger_limit: if is_dev { 1024 * 1024 } else { 1024 },
+	})
 }
 
 /// A free port on 127.0.0.1 for the inner server.
 fn free_loopback_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+	Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// Runs the inner eth-rpc server and the public server until a signal or a failure.
 pub fn run(mut command: CliCommand) -> anyhow::Result<()> {
-    let public = public_rpc_config(&command)?;
-    let max_request_bytes = public.max_request_size * 1024 * 1024;
-    let max_response_bytes = public.max_response_size * 1024 * 1024;
+	let public = public_rpc_config(&command)?;
+	let max_request_bytes = public.max_request_size * 1024 * 1024;
+	let max_response_bytes = public.max_response_size * 1024 * 1024;
 
-    // The inner server listens on loopback only, without limits of its own: the public
-    // server applies them.
-    let inner_port = free_loopback_port()?;
-    let params = &mut command.rpc_params;
-    params.rpc_port = Some(inner_port);
-    params.rpc_external = false;
-    params.unsafe_rpc_external = false;
-    params.experimental_rpc_endpoint.clear();
-    params.rpc_rate_limit = None;
-    let inner = std::thread::Builder::new()
-        .name("eth-rpc-inner".into())
-        .spawn(move || pallet_revive_eth_rpc::cli::run(command))?;
+	// The inner server listens on loopback only, without limits of its own: the public
+	// server applies them.
+	let inner_port = free_loopback_port()?;
+	let params = &mut command.rpc_params;
+	params.rpc_port = Some(inner_port);
+	params.rpc_external = false;
+	params.unsafe_rpc_external = false;
+	params.experimental_rpc_endpoint.clear();
+	params.rpc_rate_limit = None;
+	let inner = std::thread::Builder::new()
+		.name("eth-rpc-inner".into())
+		.spawn(move || pallet_revive_eth_rpc::cli::run(command))?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let handle = runtime.handle().clone();
-    let served = runtime.block_on(async {
+	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+	let handle = runtime.handle().clone();
+	let served = runtime.block_on(async {
         let url = format!("ws://127.0.0.1:{inner_port}");
         let client = loop {
             if inner.is_finished() {
@@ -113,7 +113,7 @@ pub fn run(mut command: CliCommand) -> anyhow::Result<()> {
         drop(server);
         Ok(())
     });
-    // The inner server ended (a signal, or the node went away): its result is ours.
-    let inner = inner.join().map_err(|_| anyhow::anyhow!("the eth-rpc server panicked"))?;
-    served.and(inner)
+	// The inner server ended (a signal, or the node went away): its result is ours.
+	let inner = inner.join().map_err(|_| anyhow::anyhow!("the eth-rpc server panicked"))?;
+	served.and(inner)
 }

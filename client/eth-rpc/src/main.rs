@@ -3,6 +3,6 @@
 //! WebSocket RPC), `--rpc-port` (8545 by default), `--dev`, `--base-path`, `--eth-pruning`...
 
 fn main() -> anyhow::Result<()> {
-    let command = pallet_revive_eth_rpc::cli::CliCommand::parse_cli()?;
-    zerog_eth_rpc::run(command)
+	let command = pallet_revive_eth_rpc::cli::CliCommand::parse_cli()?;
+	zerog_eth_rpc::run(command)
 }

@@ -10,8 +10,8 @@
 
 use crate::store::{SegmentStore, SegmentWithProof};
 use codec::{Decode, Encode};
-pub use zerog_da_service::holding::{HoldingError, HoldingSigner, PairSigner};
 use zerog_da_service::holding::signed_by;
+pub use zerog_da_service::holding::{HoldingError, HoldingSigner, PairSigner};
 use zerog_erasure::{storage::verify_segment, Hash};
 
 /// The domain tag of a holding signature.
@@ -19,110 +19,147 @@ pub const HOLDING_DOMAIN: &[u8; 24] = b"zerog:storage:holding:v1";
 
 /// The bytes a provider signs: `SCALE(HOLDING_DOMAIN, challenge, root, index,
 /// blake2_256(data))`.
-pub fn holding_message(challenge: &[u8; 32], root: &Hash, index: u64, data_hash: &[u8; 32]) -> Vec<u8> {
-    (HOLDING_DOMAIN, challenge, root, index, data_hash).encode()
+pub fn holding_message(
+	challenge: &[u8; 32],
+	root: &Hash,
+	index: u64,
+	data_hash: &[u8; 32],
+) -> Vec<u8> {
+	(HOLDING_DOMAIN, challenge, root, index, data_hash).encode()
 }
 
 /// A provider's answer to a challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct HoldingProof {
-    /// The segment with its proof to the file root.
-    pub segment: SegmentWithProof,
-    /// The provider key's signature over [`holding_message`].
-    pub signature: [u8; 64],
+	/// The segment with its proof to the file root.
+	pub segment: SegmentWithProof,
+	/// The provider key's signature over [`holding_message`].
+	pub signature: [u8; 64],
 }
 
 /// This node's answer to a challenge for `provider`: `None` unless this node has that
 /// provider's key and holds the segment.
 pub fn answer_challenge(
-    store: &SegmentStore,
-    signer: Option<&dyn HoldingSigner>,
-    provider: &[u8; 32],
-    root: &Hash,
-    index: u64,
-    challenge: &[u8; 32],
+	store: &SegmentStore,
+	signer: Option<&dyn HoldingSigner>,
+	provider: &[u8; 32],
+	root: &Hash,
+	index: u64,
+	challenge: &[u8; 32],
 ) -> Option<HoldingProof> {
-    let segment = store.get(root, index).ok().flatten()?;
-    let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
-    let signature = signer?.sign_as(provider, &holding_message(challenge, root, index, &data_hash))?;
-    Some(HoldingProof { segment, signature })
+	let segment = store.get(root, index).ok().flatten()?;
+	let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
+	let signature =
+		signer?.sign_as(provider, &holding_message(challenge, root, index, &data_hash))?;
+	Some(HoldingProof { segment, signature })
 }
 
 /// Checks `proof` for segment `index` of the file (`root`, `size`) and the challenge, signed
 /// by `provider`. Returns blake2-256 of the segment's bytes: the check's evidence.
 pub fn verify_holding(
-    proof: &HoldingProof,
-    provider: &[u8; 32],
-    root: &Hash,
-    size: u64,
-    index: u64,
-    challenge: &[u8; 32],
+	proof: &HoldingProof,
+	provider: &[u8; 32],
+	root: &Hash,
+	size: u64,
+	index: u64,
+	challenge: &[u8; 32],
 ) -> Result<[u8; 32], HoldingError> {
-    let segment = &proof.segment;
-    if segment.index != index {
-        return Err(HoldingError::WrongIndex);
-    }
-    verify_segment(root, size, index, &segment.data, &segment.proof).map_err(|_| HoldingError::BadProof)?;
-    let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
-    let message = holding_message(challenge, root, index, &data_hash);
-    if !signed_by(provider, &message, &proof.signature) {
-        return Err(HoldingError::BadSignature);
-    }
-    Ok(data_hash)
+	let segment = &proof.segment;
+	if segment.index != index {
+		return Err(HoldingError::WrongIndex);
+	}
+	verify_segment(root, size, index, &segment.data, &segment.proof)
+		.map_err(|_| HoldingError::BadProof)?;
+	let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
+	let message = holding_message(challenge, root, index, &data_hash);
+	if !signed_by(provider, &message, &proof.signature) {
+		return Err(HoldingError::BadSignature);
+	}
+	Ok(data_hash)
 }
-
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::tests::{file, segments, service};
-    use sp_core::{crypto::Pair as _, sr25519};
-    use zerog_erasure::storage::SEGMENT_SIZE;
+	use super::*;
+	use crate::tests::{file, segments, service};
+	use sp_core::{crypto::Pair as _, sr25519};
+	use zerog_erasure::storage::SEGMENT_SIZE;
 
-    fn provider() -> PairSigner {
-        PairSigner(sr25519::Pair::from_seed(&[5; 32]))
-    }
+	fn provider() -> PairSigner {
+		PairSigner(sr25519::Pair::from_seed(&[5; 32]))
+	}
 
-    #[test]
-    fn only_the_named_provider_answers_and_its_answer_verifies() {
-        let dir = tempfile::tempdir().unwrap();
-        let service = service(dir.path());
-        let (data, tree) = file(3 * SEGMENT_SIZE + 10);
-        let (root, size) = (tree.root(), data.len() as u64);
-        service.upload(&root, size, &segments(&data, &tree, 0..4)).unwrap();
-        let me = provider();
-        let challenge = [9; 32];
+	#[test]
+	fn only_the_named_provider_answers_and_its_answer_verifies() {
+		let dir = tempfile::tempdir().unwrap();
+		let service = service(dir.path());
+		let (data, tree) = file(3 * SEGMENT_SIZE + 10);
+		let (root, size) = (tree.root(), data.len() as u64);
+		service.upload(&root, size, &segments(&data, &tree, 0..4)).unwrap();
+		let me = provider();
+		let challenge = [9; 32];
 
-        let proof = answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 2, &challenge).unwrap();
-        let evidence = verify_holding(&proof, &me.0.public().0, &root, size, 2, &challenge).unwrap();
-        assert_eq!(evidence, sp_crypto_hashing::blake2_256(&data[2 * SEGMENT_SIZE..3 * SEGMENT_SIZE]));
+		let proof =
+			answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 2, &challenge)
+				.unwrap();
+		let evidence =
+			verify_holding(&proof, &me.0.public().0, &root, size, 2, &challenge).unwrap();
+		assert_eq!(
+			evidence,
+			sp_crypto_hashing::blake2_256(&data[2 * SEGMENT_SIZE..3 * SEGMENT_SIZE])
+		);
 
-        // Another provider's challenge, no key, or a segment not held: no answer.
-        assert!(answer_challenge(service.store(), Some(&me), &[1; 32], &root, 2, &challenge).is_none());
-        assert!(answer_challenge(service.store(), None, &me.0.public().0, &root, 2, &challenge).is_none());
-        assert!(answer_challenge(service.store(), Some(&me), &me.0.public().0, &[7; 32], 2, &challenge).is_none());
-    }
+		// Another provider's challenge, no key, or a segment not held: no answer.
+		assert!(
+			answer_challenge(service.store(), Some(&me), &[1; 32], &root, 2, &challenge).is_none()
+		);
+		assert!(answer_challenge(service.store(), None, &me.0.public().0, &root, 2, &challenge)
+			.is_none());
+		assert!(answer_challenge(
+			service.store(),
+			Some(&me),
+			&me.0.public().0,
+			&[7; 32],
+			2,
+			&challenge
+		)
+		.is_none());
+	}
 
-    #[test]
-    fn relayed_replayed_or_corrupted_answers_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let service = service(dir.path());
-        let (data, tree) = file(2 * SEGMENT_SIZE);
-        let (root, size) = (tree.root(), data.len() as u64);
-        service.upload(&root, size, &segments(&data, &tree, 0..2)).unwrap();
-        let me = provider();
-        let proof = answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 1, &[9; 32]).unwrap();
+	#[test]
+	fn relayed_replayed_or_corrupted_answers_are_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let service = service(dir.path());
+		let (data, tree) = file(2 * SEGMENT_SIZE);
+		let (root, size) = (tree.root(), data.len() as u64);
+		service.upload(&root, size, &segments(&data, &tree, 0..2)).unwrap();
+		let me = provider();
+		let proof =
+			answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 1, &[9; 32])
+				.unwrap();
 
-        // Signed by someone else than the provider the checker asked about.
-        let other = PairSigner(sr25519::Pair::from_seed(&[6; 32]));
-        assert_eq!(verify_holding(&proof, &other.0.public().0, &root, size, 1, &[9; 32]), Err(HoldingError::BadSignature));
-        // An old answer to another challenge.
-        assert_eq!(verify_holding(&proof, &me.0.public().0, &root, size, 1, &[8; 32]), Err(HoldingError::BadSignature));
-        // Another segment than asked.
-        assert_eq!(verify_holding(&proof, &me.0.public().0, &root, size, 0, &[9; 32]), Err(HoldingError::WrongIndex));
-        // Bytes that do not match the root.
-        let mut bad = proof.clone();
-        bad.segment.data[0] ^= 1;
-        assert_eq!(verify_holding(&bad, &me.0.public().0, &root, size, 1, &[9; 32]), Err(HoldingError::BadProof));
-    }
+		// Signed by someone else than the provider the checker asked about.
+		let other = PairSigner(sr25519::Pair::from_seed(&[6; 32]));
+		assert_eq!(
+			verify_holding(&proof, &other.0.public().0, &root, size, 1, &[9; 32]),
+			Err(HoldingError::BadSignature)
+		);
+		// An old answer to another challenge.
+		assert_eq!(
+			verify_holding(&proof, &me.0.public().0, &root, size, 1, &[8; 32]),
+			Err(HoldingError::BadSignature)
+		);
+		// Another segment than asked.
+		assert_eq!(
+			verify_holding(&proof, &me.0.public().0, &root, size, 0, &[9; 32]),
+			Err(HoldingError::WrongIndex)
+		);
+		// Bytes that do not match the root.
+		let mut bad = proof.clone();
+		bad.segment.data[0] ^= 1;
+		assert_eq!(
+			verify_holding(&bad, &me.0.public().0, &root, size, 1, &[9; 32]),
+			Err(HoldingError::BadProof)
+		);
+	}
 }

@@ -12,8 +12,8 @@
 //! the latest state; with one, the state right after that entry.
 
 use crate::{
-    kv_db::{Found, KvDb, Outcome},
-    rpc::parse_hash,
+	kv_db::{Found, KvDb, Outcome},
+	rpc::parse_hash,
 };
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use serde::{Deserialize, Serialize};
@@ -24,64 +24,64 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KvValue {
-    /// The key.
-    pub key: Bytes,
-    /// The value.
-    pub value: Bytes,
-    /// The version (KV log index) that wrote it.
-    pub version: u64,
+	/// The key.
+	pub key: Bytes,
+	/// The value.
+	pub value: Bytes,
+	/// The version (KV log index) that wrote it.
+	pub version: u64,
 }
 
 /// What happened to an entry.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KvEntryStatus {
-    /// Its version.
-    pub version: u64,
-    /// `applied`, `rejected` or `skipped`.
-    pub outcome: String,
-    /// Why, when not applied.
-    pub reason: Option<String>,
+	/// Its version.
+	pub version: u64,
+	/// `applied`, `rejected` or `skipped`.
+	pub outcome: String,
+	/// Why, when not applied.
+	pub reason: Option<String>,
 }
 
 /// Answer of `kv_info`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KvInfo {
-    /// The next KV log index to replay.
-    pub next_version: u64,
-    /// Entries applied.
-    pub applied: u64,
-    /// Entries refused by the rules.
-    pub rejected: u64,
-    /// Entries skipped (no data).
-    pub skipped: u64,
+	/// The next KV log index to replay.
+	pub next_version: u64,
+	/// Entries applied.
+	pub applied: u64,
+	/// Entries refused by the rules.
+	pub rejected: u64,
+	/// Entries skipped (no data).
+	pub skipped: u64,
 }
 
 /// KV RPC methods.
 #[rpc(server, namespace = "kv")]
 pub trait KvApi {
-    /// The value of `key` (at `version`).
-    #[method(name = "get")]
-    fn get(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>>;
-    /// The entry after `key`.
-    #[method(name = "next")]
-    fn next(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>>;
-    /// The entry before `key`.
-    #[method(name = "prev")]
-    fn prev(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>>;
-    /// The stream's first entry.
-    #[method(name = "first")]
-    fn first(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>>;
-    /// The stream's last entry.
-    #[method(name = "last")]
-    fn last(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>>;
-    /// What became of the entry of storage deal `deal`.
-    #[method(name = "entry")]
-    fn entry(&self, deal: u64) -> RpcResult<Option<KvEntryStatus>>;
-    /// Replay progress.
-    #[method(name = "info")]
-    fn info(&self) -> RpcResult<KvInfo>;
+	/// The value of `key` (at `version`).
+	#[method(name = "get")]
+	fn get(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>>;
+	/// The entry after `key`.
+	#[method(name = "next")]
+	fn next(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>>;
+	/// The entry before `key`.
+	#[method(name = "prev")]
+	fn prev(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>>;
+	/// The stream's first entry.
+	#[method(name = "first")]
+	fn first(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>>;
+	/// The stream's last entry.
+	#[method(name = "last")]
+	fn last(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>>;
+	/// What became of the entry of storage deal `deal`.
+	#[method(name = "entry")]
+	fn entry(&self, deal: u64) -> RpcResult<Option<KvEntryStatus>>;
+	/// Replay progress.
+	#[method(name = "info")]
+	fn info(&self) -> RpcResult<KvInfo>;
 }
 
 /// The `kv_*` RPC server.
@@ -89,43 +89,48 @@ pub trait KvApi {
 pub struct KvRpc(pub Arc<KvDb>);
 
 fn out(found: Option<Found>) -> RpcResult<Option<KvValue>> {
-    Ok(found.map(|f| KvValue { key: f.key.into(), value: f.value.into(), version: f.version }))
+	Ok(found.map(|f| KvValue { key: f.key.into(), value: f.value.into(), version: f.version }))
 }
 
 impl KvApiServer for KvRpc {
-    fn get(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>> {
-        out(self.0.get(&parse_hash(&stream)?, &key, version))
-    }
+	fn get(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>> {
+		out(self.0.get(&parse_hash(&stream)?, &key, version))
+	}
 
-    fn next(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>> {
-        out(self.0.seek(&parse_hash(&stream)?, Some(&key), true, version))
-    }
+	fn next(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>> {
+		out(self.0.seek(&parse_hash(&stream)?, Some(&key), true, version))
+	}
 
-    fn prev(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>> {
-        out(self.0.seek(&parse_hash(&stream)?, Some(&key), false, version))
-    }
+	fn prev(&self, stream: String, key: Bytes, version: Option<u64>) -> RpcResult<Option<KvValue>> {
+		out(self.0.seek(&parse_hash(&stream)?, Some(&key), false, version))
+	}
 
-    fn first(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>> {
-        out(self.0.seek(&parse_hash(&stream)?, None, true, version))
-    }
+	fn first(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>> {
+		out(self.0.seek(&parse_hash(&stream)?, None, true, version))
+	}
 
-    fn last(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>> {
-        out(self.0.seek(&parse_hash(&stream)?, None, false, version))
-    }
+	fn last(&self, stream: String, version: Option<u64>) -> RpcResult<Option<KvValue>> {
+		out(self.0.seek(&parse_hash(&stream)?, None, false, version))
+	}
 
-    fn entry(&self, deal: u64) -> RpcResult<Option<KvEntryStatus>> {
-        Ok(self.0.outcome(deal).map(|(version, outcome)| {
-            let (outcome, reason) = match outcome {
-                Outcome::Applied => ("applied", None),
-                Outcome::Rejected(why) => ("rejected", Some(why)),
-                Outcome::Skipped(why) => ("skipped", Some(why)),
-            };
-            KvEntryStatus { version, outcome: outcome.into(), reason }
-        }))
-    }
+	fn entry(&self, deal: u64) -> RpcResult<Option<KvEntryStatus>> {
+		Ok(self.0.outcome(deal).map(|(version, outcome)| {
+			let (outcome, reason) = match outcome {
+				Outcome::Applied => ("applied", None),
+				Outcome::Rejected(why) => ("rejected", Some(why)),
+				Outcome::Skipped(why) => ("skipped", Some(why)),
+			};
+			KvEntryStatus { version, outcome: outcome.into(), reason }
+		}))
+	}
 
-    fn info(&self) -> RpcResult<KvInfo> {
-        let s = self.0.stats();
-        Ok(KvInfo { next_version: s.next, applied: s.applied, rejected: s.rejected, skipped: s.skipped })
-    }
+	fn info(&self) -> RpcResult<KvInfo> {
+		let s = self.0.stats();
+		Ok(KvInfo {
+			next_version: s.next,
+			applied: s.applied,
+			rejected: s.rejected,
+			skipped: s.skipped,
+		})
+	}
 }

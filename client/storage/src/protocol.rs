@@ -11,17 +11,17 @@
 //!   with the segment and its signature (see [`crate::holding`]).
 
 use crate::{
-    holding::{answer_challenge, verify_holding, HoldingProof},
-    metrics::Metrics,
-    service::StorageService,
-    store::{Held, SegmentStore, SegmentWithProof},
+	holding::{answer_challenge, verify_holding, HoldingProof},
+	metrics::Metrics,
+	service::StorageService,
+	store::{Held, SegmentStore, SegmentWithProof},
 };
 use codec::{Decode, Encode};
 use futures::stream::StreamExt;
 use sc_network::{
-    request_responses::{IncomingRequest, OutgoingResponse},
-    service::traits::NetworkRequest,
-    IfDisconnected, NetworkBackend, PeerId, ProtocolName,
+	request_responses::{IncomingRequest, OutgoingResponse},
+	service::traits::NetworkRequest,
+	IfDisconnected, NetworkBackend, PeerId, ProtocolName,
 };
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 use zerog_erasure::{storage::verify_segment, Hash};
@@ -44,122 +44,136 @@ pub const HAVE_TIMEOUT: Duration = Duration::from_secs(5);
 /// A request to a peer.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum StorageRequest {
-    /// Segments of one file.
-    Segments {
-        /// The file root.
-        root: Hash,
-        /// Segment indices wanted.
-        indices: Vec<u64>,
-        /// Send at most this many.
-        limit: u32,
-    },
-    /// Which segments of a file the peer holds.
-    Have {
-        /// The file root.
-        root: Hash,
-    },
-    /// A challenge for one provider: answered (with a [`HoldingProof`]) only by that
-    /// provider's node, if it holds the segment.
-    Prove {
-        /// The provider's account.
-        provider: [u8; 32],
-        /// The file root.
-        root: Hash,
-        /// The segment index in the file.
-        index: u64,
-        /// Fresh bytes the signature must cover.
-        challenge: [u8; 32],
-    },
+	/// Segments of one file.
+	Segments {
+		/// The file root.
+		root: Hash,
+		/// Segment indices wanted.
+		indices: Vec<u64>,
+		/// Send at most this many.
+		limit: u32,
+	},
+	/// Which segments of a file the peer holds.
+	Have {
+		/// The file root.
+		root: Hash,
+	},
+	/// A challenge for one provider: answered (with a [`HoldingProof`]) only by that
+	/// provider's node, if it holds the segment.
+	Prove {
+		/// The provider's account.
+		provider: [u8; 32],
+		/// The file root.
+		root: Hash,
+		/// The segment index in the file.
+		index: u64,
+		/// Fresh bytes the signature must cover.
+		challenge: [u8; 32],
+	},
 }
 
 /// A peer's answer to `Have`.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct HaveAnswer {
-    /// File size, if the peer knows the file.
-    pub size: Option<u64>,
-    /// The segments it holds ([`Held::to_bytes`]), staging copies included.
-    pub held: Vec<u8>,
-    /// The segments it holds as a replica: a registered provider's shard of a live deal.
-    pub replica: Vec<u8>,
+	/// File size, if the peer knows the file.
+	pub size: Option<u64>,
+	/// The segments it holds ([`Held::to_bytes`]), staging copies included.
+	pub held: Vec<u8>,
+	/// The segments it holds as a replica: a registered provider's shard of a live deal.
+	pub replica: Vec<u8>,
 }
 
 /// The protocol's name on a chain with genesis hash `genesis`.
 pub fn protocol_name(genesis: &[u8]) -> ProtocolName {
-    format!("/{}/zerog-storage/segments/1", hex::encode(genesis)).into()
+	format!("/{}/zerog-storage/segments/1", hex::encode(genesis)).into()
 }
 
 /// The protocol's configuration for network backend `N`, and the queue its requests arrive
 /// on (to hand to [`serve_requests`]).
 pub fn protocol_config<B, N>(
-    genesis: &[u8],
+	genesis: &[u8],
 ) -> (N::RequestResponseProtocolConfig, async_channel::Receiver<IncomingRequest>)
 where
-    B: sp_runtime::traits::Block,
-    N: NetworkBackend<B, B::Hash>,
+	B: sp_runtime::traits::Block,
+	N: NetworkBackend<B, B::Hash>,
 {
-    request_response_protocol::<B, N>(protocol_name(genesis), MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, REQUEST_TIMEOUT)
+	request_response_protocol::<B, N>(
+		protocol_name(genesis),
+		MAX_REQUEST_BYTES,
+		MAX_RESPONSE_BYTES,
+		REQUEST_TIMEOUT,
+	)
 }
 
 /// The segments of `root` held, within the limits.
-pub fn answer_segments(store: &SegmentStore, root: &Hash, indices: &[u64], limit: u32) -> Vec<SegmentWithProof> {
-    let mut out = Vec::new();
-    let mut size = 16u64;
-    for &index in indices.iter().take(MAX_SEGMENTS_PER_REQUEST) {
-        if out.len() >= limit as usize {
-            break;
-        }
-        let Ok(Some(segment)) = store.get(root, index) else { continue };
-        let len = segment.encoded_size() as u64;
-        if size + len > MAX_RESPONSE_BYTES {
-            break;
-        }
-        size += len;
-        out.push(segment);
-    }
-    out
+pub fn answer_segments(
+	store: &SegmentStore,
+	root: &Hash,
+	indices: &[u64],
+	limit: u32,
+) -> Vec<SegmentWithProof> {
+	let mut out = Vec::new();
+	let mut size = 16u64;
+	for &index in indices.iter().take(MAX_SEGMENTS_PER_REQUEST) {
+		if out.len() >= limit as usize {
+			break;
+		}
+		let Ok(Some(segment)) = store.get(root, index) else { continue };
+		let len = segment.encoded_size() as u64;
+		if size + len > MAX_RESPONSE_BYTES {
+			break;
+		}
+		size += len;
+		out.push(segment);
+	}
+	out
 }
 
 /// Answers requests from peers until the network stops.
-pub async fn serve_requests(service: Arc<StorageService>, requests: async_channel::Receiver<IncomingRequest>) {
-    while let Ok(incoming) = requests.recv().await {
-        let Ok(request) = StorageRequest::decode(&mut &incoming.payload[..]) else {
-            refuse(incoming, "bad storage request");
-            continue;
-        };
-        let service = service.clone();
-        // Disk reads off the async threads.
-        tokio::task::spawn_blocking(move || {
-            let (store, metrics) = (service.store(), service.metrics());
-            let payload = match request {
-                StorageRequest::Segments { root, indices, limit } => {
-                    let segments = answer_segments(store, &root, &indices, limit);
-                    if let Some(m) = metrics {
-                        m.segments_served.inc_by(segments.len() as u64);
-                        m.bytes_served.inc_by(segments.iter().map(|s| s.data.len() as u64).sum());
-                    }
-                    segments.encode()
-                },
-                StorageRequest::Have { root } => {
-                    let file = store.file(&root);
-                    HaveAnswer {
-                        size: file.as_ref().map(|(meta, _)| meta.size),
-                        held: file.map(|(_, held)| held.to_bytes()).unwrap_or_default(),
-                        replica: service.replica_held(&root).to_bytes(),
-                    }
-                    .encode()
-                },
-                StorageRequest::Prove { provider, root, index, challenge } => {
-                    let signer = service.holding_signer();
-                    answer_challenge(store, signer.as_deref(), &provider, &root, index, &challenge).encode()
-                },
-            };
-            let _ = incoming.pending_response.send(OutgoingResponse {
-                result: Ok(payload),
-                reputation_changes: Vec::new(),
-                sent_feedback: None,
-            });
-        });
-    }
+pub async fn serve_requests(
+	service: Arc<StorageService>,
+	requests: async_channel::Receiver<IncomingRequest>,
+) {
+	while let Ok(incoming) = requests.recv().await {
+		let Ok(request) = StorageRequest::decode(&mut &incoming.payload[..]) else {
+			refuse(incoming, "bad storage request");
+			continue;
+		};
+		let service = service.clone();
+		// Disk reads off the async threads.
+		tokio::task::spawn_blocking(move || {
+			let (store, metrics) = (service.store(), service.metrics());
+			let payload = match request {
+				StorageRequest::Segments { root, indices, limit } => {
+					let segments = answer_segments(store, &root, &indices, limit);
+					if let Some(m) = metrics {
+						m.segments_served.inc_by(segments.len() as u64);
+						m.bytes_served.inc_by(segments.iter().map(|s| s.data.len() as u64).sum());
+					}
+					segments.encode()
+				},
+				StorageRequest::Have { root } => {
+					let file = store.file(&root);
+					HaveAnswer {
+						size: file.as_ref().map(|(meta, _)| meta.size),
+						held: file.map(|(_, held)| held.to_bytes()).unwrap_or_default(),
+						replica: service.replica_held(&root).to_bytes(),
+					}
+					.encode()
+				},
+				StorageRequest::Prove { provider, root, index, challenge } => {
+					let signer = service.holding_signer();
+					answer_challenge(store, signer.as_deref(), &provider, &root, index, &challenge)
+						.encode()
+				},
+			};
+			let _ = incoming.pending_response.send(OutgoingResponse {
+				result: Ok(payload),
+				reputation_changes: Vec::new(),
+				sent_feedback: None,
+			});
+		});
+	}
 }
 
 /// Where the fetcher finds peers to ask: the same source as DA's chunk fetcher.
@@ -169,99 +183,101 @@ use zerog_da_service::protocol::{refuse, request_response_protocol};
 /// What a fetch got.
 #[derive(Debug, Default)]
 pub struct Fetched {
-    /// Verified segments handed to the sink, each index once.
-    pub fetched: usize,
-    /// Segments refused for a bad proof, size or index.
-    pub rejected: usize,
+	/// Verified segments handed to the sink, each index once.
+	pub fetched: usize,
+	/// Segments refused for a bad proof, size or index.
+	pub rejected: usize,
 }
 
 /// Asks peers for segments and what they hold.
 pub struct SegmentFetcher {
-    network: Arc<dyn NetworkRequest + Send + Sync>,
-    peers: Arc<dyn PeerSource>,
-    protocol: ProtocolName,
-    metrics: Option<Metrics>,
-    have_timeout: Duration,
+	network: Arc<dyn NetworkRequest + Send + Sync>,
+	peers: Arc<dyn PeerSource>,
+	protocol: ProtocolName,
+	metrics: Option<Metrics>,
+	have_timeout: Duration,
 }
 
 impl SegmentFetcher {
-    /// A fetcher using `network` for requests on `protocol` and `peers` to find peers.
-    pub fn new(
-        network: Arc<dyn NetworkRequest + Send + Sync>,
-        peers: Arc<dyn PeerSource>,
-        protocol: ProtocolName,
-        metrics: Option<Metrics>,
-    ) -> Self {
-        SegmentFetcher { network, peers, protocol, metrics, have_timeout: HAVE_TIMEOUT }
-    }
+	/// A fetcher using `network` for requests on `protocol` and `peers` to find peers.
+	pub fn new(
+		network: Arc<dyn NetworkRequest + Send + Sync>,
+		peers: Arc<dyn PeerSource>,
+		protocol: ProtocolName,
+		metrics: Option<Metrics>,
+	) -> Self {
+		SegmentFetcher { network, peers, protocol, metrics, have_timeout: HAVE_TIMEOUT }
+	}
 
-    /// The same fetcher with another wait for [`SegmentFetcher::have`] answers.
-    pub fn with_have_timeout(mut self, timeout: Duration) -> Self {
-        self.have_timeout = timeout;
-        self
-    }
+	/// The same fetcher with another wait for [`SegmentFetcher::have`] answers.
+	pub fn with_have_timeout(mut self, timeout: Duration) -> Self {
+		self.have_timeout = timeout;
+		self
+	}
 
-    /// Asks peers, one after the other, for segments `wanted` of the file with `root` and
-    /// `size`, until all are verified or every peer was asked. `sink` gets each verified
-    /// batch as it arrives (to be stored), so memory stays bounded.
-    pub async fn fetch(
-        &self,
-        root: &Hash,
-        size: u64,
-        wanted: &[u64],
-        sink: &mut (dyn FnMut(Vec<SegmentWithProof>) + Send),
-    ) -> Fetched {
-        let mut missing: BTreeSet<u64> = wanted.iter().copied().collect();
-        let mut out = Fetched::default();
-        for peer in self.peers.peers().await {
-            if missing.is_empty() {
-                break;
-            }
-            let requests: Vec<StorageRequest> = missing
-                .iter()
-                .copied()
-                .collect::<Vec<_>>()
-                .chunks(MAX_SEGMENTS_PER_REQUEST)
-                .map(|indices| StorageRequest::Segments {
-                    root: *root,
-                    indices: indices.to_vec(),
-                    limit: indices.len() as u32,
-                })
-                .collect();
-            let mut answers = futures::stream::iter(requests)
-                .map(|request| self.ask(peer, request))
-                .buffer_unordered(REQUESTS_IN_FLIGHT);
-            while let Some(bytes) = answers.next().await {
-                let Ok(segments) = Vec::<SegmentWithProof>::decode(&mut &bytes[..]) else { continue };
-                let mut good = Vec::with_capacity(segments.len());
-                for s in segments {
-                    let ok = missing.contains(&s.index) &&
-                        verify_segment(root, size, s.index, &s.data, &s.proof).is_ok();
-                    if !ok {
-                        out.rejected += 1;
-                        continue;
-                    }
-                    missing.remove(&s.index);
-                    if let Some(m) = &self.metrics {
-                        m.bytes_fetched.inc_by(s.data.len() as u64);
-                    }
-                    good.push(s);
-                }
-                out.fetched += good.len();
-                if !good.is_empty() {
-                    sink(good);
-                }
-            }
-        }
-        out
-    }
+	/// Asks peers, one after the other, for segments `wanted` of the file with `root` and
+	/// `size`, until all are verified or every peer was asked. `sink` gets each verified
+	/// batch as it arrives (to be stored), so memory stays bounded.
+	pub async fn fetch(
+		&self,
+		root: &Hash,
+		size: u64,
+		wanted: &[u64],
+		sink: &mut (dyn FnMut(Vec<SegmentWithProof>) + Send),
+	) -> Fetched {
+		let mut missing: BTreeSet<u64> = wanted.iter().copied().collect();
+		let mut out = Fetched::default();
+		for peer in self.peers.peers().await {
+			if missing.is_empty() {
+				break;
+			}
+			let requests: Vec<StorageRequest> = missing
+				.iter()
+				.copied()
+				.collect::<Vec<_>>()
+				.chunks(MAX_SEGMENTS_PER_REQUEST)
+				.map(|indices| StorageRequest::Segments {
+					root: *root,
+					indices: indices.to_vec(),
+					limit: indices.len() as u32,
+				})
+				.collect();
+			let mut answers = futures::stream::iter(requests)
+				.map(|request| self.ask(peer, request))
+				.buffer_unordered(REQUESTS_IN_FLIGHT);
+			while let Some(bytes) = answers.next().await {
+				let Ok(segments) = Vec::<SegmentWithProof>::decode(&mut &bytes[..]) else {
+					continue;
+				};
+				let mut good = Vec::with_capacity(segments.len());
+				for s in segments {
+					let ok = missing.contains(&s.index)
+						&& verify_segment(root, size, s.index, &s.data, &s.proof).is_ok();
+					if !ok {
+						out.rejected += 1;
+						continue;
+					}
+					missing.remove(&s.index);
+					if let Some(m) = &self.metrics {
+						m.bytes_fetched.inc_by(s.data.len() as u64);
+					}
+					good.push(s);
+				}
+				out.fetched += good.len();
+				if !good.is_empty() {
+					sink(good);
+				}
+			}
+		}
+		out
+	}
 
-    /// What each connected peer holds of `root`: (peer, its answer), for peers that know it
-    /// and answer within the have-timeout (all peers are asked at once).
-    pub async fn have(&self, root: &Hash) -> Vec<(PeerId, HaveAnswer)> {
-        let peers = self.peers.peers().await;
-        let request = StorageRequest::Have { root: *root };
-        let answers = futures::future::join_all(peers.into_iter().map(|peer| {
+	/// What each connected peer holds of `root`: (peer, its answer), for peers that know it
+	/// and answer within the have-timeout (all peers are asked at once).
+	pub async fn have(&self, root: &Hash) -> Vec<(PeerId, HaveAnswer)> {
+		let peers = self.peers.peers().await;
+		let request = StorageRequest::Have { root: *root };
+		let answers = futures::future::join_all(peers.into_iter().map(|peer| {
             let request = request.clone();
             async move {
                 let answer = tokio::time::timeout(self.have_timeout, self.ask(peer, request)).await;
@@ -272,127 +288,145 @@ impl SegmentFetcher {
             }
         }))
         .await;
-        answers
-            .into_iter()
-            .filter_map(|(peer, bytes)| {
-                let answer = HaveAnswer::decode(&mut &bytes[..]).ok()?;
-                answer.size.is_some().then_some((peer, answer))
-            })
-            .collect()
-    }
+		answers
+			.into_iter()
+			.filter_map(|(peer, bytes)| {
+				let answer = HaveAnswer::decode(&mut &bytes[..]).ok()?;
+				answer.size.is_some().then_some((peer, answer))
+			})
+			.collect()
+	}
 
-    /// Challenges `provider` for segment `index` of the file (`root`, `size`) through every
-    /// connected peer; returns the evidence (blake2-256 of the segment) of the first answer
-    /// that verifies, or `None` when no peer answered for that provider.
-    pub async fn prove(&self, provider: [u8; 32], root: &Hash, size: u64, index: u64, challenge: [u8; 32]) -> Option<[u8; 32]> {
-        let request = StorageRequest::Prove { provider, root: *root, index, challenge };
-        let peers = self.peers.peers().await;
-        let answers = futures::future::join_all(peers.into_iter().map(|peer| self.ask(peer, request.clone()))).await;
-        answers.into_iter().find_map(|bytes| {
-            let proof = Option::<HoldingProof>::decode(&mut &bytes[..]).ok().flatten()?;
-            verify_holding(&proof, &provider, root, size, index, &challenge).ok()
-        })
-    }
+	/// Challenges `provider` for segment `index` of the file (`root`, `size`) through every
+	/// connected peer; returns the evidence (blake2-256 of the segment) of the first answer
+	/// that verifies, or `None` when no peer answered for that provider.
+	pub async fn prove(
+		&self,
+		provider: [u8; 32],
+		root: &Hash,
+		size: u64,
+		index: u64,
+		challenge: [u8; 32],
+	) -> Option<[u8; 32]> {
+		let request = StorageRequest::Prove { provider, root: *root, index, challenge };
+		let peers = self.peers.peers().await;
+		let answers = futures::future::join_all(
+			peers.into_iter().map(|peer| self.ask(peer, request.clone())),
+		)
+		.await;
+		answers.into_iter().find_map(|bytes| {
+			let proof = Option::<HoldingProof>::decode(&mut &bytes[..]).ok().flatten()?;
+			verify_holding(&proof, &provider, root, size, index, &challenge).ok()
+		})
+	}
 
-    /// One request to one peer; empty bytes on any failure.
-    async fn ask(&self, peer: PeerId, request: StorageRequest) -> Vec<u8> {
-        let sent = self
-            .network
-            .request(peer, self.protocol.clone(), request.encode(), None, IfDisconnected::ImmediateError)
-            .await;
-        match sent {
-            Ok((bytes, _)) => bytes,
-            Err(e) => {
-                log::debug!(target: "storage", "segment request to {peer} failed: {e}");
-                Vec::new()
-            },
-        }
-    }
+	/// One request to one peer; empty bytes on any failure.
+	async fn ask(&self, peer: PeerId, request: StorageRequest) -> Vec<u8> {
+		let sent = self
+			.network
+			.request(
+				peer,
+				self.protocol.clone(),
+				request.encode(),
+				None,
+				IfDisconnected::ImmediateError,
+			)
+			.await;
+		match sent {
+			Ok((bytes, _)) => bytes,
+			Err(e) => {
+				log::debug!(target: "storage", "segment request to {peer} failed: {e}");
+				Vec::new()
+			},
+		}
+	}
 }
 
 /// How many holders each segment of a file with `count` segments has among `bitmaps`.
 pub fn holders_per_segment(count: u64, bitmaps: &[Held]) -> Vec<u32> {
-    (0..count).map(|i| bitmaps.iter().filter(|h| h.contains(i)).count() as u32).collect()
+	(0..count)
+		.map(|i| bitmaps.iter().filter(|h| h.contains(i)).count() as u32)
+		.collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use futures::{channel::oneshot, future::BoxFuture};
-    use sc_network::request_responses::RequestFailure;
+	use super::*;
+	use futures::{channel::oneshot, future::BoxFuture};
+	use sc_network::request_responses::RequestFailure;
 
-    /// One peer answers `Have` at once, one never answers (a paused process), and one is
-    /// not connected.
-    struct ScriptedNetwork {
-        quick: PeerId,
-        stalled: PeerId,
-        answer: Vec<u8>,
-    }
+	/// One peer answers `Have` at once, one never answers (a paused process), and one is
+	/// not connected.
+	struct ScriptedNetwork {
+		quick: PeerId,
+		stalled: PeerId,
+		answer: Vec<u8>,
+	}
 
-    type Answer = Result<(Vec<u8>, ProtocolName), RequestFailure>;
+	type Answer = Result<(Vec<u8>, ProtocolName), RequestFailure>;
 
-    impl NetworkRequest for ScriptedNetwork {
-        fn request<'a, 'b>(
-            &'a self,
-            target: PeerId,
-            protocol: ProtocolName,
-            _request: Vec<u8>,
-            _fallback: Option<(Vec<u8>, ProtocolName)>,
-            _connect: IfDisconnected,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send + 'b>>
-        where
-            'a: 'b,
-            Self: 'b,
-        {
-            Box::pin(async move {
-                if target == self.stalled {
-                    futures::future::pending::<()>().await;
-                }
-                if target == self.quick {
-                    Ok((self.answer.clone(), protocol))
-                } else {
-                    Err(RequestFailure::NotConnected)
-                }
-            })
-        }
+	impl NetworkRequest for ScriptedNetwork {
+		fn request<'a, 'b>(
+			&'a self,
+			target: PeerId,
+			protocol: ProtocolName,
+			_request: Vec<u8>,
+			_fallback: Option<(Vec<u8>, ProtocolName)>,
+			_connect: IfDisconnected,
+		) -> std::pin::Pin<Box<dyn std::future::Future<Output = Answer> + Send + 'b>>
+		where
+			'a: 'b,
+			Self: 'b,
+		{
+			Box::pin(async move {
+				if target == self.stalled {
+					futures::future::pending::<()>().await;
+				}
+				if target == self.quick {
+					Ok((self.answer.clone(), protocol))
+				} else {
+					Err(RequestFailure::NotConnected)
+				}
+			})
+		}
 
-        fn start_request(
-            &self,
-            _: PeerId,
-            _: ProtocolName,
-            _: Vec<u8>,
-            _: Option<(Vec<u8>, ProtocolName)>,
-            _: oneshot::Sender<Answer>,
-            _: IfDisconnected,
-        ) {
-            unimplemented!("the fetcher only uses `request`")
-        }
-    }
+		fn start_request(
+			&self,
+			_: PeerId,
+			_: ProtocolName,
+			_: Vec<u8>,
+			_: Option<(Vec<u8>, ProtocolName)>,
+			_: oneshot::Sender<Answer>,
+			_: IfDisconnected,
+		) {
+			unimplemented!("the fetcher only uses `request`")
+		}
+	}
 
-    struct FixedPeers(Vec<PeerId>);
+	struct FixedPeers(Vec<PeerId>);
 
-    impl PeerSource for FixedPeers {
-        fn peers(&self) -> BoxFuture<'static, Vec<PeerId>> {
-            let peers = self.0.clone();
-            Box::pin(async move { peers })
-        }
-    }
+	impl PeerSource for FixedPeers {
+		fn peers(&self) -> BoxFuture<'static, Vec<PeerId>> {
+			let peers = self.0.clone();
+			Box::pin(async move { peers })
+		}
+	}
 
-    #[tokio::test]
-    async fn a_stalled_peer_does_not_hold_up_what_the_others_hold() {
-        let (quick, stalled, gone) = (PeerId::random(), PeerId::random(), PeerId::random());
-        let answer = HaveAnswer { size: Some(1_000), held: vec![1], replica: vec![1] };
-        let network = Arc::new(ScriptedNetwork { quick, stalled, answer: answer.encode() });
-        let peers = Arc::new(FixedPeers(vec![stalled, gone, quick]));
-        let fetcher = SegmentFetcher::new(network, peers, "/test/segments/1".into(), None)
-            .with_have_timeout(Duration::from_millis(200));
+	#[tokio::test]
+	async fn a_stalled_peer_does_not_hold_up_what_the_others_hold() {
+		let (quick, stalled, gone) = (PeerId::random(), PeerId::random(), PeerId::random());
+		let answer = HaveAnswer { size: Some(1_000), held: vec![1], replica: vec![1] };
+		let network = Arc::new(ScriptedNetwork { quick, stalled, answer: answer.encode() });
+		let peers = Arc::new(FixedPeers(vec![stalled, gone, quick]));
+		let fetcher = SegmentFetcher::new(network, peers, "/test/segments/1".into(), None)
+			.with_have_timeout(Duration::from_millis(200));
 
-        // Without the have-timeout this would wait for the stalled peer forever.
-        let answers = tokio::time::timeout(Duration::from_secs(30), fetcher.have(&[7; 32]))
-            .await
-            .expect("have() returns without the stalled peer");
-        assert_eq!(answers.len(), 1, "only the quick peer answered");
-        assert_eq!(answers[0].0, quick);
-        assert_eq!(answers[0].1, answer);
-    }
+		// Without the have-timeout this would wait for the stalled peer forever.
+		let answers = tokio::time::timeout(Duration::from_secs(30), fetcher.have(&[7; 32]))
+			.await
+			.expect("have() returns without the stalled peer");
+		assert_eq!(answers.len(), 1, "only the quick peer answered");
+		assert_eq!(answers[0].0, quick);
+		assert_eq!(answers[0].1, answer);
+	}
 }

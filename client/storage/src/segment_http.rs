@@ -11,9 +11,9 @@
 //! the codes of the RPC. `storage_info` tells clients the port.
 
 use crate::{
-    rpc::{codes, parse_hash, StorageRpc},
-    service::MAX_SEGMENTS_PER_UPLOAD,
-    store::SegmentWithProof,
+	rpc::{codes, parse_hash, StorageRpc},
+	service::MAX_SEGMENTS_PER_UPLOAD,
+	store::SegmentWithProof,
 };
 use codec::{Decode, Encode};
 use futures::{future::BoxFuture, FutureExt};
@@ -25,91 +25,100 @@ use zerog_erasure::{storage::SEGMENT_SIZE, Hash};
 /// Most segments per download request.
 pub const MAX_SEGMENTS_PER_DOWNLOAD: u64 = 64;
 /// Largest upload body: a full batch with proofs and encoding overhead.
-pub const MAX_UPLOAD_BODY: u64 = (MAX_SEGMENTS_PER_UPLOAD * (SEGMENT_SIZE + 64 * 32 + 32) + 4096) as u64;
+pub const MAX_UPLOAD_BODY: u64 =
+	(MAX_SEGMENTS_PER_UPLOAD * (SEGMENT_SIZE + 64 * 32 + 32) + 4096) as u64;
 
 /// The body of `POST /files/segments`.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct UploadBatch {
-    /// The file root.
-    pub root: Hash,
-    /// The file size.
-    pub size: u64,
-    /// Segments with their proofs.
-    pub segments: Vec<SegmentWithProof>,
+	/// The file root.
+	pub root: Hash,
+	/// The file size.
+	pub size: u64,
+	/// Segments with their proofs.
+	pub segments: Vec<SegmentWithProof>,
 }
 
 /// The storage routes (`/files/...`).
 pub struct SegmentRoutes(pub Arc<StorageRpc>);
 
 fn error_answer(e: ErrorObjectOwned) -> Answer {
-    let status = match e.code() {
-        codes::TOO_MANY_SEGMENTS | codes::FILE_TOO_LARGE => "413 Payload Too Large",
-        codes::UNKNOWN_FILE | codes::SEGMENT_UNAVAILABLE => "404 Not Found",
-        codes::INTERNAL => "500 Internal Server Error",
-        _ => "400 Bad Request",
-    };
-    Answer::error(status, e.code(), e.message())
+	let status = match e.code() {
+		codes::TOO_MANY_SEGMENTS | codes::FILE_TOO_LARGE => "413 Payload Too Large",
+		codes::UNKNOWN_FILE | codes::SEGMENT_UNAVAILABLE => "404 Not Found",
+		codes::INTERNAL => "500 Internal Server Error",
+		_ => "400 Bad Request",
+	};
+	Answer::error(status, e.code(), e.message())
 }
 
 /// Parses `/files/<root>/segments/<from>/<count>`.
 fn parse_download(path: &str) -> Result<(Hash, u64, u64), ErrorObjectOwned> {
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let usage = || {
-        jsonrpsee::types::ErrorObject::owned(
+	let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+	let usage = || {
+		jsonrpsee::types::ErrorObject::owned(
             jsonrpsee::types::error::INVALID_PARAMS_CODE,
             format!("expected /files/<0xroot>/segments/<from>/<count> with count 1..={MAX_SEGMENTS_PER_DOWNLOAD}"),
             None::<()>,
         )
-    };
-    match parts.as_slice() {
-        ["files", root, "segments", from, count] => {
-            let root = parse_hash(root)?;
-            let from = from.parse().map_err(|_| usage())?;
-            let count: u64 = count.parse().map_err(|_| usage())?;
-            if count == 0 || count > MAX_SEGMENTS_PER_DOWNLOAD {
-                return Err(usage());
-            }
-            Ok((root, from, count))
-        },
-        _ => Err(usage()),
-    }
+	};
+	match parts.as_slice() {
+		["files", root, "segments", from, count] => {
+			let root = parse_hash(root)?;
+			let from = from.parse().map_err(|_| usage())?;
+			let count: u64 = count.parse().map_err(|_| usage())?;
+			if count == 0 || count > MAX_SEGMENTS_PER_DOWNLOAD {
+				return Err(usage());
+			}
+			Ok((root, from, count))
+		},
+		_ => Err(usage()),
+	}
 }
 
 impl Routes for SegmentRoutes {
-    fn accept(&self, method: &str, path: &str) -> Accept {
-        match (method, path) {
-            ("POST", "/files/segments") => Accept::Body(MAX_UPLOAD_BODY),
-            ("GET", p) if p.starts_with("/files/") => Accept::Body(0),
-            _ => Accept::NotMine,
-        }
-    }
+	fn accept(&self, method: &str, path: &str) -> Accept {
+		match (method, path) {
+			("POST", "/files/segments") => Accept::Body(MAX_UPLOAD_BODY),
+			("GET", p) if p.starts_with("/files/") => Accept::Body(0),
+			_ => Accept::NotMine,
+		}
+	}
 
-    fn answer(&self, method: String, path: String, body: Vec<u8>) -> BoxFuture<'static, Answer> {
-        let rpc = self.0.clone();
-        async move {
-            if method == "POST" {
-                let batch = match UploadBatch::decode(&mut &body[..]) {
-                    Ok(batch) => batch,
-                    Err(e) => return Answer::error("400 Bad Request", codes::BAD_SEGMENT, &format!("undecodable batch: {e}")),
-                };
-                return match rpc.upload(batch.root, batch.size, batch.segments).await {
-                    Ok(answer) => Answer::json("200 OK", serde_json::to_value(answer).unwrap_or_default()),
-                    Err(e) => error_answer(e),
-                };
-            }
-            let (root, from, count) = match parse_download(&path) {
-                Ok(parsed) => parsed,
-                Err(e) => return error_answer(e),
-            };
-            match rpc.segments(root, from, count).await {
-                Ok(segments) => Answer::bytes(segments.encode()),
-                Err(e) => error_answer(e),
-            }
-        }
-        .boxed()
-    }
+	fn answer(&self, method: String, path: String, body: Vec<u8>) -> BoxFuture<'static, Answer> {
+		let rpc = self.0.clone();
+		async move {
+			if method == "POST" {
+				let batch = match UploadBatch::decode(&mut &body[..]) {
+					Ok(batch) => batch,
+					Err(e) => {
+						return Answer::error(
+							"400 Bad Request",
+							codes::BAD_SEGMENT,
+							&format!("undecodable batch: {e}"),
+						)
+					},
+				};
+				return match rpc.upload(batch.root, batch.size, batch.segments).await {
+					Ok(answer) => {
+						Answer::json("200 OK", serde_json::to_value(answer).unwrap_or_default())
+					},
+					Err(e) => error_answer(e),
+				};
+			}
+			let (root, from, count) = match parse_download(&path) {
+				Ok(parsed) => parsed,
+				Err(e) => return error_answer(e),
+			};
+			match rpc.segments(root, from, count).await {
+				Ok(segments) => Answer::bytes(segments.encode()),
+				Err(e) => error_answer(e),
+			}
+		}
+		.boxed()
+	}
 
-    fn describe(&self) -> &'static str {
-        "POST /files/segments, GET /files/<0xroot>/segments/<from>/<count>"
-    }
+	fn describe(&self) -> &'static str {
+		"POST /files/segments, GET /files/<0xroot>/segments/<from>/<count>"
+	}
 }

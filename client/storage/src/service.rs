@@ -10,19 +10,19 @@
 //! period if no deal for the root lands.
 
 use crate::{
-    holding::HoldingSigner,
-    metrics::Metrics,
-    protocol::{holders_per_segment, SegmentFetcher},
-    store::{now_secs, FileMeta, Held, SegmentStore, SegmentWithProof},
+	holding::HoldingSigner,
+	metrics::Metrics,
+	protocol::{holders_per_segment, SegmentFetcher},
+	store::{now_secs, FileMeta, Held, SegmentStore, SegmentWithProof},
 };
 use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex, OnceLock, RwLock},
-    time::Instant,
+	collections::HashSet,
+	sync::{Arc, Mutex, OnceLock, RwLock},
+	time::Instant,
 };
 use zerog_erasure::{
-    storage::{segment_count, verify_segment, SECTORS_PER_SEGMENT},
-    Hash,
+	storage::{segment_count, verify_segment, SECTORS_PER_SEGMENT},
+	Hash,
 };
 
 /// Largest file accepted (the chain's `max_file_size` default; clients split larger files).
@@ -33,369 +33,398 @@ pub const MAX_SEGMENTS_PER_UPLOAD: usize = 64;
 /// Errors of the storage service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StorageError {
-    /// The file is larger than [`MAX_FILE_SIZE`].
-    FileTooLarge(u64),
-    /// Files hold at least one byte.
-    EmptyFile,
-    /// More than [`MAX_SEGMENTS_PER_UPLOAD`] segments in one call.
-    TooManySegments(usize),
-    /// A segment does not belong to the file (size, index or proof); nothing was stored.
-    BadSegment(u64, String),
-    /// No such file here, on chain or at any peer.
-    UnknownFile,
-    /// The segment index is past the file's end.
-    BadIndex(u64),
-    /// No peer had the segment.
-    SegmentUnavailable(u64),
-    /// Disk or task failure.
-    Internal(String),
+	/// The file is larger than [`MAX_FILE_SIZE`].
+	FileTooLarge(u64),
+	/// Files hold at least one byte.
+	EmptyFile,
+	/// More than [`MAX_SEGMENTS_PER_UPLOAD`] segments in one call.
+	TooManySegments(usize),
+	/// A segment does not belong to the file (size, index or proof); nothing was stored.
+	BadSegment(u64, String),
+	/// No such file here, on chain or at any peer.
+	UnknownFile,
+	/// The segment index is past the file's end.
+	BadIndex(u64),
+	/// No peer had the segment.
+	SegmentUnavailable(u64),
+	/// Disk or task failure.
+	Internal(String),
 }
 
 impl core::fmt::Display for StorageError {
-    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-        match self {
-            StorageError::FileTooLarge(size) =>
-                write!(f, "file of {size} bytes is larger than the maximum {MAX_FILE_SIZE}; split it"),
-            StorageError::EmptyFile => write!(f, "a file holds at least one byte"),
-            StorageError::TooManySegments(n) =>
-                write!(f, "{n} segments in one upload; at most {MAX_SEGMENTS_PER_UPLOAD}"),
-            StorageError::BadSegment(i, why) => write!(f, "segment {i} does not belong to the file: {why}"),
-            StorageError::UnknownFile => write!(f, "unknown file root"),
-            StorageError::BadIndex(i) => write!(f, "segment index {i} is past the end of the file"),
-            StorageError::SegmentUnavailable(i) => write!(f, "no node had segment {i}"),
-            StorageError::Internal(e) => write!(f, "internal error: {e}"),
-        }
-    }
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		match self {
+			StorageError::FileTooLarge(size) => write!(
+				f,
+				"file of {size} bytes is larger than the maximum {MAX_FILE_SIZE}; split it"
+			),
+			StorageError::EmptyFile => write!(f, "a file holds at least one byte"),
+			StorageError::TooManySegments(n) => {
+				write!(f, "{n} segments in one upload; at most {MAX_SEGMENTS_PER_UPLOAD}")
+			},
+			StorageError::BadSegment(i, why) => {
+				write!(f, "segment {i} does not belong to the file: {why}")
+			},
+			StorageError::UnknownFile => write!(f, "unknown file root"),
+			StorageError::BadIndex(i) => write!(f, "segment index {i} is past the end of the file"),
+			StorageError::SegmentUnavailable(i) => write!(f, "no node had segment {i}"),
+			StorageError::Internal(e) => write!(f, "internal error: {e}"),
+		}
+	}
 }
 
 fn internal(e: impl core::fmt::Display) -> StorageError {
-    StorageError::Internal(e.to_string())
+	StorageError::Internal(e.to_string())
 }
 
 /// A provider's shard: segments with flow index mod `count` = `id`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShardRole {
-    /// The shard id.
-    pub id: u32,
-    /// Number of shards (a power of two).
-    pub count: u32,
+	/// The shard id.
+	pub id: u32,
+	/// Number of shards (a power of two).
+	pub count: u32,
 }
 
 impl ShardRole {
-    /// Whether flow segment `segment` is in this shard.
-    pub fn holds(&self, segment: u64) -> bool {
-        self.count > 0 && segment % self.count as u64 == self.id as u64
-    }
+	/// Whether flow segment `segment` is in this shard.
+	pub fn holds(&self, segment: u64) -> bool {
+		self.count > 0 && segment % self.count as u64 == self.id as u64
+	}
 }
 
 /// How an upload call went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct UploadOutcome {
-    /// Segments checked and kept (new or already held).
-    pub accepted: u32,
-    /// Segments newly written.
-    pub stored: u32,
-    /// Microseconds checking proofs.
-    pub verify_us: u64,
-    /// Microseconds writing to disk.
-    pub disk_us: u64,
+	/// Segments checked and kept (new or already held).
+	pub accepted: u32,
+	/// Segments newly written.
+	pub stored: u32,
+	/// Microseconds checking proofs.
+	pub verify_us: u64,
+	/// Microseconds writing to disk.
+	pub disk_us: u64,
 }
 
 /// What the node knows of a file: here, on chain and at peers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileReport {
-    /// The record here (`None`: this node never saw the file).
-    pub meta: Option<FileMeta>,
-    /// File size, from here or a peer.
-    pub size: Option<u64>,
-    /// Segments of the file.
-    pub segments: u64,
-    /// Segments held here.
-    pub local_segments: u64,
-    /// Fewest replica holders of any segment (providers whose shard holds it).
-    pub replicas_seen: u32,
-    /// Replicas the live deals bought (the largest of them).
-    pub replicas_wanted: u32,
-    /// Peers that answered they know the file.
-    pub peers_knowing: u32,
+	/// The record here (`None`: this node never saw the file).
+	pub meta: Option<FileMeta>,
+	/// File size, from here or a peer.
+	pub size: Option<u64>,
+	/// Segments of the file.
+	pub segments: u64,
+	/// Segments held here.
+	pub local_segments: u64,
+	/// Fewest replica holders of any segment (providers whose shard holds it).
+	pub replicas_seen: u32,
+	/// Replicas the live deals bought (the largest of them).
+	pub replicas_wanted: u32,
+	/// Peers that answered they know the file.
+	pub peers_knowing: u32,
 }
 
 /// The storage service of one node.
 pub struct StorageService {
-    store: Arc<SegmentStore>,
-    fetcher: OnceLock<Arc<SegmentFetcher>>,
-    metrics: Option<Metrics>,
-    role: RwLock<Option<ShardRole>>,
-    syncing: Mutex<HashSet<Hash>>,
-    holding_signer: RwLock<Option<Arc<dyn HoldingSigner>>>,
+	store: Arc<SegmentStore>,
+	fetcher: OnceLock<Arc<SegmentFetcher>>,
+	metrics: Option<Metrics>,
+	role: RwLock<Option<ShardRole>>,
+	syncing: Mutex<HashSet<Hash>>,
+	holding_signer: RwLock<Option<Arc<dyn HoldingSigner>>>,
 }
 
 impl StorageService {
-    /// A service over `store`.
-    pub fn new(store: Arc<SegmentStore>, metrics: Option<Metrics>) -> Self {
-        let service = StorageService {
-            store,
-            fetcher: OnceLock::new(),
-            metrics,
-            role: RwLock::new(None),
-            syncing: Default::default(),
-            holding_signer: RwLock::new(None),
-        };
-        service.refresh_usage();
-        service
-    }
+	/// A service over `store`.
+	pub fn new(store: Arc<SegmentStore>, metrics: Option<Metrics>) -> Self {
+		let service = StorageService {
+			store,
+			fetcher: OnceLock::new(),
+			metrics,
+			role: RwLock::new(None),
+			syncing: Default::default(),
+			holding_signer: RwLock::new(None),
+		};
+		service.refresh_usage();
+		service
+	}
 
-    /// Sets the fetcher once the network is up.
-    pub fn set_fetcher(&self, fetcher: Arc<SegmentFetcher>) {
-        let _ = self.fetcher.set(fetcher);
-    }
+	/// Sets the fetcher once the network is up.
+	pub fn set_fetcher(&self, fetcher: Arc<SegmentFetcher>) {
+		let _ = self.fetcher.set(fetcher);
+	}
 
-    /// Sets this node's provider shard (`None`: not a registered provider).
-    pub fn set_role(&self, role: Option<ShardRole>) {
-        *self.role.write().expect("role lock") = role;
-    }
+	/// Sets this node's provider shard (`None`: not a registered provider).
+	pub fn set_role(&self, role: Option<ShardRole>) {
+		*self.role.write().expect("role lock") = role;
+	}
 
-    /// Sets the key that signs this provider's answers to holding challenges.
-    pub fn set_holding_signer(&self, signer: Arc<dyn HoldingSigner>) {
-        *self.holding_signer.write().expect("signer lock") = Some(signer);
-    }
+	/// Sets the key that signs this provider's answers to holding challenges.
+	pub fn set_holding_signer(&self, signer: Arc<dyn HoldingSigner>) {
+		*self.holding_signer.write().expect("signer lock") = Some(signer);
+	}
 
-    /// The key that signs holding proofs, if this node is a provider with its key.
-    pub fn holding_signer(&self) -> Option<Arc<dyn HoldingSigner>> {
-        self.holding_signer.read().expect("signer lock").clone()
-    }
+	/// The key that signs holding proofs, if this node is a provider with its key.
+	pub fn holding_signer(&self) -> Option<Arc<dyn HoldingSigner>> {
+		self.holding_signer.read().expect("signer lock").clone()
+	}
 
-    /// This node's provider shard.
-    pub fn role(&self) -> Option<ShardRole> {
-        *self.role.read().expect("role lock")
-    }
+	/// This node's provider shard.
+	pub fn role(&self) -> Option<ShardRole> {
+		*self.role.read().expect("role lock")
+	}
 
-    /// The store.
-    pub fn store(&self) -> &Arc<SegmentStore> {
-        &self.store
-    }
+	/// The store.
+	pub fn store(&self) -> &Arc<SegmentStore> {
+		&self.store
+	}
 
-    /// The metrics, if Prometheus is on.
-    pub fn metrics(&self) -> Option<&Metrics> {
-        self.metrics.as_ref()
-    }
+	/// The metrics, if Prometheus is on.
+	pub fn metrics(&self) -> Option<&Metrics> {
+		self.metrics.as_ref()
+	}
 
-    /// Updates the store gauges.
-    pub fn refresh_usage(&self) {
-        if let Some(m) = &self.metrics {
-            let usage = self.store.usage();
-            m.store_files.set(usage.files);
-            m.store_segments.set(usage.segments);
-            m.store_bytes.set(usage.bytes);
-        }
-    }
+	/// Updates the store gauges.
+	pub fn refresh_usage(&self) {
+		if let Some(m) = &self.metrics {
+			let usage = self.store.usage();
+			m.store_files.set(usage.files);
+			m.store_segments.set(usage.segments);
+			m.store_bytes.set(usage.bytes);
+		}
+	}
 
-    /// Checks a file size.
-    pub fn check_size(size: u64) -> Result<(), StorageError> {
-        match size {
-            0 => Err(StorageError::EmptyFile),
-            s if s > MAX_FILE_SIZE => Err(StorageError::FileTooLarge(s)),
-            _ => Ok(()),
-        }
-    }
+	/// Checks a file size.
+	pub fn check_size(size: u64) -> Result<(), StorageError> {
+		match size {
+			0 => Err(StorageError::EmptyFile),
+			s if s > MAX_FILE_SIZE => Err(StorageError::FileTooLarge(s)),
+			_ => Ok(()),
+		}
+	}
 
-    /// Checks `segments` against the file with `root` and `size` (on both cores), then
-    /// stores them. Any bad segment refuses the whole call and stores nothing.
-    pub fn upload(&self, root: &Hash, size: u64, segments: &[SegmentWithProof]) -> Result<UploadOutcome, StorageError> {
-        Self::check_size(size)?;
-        if segments.len() > MAX_SEGMENTS_PER_UPLOAD {
-            return Err(StorageError::TooManySegments(segments.len()));
-        }
-        let started = Instant::now();
-        verify_all(root, size, segments)?;
-        let verified = Instant::now();
-        let stored = self.store.put(root, size, segments).map_err(internal)?;
-        let outcome = UploadOutcome {
-            accepted: segments.len() as u32,
-            stored,
-            verify_us: (verified - started).as_micros() as u64,
-            disk_us: verified.elapsed().as_micros() as u64,
-        };
-        if let Some(m) = &self.metrics {
-            m.segments_uploaded.inc_by(stored as u64);
-            m.bytes_stored.inc_by(segments.iter().map(|s| s.data.len() as u64).sum());
-        }
-        self.refresh_usage();
-        Ok(outcome)
-    }
+	/// Checks `segments` against the file with `root` and `size` (on both cores), then
+	/// stores them. Any bad segment refuses the whole call and stores nothing.
+	pub fn upload(
+		&self,
+		root: &Hash,
+		size: u64,
+		segments: &[SegmentWithProof],
+	) -> Result<UploadOutcome, StorageError> {
+		Self::check_size(size)?;
+		if segments.len() > MAX_SEGMENTS_PER_UPLOAD {
+			return Err(StorageError::TooManySegments(segments.len()));
+		}
+		let started = Instant::now();
+		verify_all(root, size, segments)?;
+		let verified = Instant::now();
+		let stored = self.store.put(root, size, segments).map_err(internal)?;
+		let outcome = UploadOutcome {
+			accepted: segments.len() as u32,
+			stored,
+			verify_us: (verified - started).as_micros() as u64,
+			disk_us: verified.elapsed().as_micros() as u64,
+		};
+		if let Some(m) = &self.metrics {
+			m.segments_uploaded.inc_by(stored as u64);
+			m.bytes_stored.inc_by(segments.iter().map(|s| s.data.len() as u64).sum());
+		}
+		self.refresh_usage();
+		Ok(outcome)
+	}
 
-    /// Segment `index` of `root`: from the store, or fetched from a peer (and checked).
-    pub async fn segment(&self, root: &Hash, size: Option<u64>, index: u64) -> Result<SegmentWithProof, StorageError> {
-        let local = self.store.get(root, index).map_err(internal)?;
-        if let Some(segment) = local {
-            return Ok(segment);
-        }
-        let size = match size.or_else(|| self.store.file(root).map(|(m, _)| m.size)) {
-            Some(size) => size,
-            None => self.peer_size(root).await.ok_or(StorageError::UnknownFile)?,
-        };
-        if index >= segment_count(size) {
-            return Err(StorageError::BadIndex(index));
-        }
-        let fetcher = self.fetcher.get().ok_or(StorageError::SegmentUnavailable(index))?;
-        let mut got = None;
-        fetcher.fetch(root, size, &[index], &mut |mut batch| got = batch.pop()).await;
-        got.ok_or(StorageError::SegmentUnavailable(index))
-    }
+	/// Segment `index` of `root`: from the store, or fetched from a peer (and checked).
+	pub async fn segment(
+		&self,
+		root: &Hash,
+		size: Option<u64>,
+		index: u64,
+	) -> Result<SegmentWithProof, StorageError> {
+		let local = self.store.get(root, index).map_err(internal)?;
+		if let Some(segment) = local {
+			return Ok(segment);
+		}
+		let size = match size.or_else(|| self.store.file(root).map(|(m, _)| m.size)) {
+			Some(size) => size,
+			None => self.peer_size(root).await.ok_or(StorageError::UnknownFile)?,
+		};
+		if index >= segment_count(size) {
+			return Err(StorageError::BadIndex(index));
+		}
+		let fetcher = self.fetcher.get().ok_or(StorageError::SegmentUnavailable(index))?;
+		let mut got = None;
+		fetcher.fetch(root, size, &[index], &mut |mut batch| got = batch.pop()).await;
+		got.ok_or(StorageError::SegmentUnavailable(index))
+	}
 
-    async fn peer_size(&self, root: &Hash) -> Option<u64> {
-        let fetcher = self.fetcher.get()?;
-        fetcher.have(root).await.into_iter().find_map(|(_, answer)| answer.size)
-    }
+	async fn peer_size(&self, root: &Hash) -> Option<u64> {
+		let fetcher = self.fetcher.get()?;
+		fetcher.have(root).await.into_iter().find_map(|(_, answer)| answer.size)
+	}
 
-    /// The segments of `root` this node keeps as a replica: those of its shard, for each
-    /// live deal of the file.
-    pub fn replica_mask(&self, root: &Hash) -> Option<Held> {
-        let role = self.role()?;
-        let (meta, _) = self.store.file(root)?;
-        replica_segments(&meta, role)
-    }
+	/// The segments of `root` this node keeps as a replica: those of its shard, for each
+	/// live deal of the file.
+	pub fn replica_mask(&self, root: &Hash) -> Option<Held> {
+		let role = self.role()?;
+		let (meta, _) = self.store.file(root)?;
+		replica_segments(&meta, role)
+	}
 
-    /// The segments of `root` this node holds as a replica.
-    pub fn replica_held(&self, root: &Hash) -> Held {
-        let count = self.store.file(root).map(|(m, _)| segment_count(m.size)).unwrap_or(0);
-        let (Some(mask), Some((_, held))) = (self.replica_mask(root), self.store.file(root)) else {
-            return Held::empty(count);
-        };
-        Held::from_indices(count, (0..count).filter(|i| mask.contains(*i) && held.contains(*i)))
-    }
+	/// The segments of `root` this node holds as a replica.
+	pub fn replica_held(&self, root: &Hash) -> Held {
+		let count = self.store.file(root).map(|(m, _)| segment_count(m.size)).unwrap_or(0);
+		let (Some(mask), Some((_, held))) = (self.replica_mask(root), self.store.file(root)) else {
+			return Held::empty(count);
+		};
+		Held::from_indices(count, (0..count).filter(|i| mask.contains(*i) && held.contains(*i)))
+	}
 
-    /// What is known of `root` here and at peers.
-    pub async fn report(&self, root: &Hash) -> FileReport {
-        let local = self.store.file(root);
-        let answers = match self.fetcher.get() {
-            Some(fetcher) => fetcher.have(root).await,
-            None => Vec::new(),
-        };
-        let size = local.as_ref().map(|(m, _)| m.size).or_else(|| answers.iter().find_map(|(_, a)| a.size));
-        let count = size.map(segment_count).unwrap_or(0);
-        let mut replicas = vec![self.replica_held(root)];
-        replicas.extend(answers.iter().filter_map(|(_, a)| Held::from_bytes(&a.replica, count)));
-        let holders = holders_per_segment(count, &replicas);
-        FileReport {
-            replicas_wanted: local
-                .as_ref()
-                .and_then(|(m, _)| m.placements.iter().map(|p| p.replicas).max())
-                .unwrap_or(0),
-            local_segments: local.as_ref().map(|(_, h)| h.count()).unwrap_or(0),
-            meta: local.map(|(m, _)| m),
-            size,
-            segments: count,
-            replicas_seen: holders.iter().copied().min().unwrap_or(0),
-            peers_knowing: answers.len() as u32,
-        }
-    }
+	/// What is known of `root` here and at peers.
+	pub async fn report(&self, root: &Hash) -> FileReport {
+		let local = self.store.file(root);
+		let answers = match self.fetcher.get() {
+			Some(fetcher) => fetcher.have(root).await,
+			None => Vec::new(),
+		};
+		let size = local
+			.as_ref()
+			.map(|(m, _)| m.size)
+			.or_else(|| answers.iter().find_map(|(_, a)| a.size));
+		let count = size.map(segment_count).unwrap_or(0);
+		let mut replicas = vec![self.replica_held(root)];
+		replicas.extend(answers.iter().filter_map(|(_, a)| Held::from_bytes(&a.replica, count)));
+		let holders = holders_per_segment(count, &replicas);
+		FileReport {
+			replicas_wanted: local
+				.as_ref()
+				.and_then(|(m, _)| m.placements.iter().map(|p| p.replicas).max())
+				.unwrap_or(0),
+			local_segments: local.as_ref().map(|(_, h)| h.count()).unwrap_or(0),
+			meta: local.map(|(m, _)| m),
+			size,
+			segments: count,
+			replicas_seen: holders.iter().copied().min().unwrap_or(0),
+			peers_knowing: answers.len() as u32,
+		}
+	}
 
-    /// Fetches the segments of `root` this provider's shard holds and lacks. Returns how many
-    /// were stored.
-    pub async fn sync_file(&self, root: &Hash) -> Result<u64, StorageError> {
-        let (Some(mask), Some((meta, held))) = (self.replica_mask(root), self.store.file(root)) else {
-            return Ok(0);
-        };
-        let count = segment_count(meta.size);
-        let missing: Vec<u64> = (0..count).filter(|i| mask.contains(*i) && !held.contains(*i)).collect();
-        if missing.is_empty() {
-            return Ok(0);
-        }
-        let Some(fetcher) = self.fetcher.get() else { return Ok(0) };
-        if !self.syncing.lock().expect("sync lock").insert(*root) {
-            return Ok(0);
-        }
-        let mut stored = 0u64;
-        let mut failure = None;
-        let fetched = fetcher
-            .fetch(root, meta.size, &missing, &mut |batch| match self.store.put(root, meta.size, &batch) {
-                Ok(n) => stored += n as u64,
-                Err(e) => failure = Some(internal(e)),
-            })
-            .await;
-        self.syncing.lock().expect("sync lock").remove(root);
-        if let Some(m) = &self.metrics {
-            m.segments_replicated.inc_by(stored);
-        }
-        if fetched.rejected > 0 {
-            log::warn!(target: "storage", "refused {} bad segments of 0x{} from peers", fetched.rejected, hex::encode(root));
-        }
-        self.refresh_usage();
-        match failure {
-            Some(e) => Err(e),
-            None => Ok(stored),
-        }
-    }
+	/// Fetches the segments of `root` this provider's shard holds and lacks. Returns how many
+	/// were stored.
+	pub async fn sync_file(&self, root: &Hash) -> Result<u64, StorageError> {
+		let (Some(mask), Some((meta, held))) = (self.replica_mask(root), self.store.file(root))
+		else {
+			return Ok(0);
+		};
+		let count = segment_count(meta.size);
+		let missing: Vec<u64> =
+			(0..count).filter(|i| mask.contains(*i) && !held.contains(*i)).collect();
+		if missing.is_empty() {
+			return Ok(0);
+		}
+		let Some(fetcher) = self.fetcher.get() else { return Ok(0) };
+		if !self.syncing.lock().expect("sync lock").insert(*root) {
+			return Ok(0);
+		}
+		let mut stored = 0u64;
+		let mut failure = None;
+		let fetched = fetcher
+			.fetch(root, meta.size, &missing, &mut |batch| match self
+				.store
+				.put(root, meta.size, &batch)
+			{
+				Ok(n) => stored += n as u64,
+				Err(e) => failure = Some(internal(e)),
+			})
+			.await;
+		self.syncing.lock().expect("sync lock").remove(root);
+		if let Some(m) = &self.metrics {
+			m.segments_replicated.inc_by(stored);
+		}
+		if fetched.rejected > 0 {
+			log::warn!(target: "storage", "refused {} bad segments of 0x{} from peers", fetched.rejected, hex::encode(root));
+		}
+		self.refresh_usage();
+		match failure {
+			Some(e) => Err(e),
+			None => Ok(stored),
+		}
+	}
 
-    /// One pass over every file: fetch missing replica segments, drop staging copies that
-    /// are replicated enough, and drop uploads whose deal never landed within `grace_secs`.
-    pub async fn maintain(&self, grace_secs: u64) {
-        for (root, meta) in self.store.files() {
-            if meta.placements.is_empty() {
-                if now_secs().saturating_sub(meta.stored_at) > grace_secs {
-                    log::info!(target: "storage", "dropping upload 0x{}: no deal landed", hex::encode(root));
-                    let _ = self.store.remove(&root);
-                }
-                continue;
-            }
-            if let Err(e) = self.sync_file(&root).await {
-                log::warn!(target: "storage", "sync of 0x{}: {e}", hex::encode(root));
-            }
-            self.drop_staging_if_replicated(&root, &meta).await;
-        }
-        self.refresh_usage();
-    }
+	/// One pass over every file: fetch missing replica segments, drop staging copies that
+	/// are replicated enough, and drop uploads whose deal never landed within `grace_secs`.
+	pub async fn maintain(&self, grace_secs: u64) {
+		for (root, meta) in self.store.files() {
+			if meta.placements.is_empty() {
+				if now_secs().saturating_sub(meta.stored_at) > grace_secs {
+					log::info!(target: "storage", "dropping upload 0x{}: no deal landed", hex::encode(root));
+					let _ = self.store.remove(&root);
+				}
+				continue;
+			}
+			if let Err(e) = self.sync_file(&root).await {
+				log::warn!(target: "storage", "sync of 0x{}: {e}", hex::encode(root));
+			}
+			self.drop_staging_if_replicated(&root, &meta).await;
+		}
+		self.refresh_usage();
+	}
 
-    /// A node that is not a replica of a file keeps its staging copy until the deal's
-    /// replica count is seen at providers, then deletes it.
-    async fn drop_staging_if_replicated(&self, root: &Hash, meta: &FileMeta) {
-        let count = segment_count(meta.size);
-        let mine = self.replica_mask(root).map(|m| m.count()).unwrap_or(0);
-        if mine == count {
-            return;
-        }
-        let report = self.report(root).await;
-        if report.replicas_wanted > 0 && report.replicas_seen >= report.replicas_wanted && mine == 0 {
-            log::info!(target: "storage", "0x{} has {} replicas: dropping the staging copy", hex::encode(root), report.replicas_seen);
-            let _ = self.store.remove_segments_keep_meta(root);
-        }
-    }
+	/// A node that is not a replica of a file keeps its staging copy until the deal's
+	/// replica count is seen at providers, then deletes it.
+	async fn drop_staging_if_replicated(&self, root: &Hash, meta: &FileMeta) {
+		let count = segment_count(meta.size);
+		let mine = self.replica_mask(root).map(|m| m.count()).unwrap_or(0);
+		if mine == count {
+			return;
+		}
+		let report = self.report(root).await;
+		if report.replicas_wanted > 0 && report.replicas_seen >= report.replicas_wanted && mine == 0
+		{
+			log::info!(target: "storage", "0x{} has {} replicas: dropping the staging copy", hex::encode(root), report.replicas_seen);
+			let _ = self.store.remove_segments_keep_meta(root);
+		}
+	}
 }
 
 /// The file's segments in `role`'s shard, over all its placements.
 pub fn replica_segments(meta: &FileMeta, role: ShardRole) -> Option<Held> {
-    if meta.placements.is_empty() {
-        return None;
-    }
-    let count = segment_count(meta.size);
-    Some(Held::from_indices(
-        count,
-        (0..count).filter(|i| {
-            meta.placements.iter().any(|p| role.holds(p.start_sector / SECTORS_PER_SEGMENT + i))
-        }),
-    ))
+	if meta.placements.is_empty() {
+		return None;
+	}
+	let count = segment_count(meta.size);
+	Some(Held::from_indices(
+		count,
+		(0..count).filter(|i| {
+			meta.placements
+				.iter()
+				.any(|p| role.holds(p.start_sector / SECTORS_PER_SEGMENT + i))
+		}),
+	))
 }
 
 /// Checks every segment on all cores; the first bad one is the error.
 fn verify_all(root: &Hash, size: u64, segments: &[SegmentWithProof]) -> Result<(), StorageError> {
-    let check = |part: &[SegmentWithProof]| -> Result<(), StorageError> {
-        for s in part {
-            if s.proof.index != s.index {
-                return Err(StorageError::BadSegment(s.index, "proof is for another index".into()));
-            }
-            verify_segment(root, size, s.index, &s.data, &s.proof)
-                .map_err(|e| StorageError::BadSegment(s.index, format!("{e:?}")))?;
-        }
-        Ok(())
-    };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    if threads < 2 || segments.len() < 2 {
-        return check(segments);
-    }
-    let per = segments.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = segments.chunks(per).map(|part| scope.spawn(move || check(part))).collect();
-        handles.into_iter().try_for_each(|h| h.join().unwrap_or_else(|_| Err(internal("verify thread panicked"))))
-    })
+	let check = |part: &[SegmentWithProof]| -> Result<(), StorageError> {
+		for s in part {
+			if s.proof.index != s.index {
+				return Err(StorageError::BadSegment(s.index, "proof is for another index".into()));
+			}
+			verify_segment(root, size, s.index, &s.data, &s.proof)
+				.map_err(|e| StorageError::BadSegment(s.index, format!("{e:?}")))?;
+		}
+		Ok(())
+	};
+	let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+	if threads < 2 || segments.len() < 2 {
+		return check(segments);
+	}
+	let per = segments.len().div_ceil(threads);
+	std::thread::scope(|scope| {
+		let handles: Vec<_> =
+			segments.chunks(per).map(|part| scope.spawn(move || check(part))).collect();
+		handles
+			.into_iter()
+			.try_for_each(|h| h.join().unwrap_or_else(|_| Err(internal("verify thread panicked"))))
+	})
 }

@@ -14,50 +14,50 @@
 
 use codec::{Decode, Encode};
 use std::{
-    collections::HashMap,
-    fs, io,
-    os::unix::fs::FileExt,
-    path::{Path, PathBuf},
-    sync::Mutex,
+	collections::HashMap,
+	fs, io,
+	os::unix::fs::FileExt,
+	path::{Path, PathBuf},
+	sync::Mutex,
 };
 use zerog_erasure::{
-    storage::{segment_count, SEGMENT_SIZE},
-    Hash, MerkleProof,
+	storage::{segment_count, SEGMENT_SIZE},
+	Hash, MerkleProof,
 };
 
 /// Where a deal placed a file in the flow.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Placement {
-    /// The deal's id.
-    pub deal: u64,
-    /// The file's first sector in the flow.
-    pub start_sector: u64,
-    /// Copies bought.
-    pub replicas: u32,
-    /// Block the deal ends at.
-    pub end: u32,
+	/// The deal's id.
+	pub deal: u64,
+	/// The file's first sector in the flow.
+	pub start_sector: u64,
+	/// Copies bought.
+	pub replicas: u32,
+	/// Block the deal ends at.
+	pub end: u32,
 }
 
 /// What the store records of a file besides its segments.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct FileMeta {
-    /// File size in bytes.
-    pub size: u64,
-    /// Unix time (seconds) it was first stored.
-    pub stored_at: u64,
-    /// The live deals of this root, as the chain reported them.
-    pub placements: Vec<Placement>,
+	/// File size in bytes.
+	pub size: u64,
+	/// Unix time (seconds) it was first stored.
+	pub stored_at: u64,
+	/// The live deals of this root, as the chain reported them.
+	pub placements: Vec<Placement>,
 }
 
 /// A segment with its proof to the file root, as stored, served and uploaded.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct SegmentWithProof {
-    /// Segment index in the file.
-    pub index: u64,
-    /// Its bytes (256 KiB, less for the last one).
-    pub data: Vec<u8>,
-    /// Its proof to the file root.
-    pub proof: MerkleProof,
+	/// Segment index in the file.
+	pub index: u64,
+	/// Its bytes (256 KiB, less for the last one).
+	pub data: Vec<u8>,
+	/// Its proof to the file root.
+	pub proof: MerkleProof,
 }
 
 /// Which segments of a file are held.
@@ -65,299 +65,332 @@ pub struct SegmentWithProof {
 pub struct Held(Vec<u64>);
 
 impl Held {
-    /// An empty bitmap for `count` segments.
-    pub fn empty(count: u64) -> Self {
-        Held(vec![0; count.div_ceil(64) as usize])
-    }
-    /// The bitmap of `count` segments holding `indices`.
-    pub fn from_indices(count: u64, indices: impl IntoIterator<Item = u64>) -> Self {
-        let mut held = Self::empty(count);
-        indices.into_iter().filter(|i| *i < count).for_each(|i| held.insert(i));
-        held
-    }
-    /// Whether segment `index` is held.
-    pub fn contains(&self, index: u64) -> bool {
-        self.0.get(index as usize / 64).is_some_and(|w| w & (1 << (index % 64)) != 0)
-    }
-    fn insert(&mut self, index: u64) {
-        self.0[index as usize / 64] |= 1 << (index % 64);
-    }
-    /// Segments held.
-    pub fn count(&self) -> u64 {
-        self.0.iter().map(|w| w.count_ones() as u64).sum()
-    }
-    /// Little-endian words, as exchanged and stored.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.0.iter().flat_map(|w| w.to_le_bytes()).collect()
-    }
-    /// The bitmap of `count` segments from its bytes.
-    pub fn from_bytes(bytes: &[u8], count: u64) -> Option<Self> {
-        if bytes.len() != count.div_ceil(64) as usize * 8 {
-            return None;
-        }
-        Some(Held(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))).collect()))
-    }
+	/// An empty bitmap for `count` segments.
+	pub fn empty(count: u64) -> Self {
+		Held(vec![0; count.div_ceil(64) as usize])
+	}
+	/// The bitmap of `count` segments holding `indices`.
+	pub fn from_indices(count: u64, indices: impl IntoIterator<Item = u64>) -> Self {
+		let mut held = Self::empty(count);
+		indices.into_iter().filter(|i| *i < count).for_each(|i| held.insert(i));
+		held
+	}
+	/// Whether segment `index` is held.
+	pub fn contains(&self, index: u64) -> bool {
+		self.0.get(index as usize / 64).is_some_and(|w| w & (1 << (index % 64)) != 0)
+	}
+	fn insert(&mut self, index: u64) {
+		self.0[index as usize / 64] |= 1 << (index % 64);
+	}
+	/// Segments held.
+	pub fn count(&self) -> u64 {
+		self.0.iter().map(|w| w.count_ones() as u64).sum()
+	}
+	/// Little-endian words, as exchanged and stored.
+	pub fn to_bytes(&self) -> Vec<u8> {
+		self.0.iter().flat_map(|w| w.to_le_bytes()).collect()
+	}
+	/// The bitmap of `count` segments from its bytes.
+	pub fn from_bytes(bytes: &[u8], count: u64) -> Option<Self> {
+		if bytes.len() != count.div_ceil(64) as usize * 8 {
+			return None;
+		}
+		Some(Held(
+			bytes
+				.chunks_exact(8)
+				.map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+				.collect(),
+		))
+	}
 }
 
 struct Entry {
-    meta: FileMeta,
-    held: Held,
+	meta: FileMeta,
+	held: Held,
 }
 
 /// Totals of the store, for metrics and status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StoreUsage {
-    /// Files with at least one segment or a placement.
-    pub files: u64,
-    /// Segments held.
-    pub segments: u64,
-    /// Bytes of segment data held.
-    pub bytes: u64,
+	/// Files with at least one segment or a placement.
+	pub files: u64,
+	/// Segments held.
+	pub segments: u64,
+	/// Bytes of segment data held.
+	pub bytes: u64,
 }
 
 /// The segment store. Share it behind an `Arc`; all methods take `&self`.
 pub struct SegmentStore {
-    dir: PathBuf,
-    index: Mutex<HashMap<Hash, Entry>>,
-    /// Serialises writers of one file's bitmap (reads stay concurrent).
-    write_lock: Mutex<()>,
+	dir: PathBuf,
+	index: Mutex<HashMap<Hash, Entry>>,
+	/// Serialises writers of one file's bitmap (reads stay concurrent).
+	write_lock: Mutex<()>,
 }
 
 pub use zerog_da_service::store::{index_root_dirs, invalid, now_secs, replace_file};
 
 /// Sibling hashes of a segment proof in a file of `size` bytes.
 pub fn proof_depth(size: u64) -> u32 {
-    zerog_erasure::merkle::depth_for(segment_count(size).next_power_of_two())
+	zerog_erasure::merkle::depth_for(segment_count(size).next_power_of_two())
 }
 
 impl SegmentStore {
-    /// Opens (creating if needed) the store in `dir` and indexes what it holds. Folders that
-    /// cannot be read are skipped with a warning.
-    pub fn open(dir: impl Into<PathBuf>) -> io::Result<Self> {
-        let dir = dir.into();
-        let index = index_root_dirs(&dir, "storage", Self::load_entry)?;
-        Ok(SegmentStore { dir, index: Mutex::new(index), write_lock: Mutex::new(()) })
-    }
+	/// Opens (creating if needed) the store in `dir` and indexes what it holds. Folders that
+	/// cannot be read are skipped with a warning.
+	pub fn open(dir: impl Into<PathBuf>) -> io::Result<Self> {
+		let dir = dir.into();
+		let index = index_root_dirs(&dir, "storage", Self::load_entry)?;
+		Ok(SegmentStore { dir, index: Mutex::new(index), write_lock: Mutex::new(()) })
+	}
 
-    fn load_entry(path: &Path) -> io::Result<Entry> {
-        let meta = FileMeta::decode(&mut &fs::read(path.join("meta"))?[..])
-            .map_err(|e| invalid(format!("meta: {e}")))?;
-        let count = segment_count(meta.size);
-        let held = match fs::read(path.join("held")) {
-            Ok(bytes) => Held::from_bytes(&bytes, count).ok_or_else(|| invalid("held bitmap".into()))?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Held::empty(count),
-            Err(e) => return Err(e),
-        };
-        Ok(Entry { meta, held })
-    }
+	fn load_entry(path: &Path) -> io::Result<Entry> {
+		let meta = FileMeta::decode(&mut &fs::read(path.join("meta"))?[..])
+			.map_err(|e| invalid(format!("meta: {e}")))?;
+		let count = segment_count(meta.size);
+		let held = match fs::read(path.join("held")) {
+			Ok(bytes) => {
+				Held::from_bytes(&bytes, count).ok_or_else(|| invalid("held bitmap".into()))?
+			},
+			Err(e) if e.kind() == io::ErrorKind::NotFound => Held::empty(count),
+			Err(e) => return Err(e),
+		};
+		Ok(Entry { meta, held })
+	}
 
-    fn file_dir(&self, root: &Hash) -> PathBuf {
-        self.dir.join(hex::encode(root))
-    }
+	fn file_dir(&self, root: &Hash) -> PathBuf {
+		self.dir.join(hex::encode(root))
+	}
 
-    /// The store's directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
+	/// The store's directory.
+	pub fn dir(&self) -> &Path {
+		&self.dir
+	}
 
-    /// Writes segments of the file with `root` and `size`. Segments must have been checked
-    /// against the root. Returns how many were new.
-    pub fn put(&self, root: &Hash, size: u64, segments: &[SegmentWithProof]) -> io::Result<u32> {
-        let count = segment_count(size);
-        let depth = proof_depth(size) as usize;
-        // Check shapes before touching the disk: bad input leaves nothing behind.
-        for s in segments {
-            let expected = if s.index + 1 == count { size - s.index * SEGMENT_SIZE as u64 } else { SEGMENT_SIZE as u64 };
-            if s.index >= count || s.data.len() as u64 != expected {
-                return Err(invalid(format!("segment {} of {} bytes", s.index, s.data.len())));
-            }
-            if s.proof.siblings.len() != depth || s.proof.index != s.index {
-                return Err(invalid(format!("proof of segment {} has the wrong shape", s.index)));
-            }
-        }
-        let _writer = self.write_lock.lock().expect("store write lock");
-        let dir = self.file_dir(root);
-        let known = self.index.lock().expect("store lock").get(root).map(|e| {
-            if e.meta.size != size {
-                Err(invalid(format!("root already stored with size {}", e.meta.size)))
-            } else {
-                Ok(e.held.clone())
-            }
-        });
-        let mut held = match known {
-            Some(held) => held?,
-            None => {
-                fs::create_dir_all(&dir)?;
-                let meta = FileMeta { size, stored_at: now_secs(), placements: Vec::new() };
-                fs::write(dir.join("meta"), meta.encode())?;
-                self.index
-                    .lock()
-                    .expect("store lock")
-                    .insert(*root, Entry { meta, held: Held::empty(count) });
-                Held::empty(count)
-            },
-        };
-        let open = |name: &str| {
-            fs::OpenOptions::new().create(true).write(true).truncate(false).open(dir.join(name))
-        };
-        let (data, proofs) = (open("data")?, open("proofs")?);
-        let mut added = 0;
-        let mut slot = vec![0u8; depth * 32];
-        for s in segments {
-            if held.contains(s.index) {
-                continue;
-            }
-            data.write_all_at(&s.data, s.index * SEGMENT_SIZE as u64)?;
-            for (i, sibling) in s.proof.siblings.iter().enumerate() {
-                slot[i * 32..(i + 1) * 32].copy_from_slice(sibling);
-            }
-            proofs.write_all_at(&slot, s.index * slot.len() as u64)?;
-            held.insert(s.index);
-            added += 1;
-        }
-        if added > 0 {
-            replace_file(&dir, "held", &held.to_bytes())?;
-            if let Some(entry) = self.index.lock().expect("store lock").get_mut(root) {
-                entry.held = held;
-            }
-        }
-        Ok(added)
-    }
+	/// Writes segments of the file with `root` and `size`. Segments must have been checked
+	/// against the root. Returns how many were new.
+	pub fn put(&self, root: &Hash, size: u64, segments: &[SegmentWithProof]) -> io::Result<u32> {
+		let count = segment_count(size);
+		let depth = proof_depth(size) as usize;
+		// Check shapes before touching the disk: bad input leaves nothing behind.
+		for s in segments {
+			let expected = if s.index + 1 == count {
+				size - s.index * SEGMENT_SIZE as u64
+			} else {
+				SEGMENT_SIZE as u64
+			};
+			if s.index >= count || s.data.len() as u64 != expected {
+				return Err(invalid(format!("segment {} of {} bytes", s.index, s.data.len())));
+			}
+			if s.proof.siblings.len() != depth || s.proof.index != s.index {
+				return Err(invalid(format!("proof of segment {} has the wrong shape", s.index)));
+			}
+		}
+		let _writer = self.write_lock.lock().expect("store write lock");
+		let dir = self.file_dir(root);
+		let known = self.index.lock().expect("store lock").get(root).map(|e| {
+			if e.meta.size != size {
+				Err(invalid(format!("root already stored with size {}", e.meta.size)))
+			} else {
+				Ok(e.held.clone())
+			}
+		});
+		let mut held = match known {
+			Some(held) => held?,
+			None => {
+				fs::create_dir_all(&dir)?;
+				let meta = FileMeta { size, stored_at: now_secs(), placements: Vec::new() };
+				fs::write(dir.join("meta"), meta.encode())?;
+				self.index
+					.lock()
+					.expect("store lock")
+					.insert(*root, Entry { meta, held: Held::empty(count) });
+				Held::empty(count)
+			},
+		};
+		let open = |name: &str| {
+			fs::OpenOptions::new()
+				.create(true)
+				.write(true)
+				.truncate(false)
+				.open(dir.join(name))
+		};
+		let (data, proofs) = (open("data")?, open("proofs")?);
+		let mut added = 0;
+		let mut slot = vec![0u8; depth * 32];
+		for s in segments {
+			if held.contains(s.index) {
+				continue;
+			}
+			data.write_all_at(&s.data, s.index * SEGMENT_SIZE as u64)?;
+			for (i, sibling) in s.proof.siblings.iter().enumerate() {
+				slot[i * 32..(i + 1) * 32].copy_from_slice(sibling);
+			}
+			proofs.write_all_at(&slot, s.index * slot.len() as u64)?;
+			held.insert(s.index);
+			added += 1;
+		}
+		if added > 0 {
+			replace_file(&dir, "held", &held.to_bytes())?;
+			if let Some(entry) = self.index.lock().expect("store lock").get_mut(root) {
+				entry.held = held;
+			}
+		}
+		Ok(added)
+	}
 
-    /// Segment `index` of `root` with its proof, if held.
-    pub fn get(&self, root: &Hash, index: u64) -> io::Result<Option<SegmentWithProof>> {
-        let Some(size) = self.held_size(root, index) else { return Ok(None) };
-        let count = segment_count(size);
-        let len = if index + 1 == count { size - index * SEGMENT_SIZE as u64 } else { SEGMENT_SIZE as u64 };
-        let dir = self.file_dir(root);
-        let mut data = vec![0u8; len as usize];
-        fs::File::open(dir.join("data"))?.read_exact_at(&mut data, index * SEGMENT_SIZE as u64)?;
-        let depth = proof_depth(size) as usize;
-        let mut slot = vec![0u8; depth * 32];
-        let offset = index * slot.len() as u64;
-        fs::File::open(dir.join("proofs"))?.read_exact_at(&mut slot, offset)?;
-        let siblings = slot.chunks_exact(32).map(|c| c.try_into().expect("32 bytes")).collect();
-        Ok(Some(SegmentWithProof { index, data, proof: MerkleProof { index, siblings } }))
-    }
+	/// Segment `index` of `root` with its proof, if held.
+	pub fn get(&self, root: &Hash, index: u64) -> io::Result<Option<SegmentWithProof>> {
+		let Some(size) = self.held_size(root, index) else { return Ok(None) };
+		let count = segment_count(size);
+		let len = if index + 1 == count {
+			size - index * SEGMENT_SIZE as u64
+		} else {
+			SEGMENT_SIZE as u64
+		};
+		let dir = self.file_dir(root);
+		let mut data = vec![0u8; len as usize];
+		fs::File::open(dir.join("data"))?.read_exact_at(&mut data, index * SEGMENT_SIZE as u64)?;
+		let depth = proof_depth(size) as usize;
+		let mut slot = vec![0u8; depth * 32];
+		let offset = index * slot.len() as u64;
+		fs::File::open(dir.join("proofs"))?.read_exact_at(&mut slot, offset)?;
+		let siblings = slot.chunks_exact(32).map(|c| c.try_into().expect("32 bytes")).collect();
+		Ok(Some(SegmentWithProof { index, data, proof: MerkleProof { index, siblings } }))
+	}
 
-    fn held_size(&self, root: &Hash, index: u64) -> Option<u64> {
-        let index_guard = self.index.lock().expect("store lock");
-        let entry = index_guard.get(root)?;
-        entry.held.contains(index).then_some(entry.meta.size)
-    }
+	fn held_size(&self, root: &Hash, index: u64) -> Option<u64> {
+		let index_guard = self.index.lock().expect("store lock");
+		let entry = index_guard.get(root)?;
+		entry.held.contains(index).then_some(entry.meta.size)
+	}
 
-    /// `len` bytes of the file from `offset`, if every segment they touch is held.
-    pub fn read(&self, root: &Hash, offset: u64, len: usize) -> io::Result<Option<Vec<u8>>> {
-        let Some((meta, held)) = self.file(root) else { return Ok(None) };
-        let end = offset.saturating_add(len as u64);
-        if end > meta.size {
-            return Ok(None);
-        }
-        let seg = SEGMENT_SIZE as u64;
-        if len > 0 && !(offset / seg..=(end - 1) / seg).all(|i| held.contains(i)) {
-            return Ok(None);
-        }
-        let mut out = vec![0u8; len];
-        fs::File::open(self.file_dir(root).join("data"))?.read_exact_at(&mut out, offset)?;
-        Ok(Some(out))
-    }
+	/// `len` bytes of the file from `offset`, if every segment they touch is held.
+	pub fn read(&self, root: &Hash, offset: u64, len: usize) -> io::Result<Option<Vec<u8>>> {
+		let Some((meta, held)) = self.file(root) else { return Ok(None) };
+		let end = offset.saturating_add(len as u64);
+		if end > meta.size {
+			return Ok(None);
+		}
+		let seg = SEGMENT_SIZE as u64;
+		if len > 0 && !(offset / seg..=(end - 1) / seg).all(|i| held.contains(i)) {
+			return Ok(None);
+		}
+		let mut out = vec![0u8; len];
+		fs::File::open(self.file_dir(root).join("data"))?.read_exact_at(&mut out, offset)?;
+		Ok(Some(out))
+	}
 
-    /// A file's record and held segments.
-    pub fn file(&self, root: &Hash) -> Option<(FileMeta, Held)> {
-        self.index.lock().expect("store lock").get(root).map(|e| (e.meta.clone(), e.held.clone()))
-    }
+	/// A file's record and held segments.
+	pub fn file(&self, root: &Hash) -> Option<(FileMeta, Held)> {
+		self.index
+			.lock()
+			.expect("store lock")
+			.get(root)
+			.map(|e| (e.meta.clone(), e.held.clone()))
+	}
 
-    /// Every file's root and record.
-    pub fn files(&self) -> Vec<(Hash, FileMeta)> {
-        self.index.lock().expect("store lock").iter().map(|(r, e)| (*r, e.meta.clone())).collect()
-    }
+	/// Every file's root and record.
+	pub fn files(&self) -> Vec<(Hash, FileMeta)> {
+		self.index
+			.lock()
+			.expect("store lock")
+			.iter()
+			.map(|(r, e)| (*r, e.meta.clone()))
+			.collect()
+	}
 
-    /// Records that deal `placement` placed the file with `root` and `size` (creating the
-    /// file's record if no segment came yet).
-    pub fn add_placement(&self, root: &Hash, size: u64, placement: Placement) -> io::Result<()> {
-        self.update_meta(root, size, |meta| {
-            meta.placements.retain(|p| p.deal != placement.deal);
-            meta.placements.push(placement);
-        })
-    }
+	/// Records that deal `placement` placed the file with `root` and `size` (creating the
+	/// file's record if no segment came yet).
+	pub fn add_placement(&self, root: &Hash, size: u64, placement: Placement) -> io::Result<()> {
+		self.update_meta(root, size, |meta| {
+			meta.placements.retain(|p| p.deal != placement.deal);
+			meta.placements.push(placement);
+		})
+	}
 
-    /// Sets the end of deal `deal` on `root` (a renewal).
-    pub fn renew_placement(&self, root: &Hash, deal: u64, end: u32) -> io::Result<()> {
-        let Some((meta, _)) = self.file(root) else { return Ok(()) };
-        self.update_meta(root, meta.size, |meta| {
-            meta.placements.iter_mut().filter(|p| p.deal == deal).for_each(|p| p.end = end)
-        })
-    }
+	/// Sets the end of deal `deal` on `root` (a renewal).
+	pub fn renew_placement(&self, root: &Hash, deal: u64, end: u32) -> io::Result<()> {
+		let Some((meta, _)) = self.file(root) else { return Ok(()) };
+		self.update_meta(root, meta.size, |meta| {
+			meta.placements.iter_mut().filter(|p| p.deal == deal).for_each(|p| p.end = end)
+		})
+	}
 
-    /// Drops deal `deal` from `root`; returns the deals left.
-    pub fn remove_placement(&self, root: &Hash, deal: u64) -> io::Result<usize> {
-        let Some((meta, _)) = self.file(root) else { return Ok(0) };
-        let mut left = 0;
-        self.update_meta(root, meta.size, |meta| {
-            meta.placements.retain(|p| p.deal != deal);
-            left = meta.placements.len();
-        })?;
-        Ok(left)
-    }
+	/// Drops deal `deal` from `root`; returns the deals left.
+	pub fn remove_placement(&self, root: &Hash, deal: u64) -> io::Result<usize> {
+		let Some((meta, _)) = self.file(root) else { return Ok(0) };
+		let mut left = 0;
+		self.update_meta(root, meta.size, |meta| {
+			meta.placements.retain(|p| p.deal != deal);
+			left = meta.placements.len();
+		})?;
+		Ok(left)
+	}
 
-    fn update_meta(&self, root: &Hash, size: u64, change: impl FnOnce(&mut FileMeta)) -> io::Result<()> {
-        let _writer = self.write_lock.lock().expect("store write lock");
-        let dir = self.file_dir(root);
-        let mut index = self.index.lock().expect("store lock");
-        let entry = index.entry(*root).or_insert_with(|| Entry {
-            meta: FileMeta { size, stored_at: now_secs(), placements: Vec::new() },
-            held: Held::empty(segment_count(size)),
-        });
-        if entry.meta.size != size {
-            return Err(invalid(format!("root already stored with size {}", entry.meta.size)));
-        }
-        change(&mut entry.meta);
-        fs::create_dir_all(&dir)?;
-        replace_file(&dir, "meta", &entry.meta.encode())
-    }
+	fn update_meta(
+		&self,
+		root: &Hash,
+		size: u64,
+		change: impl FnOnce(&mut FileMeta),
+	) -> io::Result<()> {
+		let _writer = self.write_lock.lock().expect("store write lock");
+		let dir = self.file_dir(root);
+		let mut index = self.index.lock().expect("store lock");
+		let entry = index.entry(*root).or_insert_with(|| Entry {
+			meta: FileMeta { size, stored_at: now_secs(), placements: Vec::new() },
+			held: Held::empty(segment_count(size)),
+		});
+		if entry.meta.size != size {
+			return Err(invalid(format!("root already stored with size {}", entry.meta.size)));
+		}
+		change(&mut entry.meta);
+		fs::create_dir_all(&dir)?;
+		replace_file(&dir, "meta", &entry.meta.encode())
+	}
 
-    /// Deletes a file and its segments.
-    pub fn remove(&self, root: &Hash) -> io::Result<()> {
-        let _writer = self.write_lock.lock().expect("store write lock");
-        self.index.lock().expect("store lock").remove(root);
-        match fs::remove_dir_all(self.file_dir(root)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
-    }
+	/// Deletes a file and its segments.
+	pub fn remove(&self, root: &Hash) -> io::Result<()> {
+		let _writer = self.write_lock.lock().expect("store write lock");
+		self.index.lock().expect("store lock").remove(root);
+		match fs::remove_dir_all(self.file_dir(root)) {
+			Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+			_ => Ok(()),
+		}
+	}
 
-    /// Deletes a file's segments but keeps its record (placements), for a node that no longer
-    /// needs its copy but still follows the deal.
-    pub fn remove_segments_keep_meta(&self, root: &Hash) -> io::Result<()> {
-        let _writer = self.write_lock.lock().expect("store write lock");
-        let dir = self.file_dir(root);
-        if let Some(entry) = self.index.lock().expect("store lock").get_mut(root) {
-            entry.held = Held::empty(segment_count(entry.meta.size));
-        }
-        for name in ["held", "data", "proofs"] {
-            match fs::remove_file(dir.join(name)) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {},
-            }
-        }
-        Ok(())
-    }
+	/// Deletes a file's segments but keeps its record (placements), for a node that no longer
+	/// needs its copy but still follows the deal.
+	pub fn remove_segments_keep_meta(&self, root: &Hash) -> io::Result<()> {
+		let _writer = self.write_lock.lock().expect("store write lock");
+		let dir = self.file_dir(root);
+		if let Some(entry) = self.index.lock().expect("store lock").get_mut(root) {
+			entry.held = Held::empty(segment_count(entry.meta.size));
+		}
+		for name in ["held", "data", "proofs"] {
+			match fs::remove_file(dir.join(name)) {
+				Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+				_ => {},
+			}
+		}
+		Ok(())
+	}
 
-    /// Files, segments and bytes held.
-    pub fn usage(&self) -> StoreUsage {
-        let index = self.index.lock().expect("store lock");
-        let mut usage = StoreUsage { files: index.len() as u64, ..Default::default() };
-        for entry in index.values() {
-            let count = segment_count(entry.meta.size);
-            let held = entry.held.count();
-            usage.segments += held;
-            let last_short = if count > 0 && entry.held.contains(count - 1) {
-                count * SEGMENT_SIZE as u64 - entry.meta.size
-            } else {
-                0
-            };
-            usage.bytes += held * SEGMENT_SIZE as u64 - last_short;
-        }
-        usage
-    }
+	/// Files, segments and bytes held.
+	pub fn usage(&self) -> StoreUsage {
+		let index = self.index.lock().expect("store lock");
+		let mut usage = StoreUsage { files: index.len() as u64, ..Default::default() };
+		for entry in index.values() {
+			let count = segment_count(entry.meta.size);
+			let held = entry.held.count();
+			usage.segments += held;
+			let last_short = if count > 0 && entry.held.contains(count - 1) {
+				count * SEGMENT_SIZE as u64 - entry.meta.size
+			} else {
+				0
+			};
+			usage.bytes += held * SEGMENT_SIZE as u64 - last_short;
+		}
+		usage
+	}
 }

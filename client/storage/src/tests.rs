@@ -1,279 +1,364 @@
 //! Unit tests of the store and the service (no network).
 
 use crate::{
-    service::{replica_segments, ShardRole, StorageError, StorageService, MAX_SEGMENTS_PER_UPLOAD},
-    store::{Placement, SegmentStore, SegmentWithProof},
+	service::{replica_segments, ShardRole, StorageError, StorageService, MAX_SEGMENTS_PER_UPLOAD},
+	store::{Placement, SegmentStore, SegmentWithProof},
 };
 use std::sync::Arc;
 use zerog_erasure::storage::{FileTree, SEGMENT_SIZE};
 
 pub(crate) fn file(len: usize) -> (Vec<u8>, FileTree) {
-    let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
-    let tree = FileTree::new(&data).unwrap();
-    (data, tree)
+	let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+	let tree = FileTree::new(&data).unwrap();
+	(data, tree)
 }
 
-pub(crate) fn segments(data: &[u8], tree: &FileTree, indices: impl IntoIterator<Item = u64>) -> Vec<SegmentWithProof> {
-    indices
-        .into_iter()
-        .map(|i| {
-            let start = i as usize * SEGMENT_SIZE;
-            let end = (start + SEGMENT_SIZE).min(data.len());
-            SegmentWithProof { index: i, data: data[start..end].to_vec(), proof: tree.segment_proof(i).unwrap() }
-        })
-        .collect()
+pub(crate) fn segments(
+	data: &[u8],
+	tree: &FileTree,
+	indices: impl IntoIterator<Item = u64>,
+) -> Vec<SegmentWithProof> {
+	indices
+		.into_iter()
+		.map(|i| {
+			let start = i as usize * SEGMENT_SIZE;
+			let end = (start + SEGMENT_SIZE).min(data.len());
+			SegmentWithProof {
+				index: i,
+				data: data[start..end].to_vec(),
+				proof: tree.segment_proof(i).unwrap(),
+			}
+		})
+		.collect()
 }
 
 pub(crate) fn service(dir: &std::path::Path) -> StorageService {
-    StorageService::new(Arc::new(SegmentStore::open(dir).unwrap()), None)
+	StorageService::new(Arc::new(SegmentStore::open(dir).unwrap()), None)
 }
 
 #[test]
 fn upload_then_read_back_and_reopen() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, tree) = file(3 * SEGMENT_SIZE + 1000);
-    let root = tree.root();
-    {
-        let service = service(dir.path());
-        let outcome = service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
-        assert_eq!((outcome.accepted, outcome.stored), (4, 4));
-        // Uploading again stores nothing new.
-        let again = service.upload(&root, data.len() as u64, &segments(&data, &tree, [1, 3])).unwrap();
-        assert_eq!((again.accepted, again.stored), (2, 0));
-    }
-    let store = SegmentStore::open(dir.path()).unwrap();
-    for i in 0..4 {
-        let got = store.get(&root, i).unwrap().unwrap();
-        assert_eq!(got, segments(&data, &tree, [i]).remove(0));
-    }
-    assert_eq!(store.read(&root, 100, 2 * SEGMENT_SIZE).unwrap().unwrap(), data[100..100 + 2 * SEGMENT_SIZE]);
-    assert_eq!(store.read(&root, data.len() as u64 - 10, 11).unwrap(), None);
-    let usage = store.usage();
-    assert_eq!((usage.files, usage.segments, usage.bytes), (1, 4, data.len() as u64));
+	let dir = tempfile::tempdir().unwrap();
+	let (data, tree) = file(3 * SEGMENT_SIZE + 1000);
+	let root = tree.root();
+	{
+		let service = service(dir.path());
+		let outcome =
+			service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
+		assert_eq!((outcome.accepted, outcome.stored), (4, 4));
+		// Uploading again stores nothing new.
+		let again = service
+			.upload(&root, data.len() as u64, &segments(&data, &tree, [1, 3]))
+			.unwrap();
+		assert_eq!((again.accepted, again.stored), (2, 0));
+	}
+	let store = SegmentStore::open(dir.path()).unwrap();
+	for i in 0..4 {
+		let got = store.get(&root, i).unwrap().unwrap();
+		assert_eq!(got, segments(&data, &tree, [i]).remove(0));
+	}
+	assert_eq!(
+		store.read(&root, 100, 2 * SEGMENT_SIZE).unwrap().unwrap(),
+		data[100..100 + 2 * SEGMENT_SIZE]
+	);
+	assert_eq!(store.read(&root, data.len() as u64 - 10, 11).unwrap(), None);
+	let usage = store.usage();
+	assert_eq!((usage.files, usage.segments, usage.bytes), (1, 4, data.len() as u64));
 }
 
 #[test]
 fn a_corrupted_segment_refuses_the_whole_batch() {
-    let dir = tempfile::tempdir().unwrap();
-    let service = service(dir.path());
-    let (data, tree) = file(4 * SEGMENT_SIZE);
-    let size = data.len() as u64;
-    let mut batch = segments(&data, &tree, 0..4);
-    batch[2].data[5] ^= 1;
-    let err = service.upload(&tree.root(), size, &batch).unwrap_err();
-    assert!(matches!(err, StorageError::BadSegment(2, _)), "{err:?}");
-    assert!(service.store().file(&tree.root()).is_none(), "nothing stored");
-    // A proof for another index, a short segment, an index past the end.
-    let mut swapped = segments(&data, &tree, [1]);
-    swapped[0].proof = tree.segment_proof(0).unwrap();
-    assert!(matches!(service.upload(&tree.root(), size, &swapped), Err(StorageError::BadSegment(1, _))));
-    let mut short = segments(&data, &tree, [0]);
-    short[0].data.pop();
-    assert!(matches!(service.upload(&tree.root(), size, &short), Err(StorageError::BadSegment(0, _))));
-    let mut past = segments(&data, &tree, [3]);
-    past[0].index = 4;
-    assert!(matches!(service.upload(&tree.root(), size, &past), Err(StorageError::BadSegment(4, _))));
-    // The right segments under a wrong size or root.
-    assert!(service.upload(&tree.root(), size + 1, &segments(&data, &tree, [0])).is_err());
-    assert!(service.upload(&[9; 32], size, &segments(&data, &tree, [0])).is_err());
-    assert!(service.store().files().is_empty());
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	let (data, tree) = file(4 * SEGMENT_SIZE);
+	let size = data.len() as u64;
+	let mut batch = segments(&data, &tree, 0..4);
+	batch[2].data[5] ^= 1;
+	let err = service.upload(&tree.root(), size, &batch).unwrap_err();
+	assert!(matches!(err, StorageError::BadSegment(2, _)), "{err:?}");
+	assert!(service.store().file(&tree.root()).is_none(), "nothing stored");
+	// A proof for another index, a short segment, an index past the end.
+	let mut swapped = segments(&data, &tree, [1]);
+	swapped[0].proof = tree.segment_proof(0).unwrap();
+	assert!(matches!(
+		service.upload(&tree.root(), size, &swapped),
+		Err(StorageError::BadSegment(1, _))
+	));
+	let mut short = segments(&data, &tree, [0]);
+	short[0].data.pop();
+	assert!(matches!(
+		service.upload(&tree.root(), size, &short),
+		Err(StorageError::BadSegment(0, _))
+	));
+	let mut past = segments(&data, &tree, [3]);
+	past[0].index = 4;
+	assert!(matches!(
+		service.upload(&tree.root(), size, &past),
+		Err(StorageError::BadSegment(4, _))
+	));
+	// The right segments under a wrong size or root.
+	assert!(service.upload(&tree.root(), size + 1, &segments(&data, &tree, [0])).is_err());
+	assert!(service.upload(&[9; 32], size, &segments(&data, &tree, [0])).is_err());
+	assert!(service.store().files().is_empty());
 }
 
 #[test]
 fn limits_are_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let service = service(dir.path());
-    assert_eq!(service.upload(&[0; 32], 0, &[]), Err(StorageError::EmptyFile));
-    assert!(matches!(service.upload(&[0; 32], 5 << 30, &[]), Err(StorageError::FileTooLarge(_))));
-    let (data, tree) = file((MAX_SEGMENTS_PER_UPLOAD + 1) * SEGMENT_SIZE);
-    let all = segments(&data, &tree, 0..(MAX_SEGMENTS_PER_UPLOAD as u64 + 1));
-    assert_eq!(
-        service.upload(&tree.root(), data.len() as u64, &all),
-        Err(StorageError::TooManySegments(MAX_SEGMENTS_PER_UPLOAD + 1))
-    );
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	assert_eq!(service.upload(&[0; 32], 0, &[]), Err(StorageError::EmptyFile));
+	assert!(matches!(service.upload(&[0; 32], 5 << 30, &[]), Err(StorageError::FileTooLarge(_))));
+	let (data, tree) = file((MAX_SEGMENTS_PER_UPLOAD + 1) * SEGMENT_SIZE);
+	let all = segments(&data, &tree, 0..(MAX_SEGMENTS_PER_UPLOAD as u64 + 1));
+	assert_eq!(
+		service.upload(&tree.root(), data.len() as u64, &all),
+		Err(StorageError::TooManySegments(MAX_SEGMENTS_PER_UPLOAD + 1))
+	);
 }
 
 #[test]
 fn placements_decide_the_replica_shard_and_survive_reopen() {
-    let dir = tempfile::tempdir().unwrap();
-    let (data, tree) = file(6 * SEGMENT_SIZE);
-    let root = tree.root();
-    {
-        let store = SegmentStore::open(dir.path()).unwrap();
-        // The file starts at flow segment 3.
-        store.add_placement(&root, data.len() as u64, Placement { deal: 7, start_sector: 3 * 1024, replicas: 2, end: 99 }).unwrap();
-        store.renew_placement(&root, 7, 150).unwrap();
-    }
-    let store = SegmentStore::open(dir.path()).unwrap();
-    let (meta, held) = store.file(&root).unwrap();
-    assert_eq!(meta.placements, vec![Placement { deal: 7, start_sector: 3072, replicas: 2, end: 150 }]);
-    assert_eq!(held.count(), 0);
-    // Shard 1 of 2 holds odd flow segments: file segments 0, 2, 4 (flow 3, 5, 7).
-    let mask = replica_segments(&meta, ShardRole { id: 1, count: 2 }).unwrap();
-    assert_eq!((0..6).filter(|i| mask.contains(*i)).collect::<Vec<_>>(), vec![0, 2, 4]);
-    assert_eq!(store.remove_placement(&root, 7).unwrap(), 0);
-    store.remove(&root).unwrap();
-    assert!(SegmentStore::open(dir.path()).unwrap().files().is_empty());
+	let dir = tempfile::tempdir().unwrap();
+	let (data, tree) = file(6 * SEGMENT_SIZE);
+	let root = tree.root();
+	{
+		let store = SegmentStore::open(dir.path()).unwrap();
+		// The file starts at flow segment 3.
+		store
+			.add_placement(
+				&root,
+				data.len() as u64,
+				Placement { deal: 7, start_sector: 3 * 1024, replicas: 2, end: 99 },
+			)
+			.unwrap();
+		store.renew_placement(&root, 7, 150).unwrap();
+	}
+	let store = SegmentStore::open(dir.path()).unwrap();
+	let (meta, held) = store.file(&root).unwrap();
+	assert_eq!(
+		meta.placements,
+		vec![Placement { deal: 7, start_sector: 3072, replicas: 2, end: 150 }]
+	);
+	assert_eq!(held.count(), 0);
+	// Shard 1 of 2 holds odd flow segments: file segments 0, 2, 4 (flow 3, 5, 7).
+	let mask = replica_segments(&meta, ShardRole { id: 1, count: 2 }).unwrap();
+	assert_eq!((0..6).filter(|i| mask.contains(*i)).collect::<Vec<_>>(), vec![0, 2, 4]);
+	assert_eq!(store.remove_placement(&root, 7).unwrap(), 0);
+	store.remove(&root).unwrap();
+	assert!(SegmentStore::open(dir.path()).unwrap().files().is_empty());
 }
 
 #[test]
 fn a_staging_copy_is_only_a_replica_inside_the_shard() {
-    let dir = tempfile::tempdir().unwrap();
-    let service = service(dir.path());
-    let (data, tree) = file(4 * SEGMENT_SIZE);
-    let root = tree.root();
-    service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
-    assert_eq!(service.replica_held(&root).count(), 0, "no deal, no role: staging only");
-    service.store().add_placement(&root, data.len() as u64, Placement { deal: 0, start_sector: 0, replicas: 1, end: 10 }).unwrap();
-    assert_eq!(service.replica_held(&root).count(), 0, "not a provider");
-    service.set_role(Some(ShardRole { id: 0, count: 2 }));
-    assert_eq!(service.replica_held(&root).count(), 2);
-    service.set_role(Some(ShardRole { id: 0, count: 1 }));
-    assert_eq!(service.replica_held(&root).count(), 4);
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	let (data, tree) = file(4 * SEGMENT_SIZE);
+	let root = tree.root();
+	service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
+	assert_eq!(service.replica_held(&root).count(), 0, "no deal, no role: staging only");
+	service
+		.store()
+		.add_placement(
+			&root,
+			data.len() as u64,
+			Placement { deal: 0, start_sector: 0, replicas: 1, end: 10 },
+		)
+		.unwrap();
+	assert_eq!(service.replica_held(&root).count(), 0, "not a provider");
+	service.set_role(Some(ShardRole { id: 0, count: 2 }));
+	assert_eq!(service.replica_held(&root).count(), 2);
+	service.set_role(Some(ShardRole { id: 0, count: 1 }));
+	assert_eq!(service.replica_held(&root).count(), 4);
 }
 
 #[tokio::test]
 async fn uploads_without_a_deal_are_dropped_after_the_grace() {
-    let dir = tempfile::tempdir().unwrap();
-    let service = service(dir.path());
-    let (data, tree) = file(1000);
-    service.upload(&tree.root(), 1000, &segments(&data, &tree, [0])).unwrap();
-    service.maintain(3600).await;
-    assert_eq!(service.store().files().len(), 1, "kept within the grace");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    service.maintain(0).await;
-    assert!(service.store().files().is_empty());
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	let (data, tree) = file(1000);
+	service.upload(&tree.root(), 1000, &segments(&data, &tree, [0])).unwrap();
+	service.maintain(3600).await;
+	assert_eq!(service.store().files().len(), 1, "kept within the grace");
+	tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+	service.maintain(0).await;
+	assert!(service.store().files().is_empty());
 }
 
 mod mining {
-    use super::*;
-    use crate::{
-        miner::{prover_until, EpochTask, FlowIndex, Miner},
-        service::ShardRole,
-    };
-    use zerog_erasure::pora;
+	use super::*;
+	use crate::{
+		miner::{prover_until, EpochTask, FlowIndex, Miner},
+		service::ShardRole,
+	};
+	use zerog_erasure::pora;
 
-    /// Three files of odd sizes appended to a flow; the store holds two of them.
-    #[test]
-    fn wins_prove_against_the_flow_root_and_units_not_held_are_skipped() {
-        let dir = tempfile::tempdir().unwrap();
-        let service = service(dir.path());
-        let mut appends = Vec::new();
-        let mut prover = zerog_erasure::FlowProver::new();
-        let mut held = Vec::new();
-        for (i, len) in [5 * SEGMENT_SIZE + 777, 3 * SEGMENT_SIZE, 3000].into_iter().enumerate() {
-            let (mut data, _) = file(len);
-            data.iter_mut().for_each(|b| *b ^= i as u8 + 1);
-            let tree = FileTree::new(&data).unwrap();
-            let start = prover.append_file(&tree.flow_subtrees()).unwrap();
-            appends.push((start, tree.flow_subtrees()));
-            if i != 1 {
-                let count = zerog_erasure::storage::segment_count(len as u64);
-                service.upload(&tree.root(), len as u64, &segments(&data, &tree, 0..count)).unwrap();
-                service
-                    .store()
-                    .add_placement(&tree.root(), len as u64, Placement { deal: i as u64, start_sector: start, replicas: 1, end: 9 })
-                    .unwrap();
-                held.push((start, data));
-            }
-        }
-        let flow = prover.flow().clone();
-        let task = EpochTask {
-            epoch: 3,
-            context: [7; 32],
-            flow_root: flow.root(),
-            flow_length: flow.length(),
-            target: u128::MAX,
-            miner_id: [9; 32],
-            shard: ShardRole { id: 0, count: 1 },
-        };
-        let replayed = prover_until(&appends, task.flow_length).unwrap();
-        assert_eq!(replayed.flow().root(), task.flow_root);
-        let index = FlowIndex::of(service.store(), &appends, task.flow_length);
-        let miner = Miner::new(service.store().clone());
-        let (mut wins, mut skipped) = (0, 0);
-        for n in 0u64..400 {
-            let mut nonce = [0u8; 32];
-            nonce[..8].copy_from_slice(&n.to_le_bytes());
-            let Some((unit, sealed)) = miner.try_nonce(&task, &index, &nonce) else {
-                skipped += 1;
-                continue;
-            };
-            let win = miner.answer(&task, &index, &replayed, nonce, unit, sealed).expect("a held unit has a proof");
-            // What the pallet checks.
-            assert_eq!(pora::recall_unit(&task.context, &task.miner_id, &nonce, task.flow_length, 0, 1), Some(unit));
-            let mut data: [u8; 4096] = win.sealed.clone().try_into().unwrap();
-            pora::unseal(&task.miner_id, unit, &mut data);
-            if let Err(e) = pora::verify_unit(&task.flow_root, task.flow_length, &data, &win.proof) {
-                panic!("unit {unit} (sector {}) of {:?}: {e:?}; appends {:?}", unit * 16, task.flow_length, appends.iter().map(|(s, t)| (*s, t.iter().map(|x| x.0).collect::<Vec<_>>())).collect::<Vec<_>>());
-            }
-            wins += 1;
-        }
-        assert!(wins > 50 && skipped > 0, "{wins} wins, {skipped} tries on units not held");
-    }
+	/// Three files of odd sizes appended to a flow; the store holds two of them.
+	#[test]
+	fn wins_prove_against_the_flow_root_and_units_not_held_are_skipped() {
+		let dir = tempfile::tempdir().unwrap();
+		let service = service(dir.path());
+		let mut appends = Vec::new();
+		let mut prover = zerog_erasure::FlowProver::new();
+		let mut held = Vec::new();
+		for (i, len) in [5 * SEGMENT_SIZE + 777, 3 * SEGMENT_SIZE, 3000].into_iter().enumerate() {
+			let (mut data, _) = file(len);
+			data.iter_mut().for_each(|b| *b ^= i as u8 + 1);
+			let tree = FileTree::new(&data).unwrap();
+			let start = prover.append_file(&tree.flow_subtrees()).unwrap();
+			appends.push((start, tree.flow_subtrees()));
+			if i != 1 {
+				let count = zerog_erasure::storage::segment_count(len as u64);
+				service
+					.upload(&tree.root(), len as u64, &segments(&data, &tree, 0..count))
+					.unwrap();
+				service
+					.store()
+					.add_placement(
+						&tree.root(),
+						len as u64,
+						Placement { deal: i as u64, start_sector: start, replicas: 1, end: 9 },
+					)
+					.unwrap();
+				held.push((start, data));
+			}
+		}
+		let flow = prover.flow().clone();
+		let task = EpochTask {
+			epoch: 3,
+			context: [7; 32],
+			flow_root: flow.root(),
+			flow_length: flow.length(),
+			target: u128::MAX,
+			miner_id: [9; 32],
+			shard: ShardRole { id: 0, count: 1 },
+		};
+		let replayed = prover_until(&appends, task.flow_length).unwrap();
+		assert_eq!(replayed.flow().root(), task.flow_root);
+		let index = FlowIndex::of(service.store(), &appends, task.flow_length);
+		let miner = Miner::new(service.store().clone());
+		let (mut wins, mut skipped) = (0, 0);
+		for n in 0u64..400 {
+			let mut nonce = [0u8; 32];
+			nonce[..8].copy_from_slice(&n.to_le_bytes());
+			let Some((unit, sealed)) = miner.try_nonce(&task, &index, &nonce) else {
+				skipped += 1;
+				continue;
+			};
+			let win = miner
+				.answer(&task, &index, &replayed, nonce, unit, sealed)
+				.expect("a held unit has a proof");
+			// What the pallet checks.
+			assert_eq!(
+				pora::recall_unit(&task.context, &task.miner_id, &nonce, task.flow_length, 0, 1),
+				Some(unit)
+			);
+			let mut data: [u8; 4096] = win.sealed.clone().try_into().unwrap();
+			pora::unseal(&task.miner_id, unit, &mut data);
+			if let Err(e) = pora::verify_unit(&task.flow_root, task.flow_length, &data, &win.proof)
+			{
+				panic!(
+					"unit {unit} (sector {}) of {:?}: {e:?}; appends {:?}",
+					unit * 16,
+					task.flow_length,
+					appends
+						.iter()
+						.map(|(s, t)| (*s, t.iter().map(|x| x.0).collect::<Vec<_>>()))
+						.collect::<Vec<_>>()
+				);
+			}
+			wins += 1;
+		}
+		assert!(wins > 50 && skipped > 0, "{wins} wins, {skipped} tries on units not held");
+	}
 }
 
 mod kv {
-    use crate::kv_db::{KvDb, Outcome};
-    use zerog_erasure::kv::{AclOp, KvEntry};
+	use crate::kv_db::{KvDb, Outcome};
+	use zerog_erasure::kv::{AclOp, KvEntry};
 
-    const S: [u8; 32] = [1; 32];
-    const ALICE: [u8; 32] = [0xa; 32];
-    const BOB: [u8; 32] = [0xb; 32];
-    const EVE: [u8; 32] = [0xe; 32];
+	const S: [u8; 32] = [1; 32];
+	const ALICE: [u8; 32] = [0xa; 32];
+	const BOB: [u8; 32] = [0xb; 32];
+	const EVE: [u8; 32] = [0xe; 32];
 
-    fn put(key: &str, value: &str) -> KvEntry {
-        KvEntry { writes: vec![(S, key.into(), value.into())], ..Default::default() }
-    }
+	fn put(key: &str, value: &str) -> KvEntry {
+		KvEntry { writes: vec![(S, key.into(), value.into())], ..Default::default() }
+	}
 
-    fn bytes(entry: KvEntry) -> Result<Vec<u8>, String> {
-        Ok(entry.encode().unwrap())
-    }
+	fn bytes(entry: KvEntry) -> Result<Vec<u8>, String> {
+		Ok(entry.encode().unwrap())
+	}
 
-    #[test]
-    fn acl_versions_conflicts_and_skips_replay_the_same_after_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let db = KvDb::open(dir.path()).unwrap();
-            // Alice creates the stream (admin) and grants Bob.
-            let mut first = put("a", "1");
-            first.acl.push((S, AclOp::GrantWriter(BOB)));
-            assert_eq!(db.apply(0, 0, 10, ALICE, vec![S], bytes(first)).unwrap(), Outcome::Applied);
-            assert_eq!(db.apply(1, 0, 11, BOB, vec![S], bytes(put("b", "2"))).unwrap(), Outcome::Applied);
-            // Eve is no writer: refused, nothing written.
-            assert!(matches!(db.apply(2, 0, 12, EVE, vec![S], bytes(put("a", "evil"))).unwrap(), Outcome::Rejected(_)));
-            // Bob may not grant.
-            let mut grant = put("c", "3");
-            grant.acl.push((S, AclOp::GrantWriter(EVE)));
-            assert!(matches!(db.apply(3, 0, 13, BOB, vec![S], bytes(grant)).unwrap(), Outcome::Rejected(_)));
-            // A lost upload is skipped; the next entry applies.
-            assert!(matches!(db.apply(4, 0, 14, ALICE, vec![S], Err("no data".into())).unwrap(), Outcome::Skipped(_)));
-            assert_eq!(db.apply(5, 0, 15, ALICE, vec![S], bytes(put("a", "5"))).unwrap(), Outcome::Applied);
-            // Bob read "a" at version 1; it changed at 5: conflict.
-            let stale = KvEntry { based_on: Some(1), reads: vec![(S, b"a".to_vec())], ..put("b", "stale") };
-            assert!(matches!(db.apply(6, 0, 16, BOB, vec![S], bytes(stale)).unwrap(), Outcome::Rejected(_)));
-            let fresh = KvEntry { based_on: Some(5), reads: vec![(S, b"a".to_vec())], ..put("b", "7") };
-            assert_eq!(db.apply(7, 0, 17, BOB, vec![S], bytes(fresh)).unwrap(), Outcome::Applied);
-            // A stream not in the tags may not be touched; out-of-order versions are refused.
-            let other = KvEntry { writes: vec![([2; 32], b"x".to_vec(), b"y".to_vec())], ..Default::default() };
-            assert!(matches!(db.apply(8, 0, 18, ALICE, vec![S], bytes(other)).unwrap(), Outcome::Rejected(_)));
-            assert!(db.apply(42, 0, 19, ALICE, vec![S], bytes(put("z", "z"))).is_err());
-        }
-        let db = KvDb::open(dir.path()).unwrap();
-        let stats = db.stats();
-        assert_eq!((stats.next, stats.applied, stats.rejected, stats.skipped), (9, 4, 4, 1));
-        assert_eq!(db.get(&S, b"a", None).unwrap().value, b"5");
-        assert_eq!(db.get(&S, b"a", Some(4)).unwrap().value, b"1");
-        assert_eq!(db.get(&S, b"a", Some(4)).unwrap().version, 0);
-        assert_eq!(db.get(&S, b"b", None).unwrap().value, b"7");
-        assert_eq!(db.get(&S, b"c", None), None);
-        assert_eq!(db.get(&S, b"b", Some(0)), None);
-        assert_eq!(db.seek(&S, None, true, None).unwrap().key, b"a");
-        assert_eq!(db.seek(&S, Some(b"a"), true, None).unwrap().key, b"b");
-        assert_eq!(db.seek(&S, Some(b"b"), true, None), None);
-        assert_eq!(db.seek(&S, None, false, None).unwrap().key, b"b");
-        assert_eq!(db.seek(&S, Some(b"b"), false, None).unwrap().key, b"a");
-        assert_eq!(db.outcome(12).unwrap().0, 2);
-        assert!(matches!(db.outcome(14).unwrap().1, Outcome::Skipped(_)));
-    }
+	#[test]
+	fn acl_versions_conflicts_and_skips_replay_the_same_after_reopen() {
+		let dir = tempfile::tempdir().unwrap();
+		{
+			let db = KvDb::open(dir.path()).unwrap();
+			// Alice creates the stream (admin) and grants Bob.
+			let mut first = put("a", "1");
+			first.acl.push((S, AclOp::GrantWriter(BOB)));
+			assert_eq!(db.apply(0, 0, 10, ALICE, vec![S], bytes(first)).unwrap(), Outcome::Applied);
+			assert_eq!(
+				db.apply(1, 0, 11, BOB, vec![S], bytes(put("b", "2"))).unwrap(),
+				Outcome::Applied
+			);
+			// Eve is no writer: refused, nothing written.
+			assert!(matches!(
+				db.apply(2, 0, 12, EVE, vec![S], bytes(put("a", "evil"))).unwrap(),
+				Outcome::Rejected(_)
+			));
+			// Bob may not grant.
+			let mut grant = put("c", "3");
+			grant.acl.push((S, AclOp::GrantWriter(EVE)));
+			assert!(matches!(
+				db.apply(3, 0, 13, BOB, vec![S], bytes(grant)).unwrap(),
+				Outcome::Rejected(_)
+			));
+			// A lost upload is skipped; the next entry applies.
+			assert!(matches!(
+				db.apply(4, 0, 14, ALICE, vec![S], Err("no data".into())).unwrap(),
+				Outcome::Skipped(_)
+			));
+			assert_eq!(
+				db.apply(5, 0, 15, ALICE, vec![S], bytes(put("a", "5"))).unwrap(),
+				Outcome::Applied
+			);
+			// Bob read "a" at version 1; it changed at 5: conflict.
+			let stale =
+				KvEntry { based_on: Some(1), reads: vec![(S, b"a".to_vec())], ..put("b", "stale") };
+			assert!(matches!(
+				db.apply(6, 0, 16, BOB, vec![S], bytes(stale)).unwrap(),
+				Outcome::Rejected(_)
+			));
+			let fresh =
+				KvEntry { based_on: Some(5), reads: vec![(S, b"a".to_vec())], ..put("b", "7") };
+			assert_eq!(db.apply(7, 0, 17, BOB, vec![S], bytes(fresh)).unwrap(), Outcome::Applied);
+			// A stream not in the tags may not be touched; out-of-order versions are refused.
+			let other = KvEntry {
+				writes: vec![([2; 32], b"x".to_vec(), b"y".to_vec())],
+				..Default::default()
+			};
+			assert!(matches!(
+				db.apply(8, 0, 18, ALICE, vec![S], bytes(other)).unwrap(),
+				Outcome::Rejected(_)
+			));
+			assert!(db.apply(42, 0, 19, ALICE, vec![S], bytes(put("z", "z"))).is_err());
+		}
+		let db = KvDb::open(dir.path()).unwrap();
+		let stats = db.stats();
+		assert_eq!((stats.next, stats.applied, stats.rejected, stats.skipped), (9, 4, 4, 1));
+		assert_eq!(db.get(&S, b"a", None).unwrap().value, b"5");
+		assert_eq!(db.get(&S, b"a", Some(4)).unwrap().value, b"1");
+		assert_eq!(db.get(&S, b"a", Some(4)).unwrap().version, 0);
+		assert_eq!(db.get(&S, b"b", None).unwrap().value, b"7");
+		assert_eq!(db.get(&S, b"c", None), None);
+		assert_eq!(db.get(&S, b"b", Some(0)), None);
+		assert_eq!(db.seek(&S, None, true, None).unwrap().key, b"a");
+		assert_eq!(db.seek(&S, Some(b"a"), true, None).unwrap().key, b"b");
+		assert_eq!(db.seek(&S, Some(b"b"), true, None), None);
+		assert_eq!(db.seek(&S, None, false, None).unwrap().key, b"b");
+		assert_eq!(db.seek(&S, Some(b"b"), false, None).unwrap().key, b"a");
+		assert_eq!(db.outcome(12).unwrap().0, 2);
+		assert!(matches!(db.outcome(14).unwrap().1, Outcome::Skipped(_)));
+	}
 }

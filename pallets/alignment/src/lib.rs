@@ -63,387 +63,436 @@ const LOG_TARGET: &str = "runtime::alignment";
 
 #[frame_support::pallet]
 pub mod pallet {
-    use super::*;
-    use frame_support::{
-        pallet_prelude::*,
-        traits::{
-            fungible::{self, Inspect, Mutate},
-            OnUnbalanced, Randomness,
-        },
-    };
-    use frame_system::pallet_prelude::*;
-    use zerog_traits::{ProviderRegistry, SlashProvider};
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{self, Inspect, Mutate},
+			OnUnbalanced, Randomness,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use zerog_traits::{ProviderRegistry, SlashProvider};
 
-    /// Balance type of the currency.
-    pub type BalanceOf<T> =
-        <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-    /// A licence record.
-    pub type LicenceOf<T> = Licence<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
-    /// An era record.
-    pub type EraOf<T> = Era<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::MaxSubjects>;
-    /// A subject.
-    pub type SubjectOf<T> = Subject<<T as frame_system::Config>::AccountId>;
-    /// A revealed report's verdicts.
-    pub type VerdictsOf<T> = BoundedVec<Verdict, <T as Config>::MaxSubjects>;
-    /// Parameters.
-    pub type ParamsOf<T> = AlignmentParams<BalanceOf<T>, BlockNumberFor<T>>;
-    /// Funds paid for a licence.
-    pub type CreditOf<T> = fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+	/// Balance type of the currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// A licence record.
+	pub type LicenceOf<T> = Licence<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	/// An era record.
+	pub type EraOf<T> =
+		Era<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::MaxSubjects>;
+	/// A subject.
+	pub type SubjectOf<T> = Subject<<T as frame_system::Config>::AccountId>;
+	/// A revealed report's verdicts.
+	pub type VerdictsOf<T> = BoundedVec<Verdict, <T as Config>::MaxSubjects>;
+	/// Parameters.
+	pub type ParamsOf<T> = AlignmentParams<BalanceOf<T>, BlockNumberFor<T>>;
+	/// Funds paid for a licence.
+	pub type CreditOf<T> =
+		fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
-    #[pallet::pallet]
-    pub struct Pallet<T>(_);
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
 
-    #[pallet::config]
-    pub trait Config: frame_system::Config {
-        /// The overarching event type.
-        #[allow(deprecated)]
-        type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-        /// The native currency: licences are paid in it, rewards are minted in it.
-        type Currency: Mutate<Self::AccountId> + fungible::Balanced<Self::AccountId>;
-        /// Where licence payments go.
-        type SaleProceeds: OnUnbalanced<CreditOf<Self>>;
-        /// Randomness for era seeds (BABE's in the runtime).
-        type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
-        /// Storage providers: sampled as subjects, slashed when found faulty.
-        type StorageProviders: ProviderRegistry<Self::AccountId> + SlashProvider<Self::AccountId>;
-        /// DA operators: sampled as subjects, slashed when found faulty.
-        type DaOperators: ProviderRegistry<Self::AccountId> + SlashProvider<Self::AccountId>;
-        /// Compute services: sampled as subjects, slashed when found faulty.
-        type ComputeProviders: ProviderRegistry<Self::AccountId> + SlashProvider<Self::AccountId>;
-        /// Who may mint licences and change the parameters.
-        type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-        /// Most subjects in an era (the three sample counts together).
-        #[pallet::constant]
-        type MaxSubjects: Get<u32>;
-        /// Most operators reporting in an era.
-        #[pallet::constant]
-        type MaxReporters: Get<u32>;
-        /// Weights of this pallet's calls and hooks.
-        type WeightInfo: WeightInfo;
-    }
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// The native currency: licences are paid in it, rewards are minted in it.
+		type Currency: Mutate<Self::AccountId> + fungible::Balanced<Self::AccountId>;
+		/// Where licence payments go.
+		type SaleProceeds: OnUnbalanced<CreditOf<Self>>;
+		/// Randomness for era seeds (BABE's in the runtime).
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+		/// Storage providers: sampled as subjects, slashed when found faulty.
+		type StorageProviders: ProviderRegistry<Self::AccountId> + SlashProvider<Self::AccountId>;
+		/// DA operators: sampled as subjects, slashed when found faulty.
+		type DaOperators: ProviderRegistry<Self::AccountId> + SlashProvider<Self::AccountId>;
+		/// Compute services: sampled as subjects, slashed when found faulty.
+		type ComputeProviders: ProviderRegistry<Self::AccountId> + SlashProvider<Self::AccountId>;
+		/// Who may mint licences and change the parameters.
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Most subjects in an era (the three sample counts together).
+		#[pallet::constant]
+		type MaxSubjects: Get<u32>;
+		/// Most operators reporting in an era.
+		#[pallet::constant]
+		type MaxReporters: Get<u32>;
+		/// Weights of this pallet's calls and hooks.
+		type WeightInfo: WeightInfo;
+	}
 
-    /// Current parameters; no eras run until they are set.
-    #[pallet::storage]
-    pub type Params<T: Config> = StorageValue<_, ParamsOf<T>, OptionQuery>;
+	/// Current parameters; no eras run until they are set.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, ParamsOf<T>, OptionQuery>;
 
-    /// Licences by id.
-    #[pallet::storage]
-    pub type Licences<T: Config> = StorageMap<_, Twox64Concat, LicenceId, LicenceOf<T>, OptionQuery>;
+	/// Licences by id.
+	#[pallet::storage]
+	pub type Licences<T: Config> =
+		StorageMap<_, Twox64Concat, LicenceId, LicenceOf<T>, OptionQuery>;
 
-    /// Licences by owner (for listing).
-    #[pallet::storage]
-    pub type LicencesOf<T: Config> =
-        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, LicenceId, (), OptionQuery>;
+	/// Licences by owner (for listing).
+	#[pallet::storage]
+	pub type LicencesOf<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		LicenceId,
+		(),
+		OptionQuery,
+	>;
 
-    /// How many licences exist (the next id, too: licences are never burnt).
-    #[pallet::storage]
-    pub type LicenceCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+	/// How many licences exist (the next id, too: licences are never burnt).
+	#[pallet::storage]
+	pub type LicenceCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-    /// Operators with delegated licences.
-    #[pallet::storage]
-    pub type Operators<T: Config> =
-        StorageMap<_, Blake2_128Concat, T::AccountId, Operator<BalanceOf<T>>, OptionQuery>;
+	/// Operators with delegated licences.
+	#[pallet::storage]
+	pub type Operators<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Operator<BalanceOf<T>>, OptionQuery>;
 
-    /// Holder reward per licence, summed over eras.
-    #[pallet::storage]
-    pub type HolderIndex<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+	/// Holder reward per licence, summed over eras.
+	#[pallet::storage]
+	pub type HolderIndex<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
-    /// The era whose checks are running.
-    #[pallet::storage]
-    pub type CurrentEra<T: Config> = StorageValue<_, EraIndex, OptionQuery>;
+	/// The era whose checks are running.
+	#[pallet::storage]
+	pub type CurrentEra<T: Config> = StorageValue<_, EraIndex, OptionQuery>;
 
-    /// Eras not yet finalized.
-    #[pallet::storage]
-    pub type Eras<T: Config> = StorageMap<_, Twox64Concat, EraIndex, EraOf<T>, OptionQuery>;
+	/// Eras not yet finalized.
+	#[pallet::storage]
+	pub type Eras<T: Config> = StorageMap<_, Twox64Concat, EraIndex, EraOf<T>, OptionQuery>;
 
-    /// The era whose reports are being revealed, and the block its reveal window closes at.
-    #[pallet::storage]
-    pub type Revealing<T: Config> = StorageValue<_, (EraIndex, BlockNumberFor<T>), OptionQuery>;
+	/// The era whose reports are being revealed, and the block its reveal window closes at.
+	#[pallet::storage]
+	pub type Revealing<T: Config> = StorageValue<_, (EraIndex, BlockNumberFor<T>), OptionQuery>;
 
-    /// Report commitments by (era, operator).
-    #[pallet::storage]
-    pub type Commitments<T: Config> =
-        StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, [u8; 32], OptionQuery>;
+	/// Report commitments by (era, operator).
+	#[pallet::storage]
+	pub type Commitments<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		EraIndex,
+		Blake2_128Concat,
+		T::AccountId,
+		[u8; 32],
+		OptionQuery,
+	>;
 
-    /// How many operators committed in an era.
-    #[pallet::storage]
-    pub type CommitmentCount<T: Config> = StorageMap<_, Twox64Concat, EraIndex, u32, ValueQuery>;
+	/// How many operators committed in an era.
+	#[pallet::storage]
+	pub type CommitmentCount<T: Config> = StorageMap<_, Twox64Concat, EraIndex, u32, ValueQuery>;
 
-    /// Revealed verdicts by (era, operator).
-    #[pallet::storage]
-    pub type Reports<T: Config> =
-        StorageDoubleMap<_, Twox64Concat, EraIndex, Blake2_128Concat, T::AccountId, VerdictsOf<T>, OptionQuery>;
+	/// Revealed verdicts by (era, operator).
+	#[pallet::storage]
+	pub type Reports<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		EraIndex,
+		Blake2_128Concat,
+		T::AccountId,
+		VerdictsOf<T>,
+		OptionQuery,
+	>;
 
-    /// What finalized eras found (kept for explorers and the runtime API).
-    #[pallet::storage]
-    pub type Outcomes<T: Config> = StorageMap<_, Twox64Concat, EraIndex, EraOutcome<BalanceOf<T>>, OptionQuery>;
+	/// What finalized eras found (kept for explorers and the runtime API).
+	#[pallet::storage]
+	pub type Outcomes<T: Config> =
+		StorageMap<_, Twox64Concat, EraIndex, EraOutcome<BalanceOf<T>>, OptionQuery>;
 
-    /// Everything accrued to licences over all eras.
-    #[pallet::storage]
-    pub type TotalAccrued<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+	/// Everything accrued to licences over all eras.
+	#[pallet::storage]
+	pub type TotalAccrued<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
-    /// Everything minted to licence owners by claims.
-    #[pallet::storage]
-    pub type TotalClaimed<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+	/// Everything minted to licence owners by claims.
+	#[pallet::storage]
+	pub type TotalClaimed<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
-    #[pallet::genesis_config]
-    #[derive(frame_support::DefaultNoBound)]
-    pub struct GenesisConfig<T: Config> {
-        /// Initial parameters (eras start at block 1 when set).
-        pub params: Option<ParamsOf<T>>,
-        /// Licences minted at genesis: (owner, operator it is delegated to).
-        pub licences: alloc::vec::Vec<(T::AccountId, Option<T::AccountId>)>,
-    }
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Initial parameters (eras start at block 1 when set).
+		pub params: Option<ParamsOf<T>>,
+		/// Licences minted at genesis: (owner, operator it is delegated to).
+		pub licences: alloc::vec::Vec<(T::AccountId, Option<T::AccountId>)>,
+	}
 
-    #[pallet::genesis_build]
-    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-        fn build(&self) {
-            if let Some(params) = &self.params {
-                assert!(Pallet::<T>::params_ok(params), "genesis alignment parameters are out of range");
-                assert!(self.licences.len() as u32 <= params.max_supply, "more genesis licences than max_supply");
-                Params::<T>::put(params);
-            }
-            for (owner, operator) in &self.licences {
-                let id = Pallet::<T>::create_licence(owner.clone());
-                if let Some(operator) = operator {
-                    Pallet::<T>::do_delegate(owner.clone(), id, operator.clone())
-                        .expect("a new licence can be delegated");
-                }
-            }
-        }
-    }
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(params) = &self.params {
+				assert!(
+					Pallet::<T>::params_ok(params),
+					"genesis alignment parameters are out of range"
+				);
+				assert!(
+					self.licences.len() as u32 <= params.max_supply,
+					"more genesis licences than max_supply"
+				);
+				Params::<T>::put(params);
+			}
+			for (owner, operator) in &self.licences {
+				let id = Pallet::<T>::create_licence(owner.clone());
+				if let Some(operator) = operator {
+					Pallet::<T>::do_delegate(owner.clone(), id, operator.clone())
+						.expect("a new licence can be delegated");
+				}
+			}
+		}
+	}
 
-    #[pallet::event]
-    #[pallet::generate_deposit(pub(super) fn deposit_event)]
-    pub enum Event<T: Config> {
-        /// A licence was created (bought, or minted by the admin origin).
-        LicenceCreated { licence: LicenceId, owner: T::AccountId, price: BalanceOf<T> },
-        /// A licence changed hands.
-        LicenceTransferred { licence: LicenceId, from: T::AccountId, to: T::AccountId },
-        /// A licence was delegated to an operator.
-        LicenceDelegated { licence: LicenceId, operator: T::AccountId },
-        /// A licence's delegation ended.
-        LicenceUndelegated { licence: LicenceId, operator: T::AccountId },
-        /// Accrued rewards were minted to a licence's owner.
-        RewardsClaimed { licence: LicenceId, owner: T::AccountId, amount: BalanceOf<T> },
-        /// An era started; its checks are derived from `seed`.
-        EraStarted { era: EraIndex, seed: [u8; 32], subjects: u32 },
-        /// An operator committed its report.
-        ReportCommitted { era: EraIndex, operator: T::AccountId },
-        /// An operator revealed its report.
-        ReportRevealed { era: EraIndex, operator: T::AccountId },
-        /// The quorum found a subject faulty; `slashed` was taken from its bond.
-        SubjectFaulty { era: EraIndex, subject: SubjectOf<T>, fails: u32, reporters: u32, slashed: u128 },
-        /// An era was finalized and its rewards accrued.
-        EraFinalized { era: EraIndex, outcome: EraOutcome<BalanceOf<T>> },
-        /// Parameters were changed.
-        ParamsSet,
-    }
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A licence was created (bought, or minted by the admin origin).
+		LicenceCreated { licence: LicenceId, owner: T::AccountId, price: BalanceOf<T> },
+		/// A licence changed hands.
+		LicenceTransferred { licence: LicenceId, from: T::AccountId, to: T::AccountId },
+		/// A licence was delegated to an operator.
+		LicenceDelegated { licence: LicenceId, operator: T::AccountId },
+		/// A licence's delegation ended.
+		LicenceUndelegated { licence: LicenceId, operator: T::AccountId },
+		/// Accrued rewards were minted to a licence's owner.
+		RewardsClaimed { licence: LicenceId, owner: T::AccountId, amount: BalanceOf<T> },
+		/// An era started; its checks are derived from `seed`.
+		EraStarted { era: EraIndex, seed: [u8; 32], subjects: u32 },
+		/// An operator committed its report.
+		ReportCommitted { era: EraIndex, operator: T::AccountId },
+		/// An operator revealed its report.
+		ReportRevealed { era: EraIndex, operator: T::AccountId },
+		/// The quorum found a subject faulty; `slashed` was taken from its bond.
+		SubjectFaulty {
+			era: EraIndex,
+			subject: SubjectOf<T>,
+			fails: u32,
+			reporters: u32,
+			slashed: u128,
+		},
+		/// An era was finalized and its rewards accrued.
+		EraFinalized { era: EraIndex, outcome: EraOutcome<BalanceOf<T>> },
+		/// Parameters were changed.
+		ParamsSet,
+	}
 
-    #[pallet::error]
-    pub enum Error<T> {
-        /// Alignment parameters have not been set.
-        NotConfigured,
-        /// Parameters out of range (or a supply cap below the licences that exist).
-        InvalidParams,
-        /// Every licence of `max_supply` exists.
-        SoldOut,
-        /// The account cannot pay the licence price.
-        InsufficientBalance,
-        /// No licence with this id.
-        UnknownLicence,
-        /// Only the licence's owner may do this.
-        NotOwner,
-        /// The licence is already delegated to this operator.
-        AlreadyDelegated,
-        /// The licence is not delegated.
-        NotDelegated,
-        /// A licence cannot be transferred to its owner.
-        SameOwner,
-        /// Minting the rewards failed (an owner account that does not exist and a reward
-        /// below the existential deposit).
-        CannotPayRewards,
-        /// No rewards have accrued.
-        NothingToClaim,
-        /// The caller has no delegated licences.
-        NotAnOperator,
-        /// Not the era whose reports are committed now.
-        WrongEra,
-        /// The operator already committed a report for this era.
-        AlreadyCommitted,
-        /// The era has as many reporters as it may.
-        TooManyReporters,
-        /// The era's reports are not being revealed (too early, or the window closed).
-        NotRevealing,
-        /// The operator committed nothing for this era.
-        NoCommitment,
-        /// The operator already revealed its report.
-        AlreadyRevealed,
-        /// The report does not have one verdict per subject.
-        WrongVerdictCount,
-        /// The revealed verdicts and salt do not match the commitment.
-        CommitmentMismatch,
-        /// An amount overflows.
-        Overflow,
-    }
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Alignment parameters have not been set.
+		NotConfigured,
+		/// Parameters out of range (or a supply cap below the licences that exist).
+		InvalidParams,
+		/// Every licence of `max_supply` exists.
+		SoldOut,
+		/// The account cannot pay the licence price.
+		InsufficientBalance,
+		/// No licence with this id.
+		UnknownLicence,
+		/// Only the licence's owner may do this.
+		NotOwner,
+		/// The licence is already delegated to this operator.
+		AlreadyDelegated,
+		/// The licence is not delegated.
+		NotDelegated,
+		/// A licence cannot be transferred to its owner.
+		SameOwner,
+		/// Minting the rewards failed (an owner account that does not exist and a reward
+		/// below the existential deposit).
+		CannotPayRewards,
+		/// No rewards have accrued.
+		NothingToClaim,
+		/// The caller has no delegated licences.
+		NotAnOperator,
+		/// Not the era whose reports are committed now.
+		WrongEra,
+		/// The operator already committed a report for this era.
+		AlreadyCommitted,
+		/// The era has as many reporters as it may.
+		TooManyReporters,
+		/// The era's reports are not being revealed (too early, or the window closed).
+		NotRevealing,
+		/// The operator committed nothing for this era.
+		NoCommitment,
+		/// The operator already revealed its report.
+		AlreadyRevealed,
+		/// The report does not have one verdict per subject.
+		WrongVerdictCount,
+		/// The revealed verdicts and salt do not match the commitment.
+		CommitmentMismatch,
+		/// An amount overflows.
+		Overflow,
+	}
 
-    #[pallet::hooks]
-    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-        fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-            Self::advance(now)
-        }
-    }
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::advance(now)
+		}
+	}
 
-    #[pallet::call]
-    impl<T: Config> Pallet<T> {
-        /// Buy a licence at `licence_price`.
-        #[pallet::call_index(0)]
-        #[pallet::weight(T::WeightInfo::buy_licence())]
-        pub fn buy_licence(origin: OriginFor<T>) -> DispatchResult {
-            let buyer = ensure_signed(origin)?;
-            Self::do_buy_licence(buyer)
-        }
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Buy a licence at `licence_price`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::buy_licence())]
+		pub fn buy_licence(origin: OriginFor<T>) -> DispatchResult {
+			let buyer = ensure_signed(origin)?;
+			Self::do_buy_licence(buyer)
+		}
 
-        /// Create a licence for `owner` without payment (admin origin).
-        #[pallet::call_index(1)]
-        #[pallet::weight(T::WeightInfo::mint_licence())]
-        pub fn mint_licence(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
-            Self::do_mint_licence(owner)
-        }
+		/// Create a licence for `owner` without payment (admin origin).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::mint_licence())]
+		pub fn mint_licence(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			Self::do_mint_licence(owner)
+		}
 
-        /// Give a licence to `to` (its accrued rewards are paid to the caller first; the
-        /// delegation stays).
-        #[pallet::call_index(2)]
-        #[pallet::weight(T::WeightInfo::transfer_licence())]
-        pub fn transfer_licence(origin: OriginFor<T>, licence: LicenceId, to: T::AccountId) -> DispatchResult {
-            let owner = ensure_signed(origin)?;
-            Self::do_transfer(owner, licence, to)
-        }
+		/// Give a licence to `to` (its accrued rewards are paid to the caller first; the
+		/// delegation stays).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::transfer_licence())]
+		pub fn transfer_licence(
+			origin: OriginFor<T>,
+			licence: LicenceId,
+			to: T::AccountId,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_transfer(owner, licence, to)
+		}
 
-        /// Delegate a licence to `operator` (replacing any earlier delegation).
-        #[pallet::call_index(3)]
-        #[pallet::weight(T::WeightInfo::delegate())]
-        pub fn delegate(origin: OriginFor<T>, licence: LicenceId, operator: T::AccountId) -> DispatchResult {
-            let owner = ensure_signed(origin)?;
-            Self::do_delegate(owner, licence, operator)
-        }
+		/// Delegate a licence to `operator` (replacing any earlier delegation).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::delegate())]
+		pub fn delegate(
+			origin: OriginFor<T>,
+			licence: LicenceId,
+			operator: T::AccountId,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_delegate(owner, licence, operator)
+		}
 
-        /// End a licence's delegation.
-        #[pallet::call_index(4)]
-        #[pallet::weight(T::WeightInfo::undelegate())]
-        pub fn undelegate(origin: OriginFor<T>, licence: LicenceId) -> DispatchResult {
-            let owner = ensure_signed(origin)?;
-            Self::do_undelegate(owner, licence)
-        }
+		/// End a licence's delegation.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::undelegate())]
+		pub fn undelegate(origin: OriginFor<T>, licence: LicenceId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_undelegate(owner, licence)
+		}
 
-        /// Mint a licence's accrued rewards to its owner.
-        #[pallet::call_index(5)]
-        #[pallet::weight(T::WeightInfo::claim_rewards())]
-        pub fn claim_rewards(origin: OriginFor<T>, licence: LicenceId) -> DispatchResult {
-            let owner = ensure_signed(origin)?;
-            Self::do_claim(owner, licence)
-        }
+		/// Mint a licence's accrued rewards to its owner.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::claim_rewards())]
+		pub fn claim_rewards(origin: OriginFor<T>, licence: LicenceId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_claim(owner, licence)
+		}
 
-        /// Commit to this era's report: `report_commitment(era, caller, verdicts, salt)`.
-        #[pallet::call_index(6)]
-        #[pallet::weight(T::WeightInfo::commit_report())]
-        pub fn commit_report(origin: OriginFor<T>, era: EraIndex, commitment: [u8; 32]) -> DispatchResult {
-            let operator = ensure_signed(origin)?;
-            Self::do_commit(operator, era, commitment)
-        }
+		/// Commit to this era's report: `report_commitment(era, caller, verdicts, salt)`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::commit_report())]
+		pub fn commit_report(
+			origin: OriginFor<T>,
+			era: EraIndex,
+			commitment: [u8; 32],
+		) -> DispatchResult {
+			let operator = ensure_signed(origin)?;
+			Self::do_commit(operator, era, commitment)
+		}
 
-        /// Reveal a committed report in the era's reveal window.
-        #[pallet::call_index(7)]
-        #[pallet::weight(T::WeightInfo::reveal_report(verdicts.len() as u32))]
-        pub fn reveal_report(
-            origin: OriginFor<T>,
-            era: EraIndex,
-            verdicts: VerdictsOf<T>,
-            salt: [u8; 32],
-        ) -> DispatchResult {
-            let operator = ensure_signed(origin)?;
-            Self::do_reveal(operator, era, verdicts, salt)
-        }
+		/// Reveal a committed report in the era's reveal window.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::reveal_report(verdicts.len() as u32))]
+		pub fn reveal_report(
+			origin: OriginFor<T>,
+			era: EraIndex,
+			verdicts: VerdictsOf<T>,
+			salt: [u8; 32],
+		) -> DispatchResult {
+			let operator = ensure_signed(origin)?;
+			Self::do_reveal(operator, era, verdicts, salt)
+		}
 
-        /// Set the parameters (admin origin). The first call starts era 0 at the next block.
-        #[pallet::call_index(8)]
-        #[pallet::weight(T::WeightInfo::set_params())]
-        pub fn set_params(origin: OriginFor<T>, params: ParamsOf<T>) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
-            ensure!(Self::params_ok(&params), Error::<T>::InvalidParams);
-            ensure!(params.max_supply >= LicenceCount::<T>::get(), Error::<T>::InvalidParams);
-            Params::<T>::put(params);
-            Self::deposit_event(Event::ParamsSet);
-            Ok(())
-        }
-    }
+		/// Set the parameters (admin origin). The first call starts era 0 at the next block.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: ParamsOf<T>) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			ensure!(Self::params_ok(&params), Error::<T>::InvalidParams);
+			ensure!(params.max_supply >= LicenceCount::<T>::get(), Error::<T>::InvalidParams);
+			Params::<T>::put(params);
+			Self::deposit_event(Event::ParamsSet);
+			Ok(())
+		}
+	}
 
-    impl<T: Config> Pallet<T> {
-        /// Whether parameters are usable: eras are at least a block, the reveal window fits
-        /// in an era, the samples fit in `MaxSubjects`, and the quorum needs a report.
-        pub(crate) fn params_ok(params: &ParamsOf<T>) -> bool {
-            let samples = params
-                .storage_samples
-                .saturating_add(params.da_samples)
-                .saturating_add(params.compute_samples);
-            !params.era_length.is_zero() &&
-                !params.reveal_window.is_zero() &&
-                params.reveal_window <= params.era_length &&
-                samples <= T::MaxSubjects::get() &&
-                params.min_reports >= 1
-        }
+	impl<T: Config> Pallet<T> {
+		/// Whether parameters are usable: eras are at least a block, the reveal window fits
+		/// in an era, the samples fit in `MaxSubjects`, and the quorum needs a report.
+		pub(crate) fn params_ok(params: &ParamsOf<T>) -> bool {
+			let samples = params
+				.storage_samples
+				.saturating_add(params.da_samples)
+				.saturating_add(params.compute_samples);
+			!params.era_length.is_zero()
+				&& !params.reveal_window.is_zero()
+				&& params.reveal_window <= params.era_length
+				&& samples <= T::MaxSubjects::get()
+				&& params.min_reports >= 1
+		}
 
-        /// The parameters, or `NotConfigured`.
-        pub(crate) fn params() -> Result<ParamsOf<T>, Error<T>> {
-            Params::<T>::get().ok_or(Error::<T>::NotConfigured)
-        }
+		/// The parameters, or `NotConfigured`.
+		pub(crate) fn params() -> Result<ParamsOf<T>, Error<T>> {
+			Params::<T>::get().ok_or(Error::<T>::NotConfigured)
+		}
 
-        /// Seed of an era, from the chain's randomness.
-        pub(crate) fn era_seed(era: EraIndex) -> [u8; 32] {
-            let (random, _) = T::Randomness::random(&(b"zerog-alignment-era", era).encode());
-            sp_io::hashing::blake2_256(random.as_ref())
-        }
+		/// Seed of an era, from the chain's randomness.
+		pub(crate) fn era_seed(era: EraIndex) -> [u8; 32] {
+			let (random, _) = T::Randomness::random(&(b"zerog-alignment-era", era).encode());
+			sp_io::hashing::blake2_256(random.as_ref())
+		}
 
-        /// Draws `count` distinct subjects of one kind.
-        pub(crate) fn sample<R: ProviderRegistry<T::AccountId>>(
-            seed: &[u8; 32],
-            kind: u8,
-            count: u32,
-            wrap: fn(T::AccountId) -> SubjectOf<T>,
-            into: &mut alloc::vec::Vec<SubjectOf<T>>,
-        ) {
-            // A few extra draws so that collisions on small sets still fill the sample.
-            for draw in 0..count.saturating_mul(2) {
-                if into.iter().filter(|s| Self::kind_of(s) == kind).count() as u32 >= count {
-                    break;
-                }
-                let draw_seed = sp_io::hashing::blake2_256(&(seed, kind, draw).encode());
-                if let Some(who) = R::sample(&draw_seed) {
-                    let subject = wrap(who);
-                    if !into.contains(&subject) {
-                        into.push(subject);
-                    }
-                }
-            }
-        }
+		/// Draws `count` distinct subjects of one kind.
+		pub(crate) fn sample<R: ProviderRegistry<T::AccountId>>(
+			seed: &[u8; 32],
+			kind: u8,
+			count: u32,
+			wrap: fn(T::AccountId) -> SubjectOf<T>,
+			into: &mut alloc::vec::Vec<SubjectOf<T>>,
+		) {
+			// A few extra draws so that collisions on small sets still fill the sample.
+			for draw in 0..count.saturating_mul(2) {
+				if into.iter().filter(|s| Self::kind_of(s) == kind).count() as u32 >= count {
+					break;
+				}
+				let draw_seed = sp_io::hashing::blake2_256(&(seed, kind, draw).encode());
+				if let Some(who) = R::sample(&draw_seed) {
+					let subject = wrap(who);
+					if !into.contains(&subject) {
+						into.push(subject);
+					}
+				}
+			}
+		}
 
-        /// 0 storage, 1 DA, 2 compute.
-        pub(crate) fn kind_of(subject: &SubjectOf<T>) -> u8 {
-            match subject {
-                Subject::Storage(_) => 0,
-                Subject::Da(_) => 1,
-                Subject::Compute(_) => 2,
-            }
-        }
+		/// 0 storage, 1 DA, 2 compute.
+		pub(crate) fn kind_of(subject: &SubjectOf<T>) -> u8 {
+			match subject {
+				Subject::Storage(_) => 0,
+				Subject::Da(_) => 1,
+				Subject::Compute(_) => 2,
+			}
+		}
 
-        /// Slashes a faulty subject through its pallet; returns the amount taken.
-        pub(crate) fn slash(subject: &SubjectOf<T>, fraction: sp_runtime::Perbill) -> u128 {
-            match subject {
-                Subject::Storage(who) => T::StorageProviders::slash(who, fraction),
-                Subject::Da(who) => T::DaOperators::slash(who, fraction),
-                Subject::Compute(who) => T::ComputeProviders::slash(who, fraction),
-            }
-        }
-    }
+		/// Slashes a faulty subject through its pallet; returns the amount taken.
+		pub(crate) fn slash(subject: &SubjectOf<T>, fraction: sp_runtime::Perbill) -> u128 {
+			match subject {
+				Subject::Storage(who) => T::StorageProviders::slash(who, fraction),
+				Subject::Da(who) => T::DaOperators::slash(who, fraction),
+				Subject::Compute(who) => T::ComputeProviders::slash(who, fraction),
+			}
+		}
+	}
 }

@@ -6,157 +6,176 @@
 
 use crate::{pallet::*, LicenceId};
 use frame_support::{
-    pallet_prelude::*,
-    traits::{
-        fungible::{Balanced, Mutate},
-        tokens::{Fortitude, Precision, Preservation},
-        OnUnbalanced,
-    },
+	pallet_prelude::*,
+	traits::{
+		fungible::{Balanced, Mutate},
+		tokens::{Fortitude, Precision, Preservation},
+		OnUnbalanced,
+	},
 };
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
-    /// Stores a new licence for `owner` with the current indexes; returns its id.
-    pub(crate) fn create_licence(owner: T::AccountId) -> LicenceId {
-        let id = LicenceCount::<T>::get();
-        Licences::<T>::insert(
-            id,
-            LicenceOf::<T> {
-                owner: owner.clone(),
-                operator: None,
-                holder_index: HolderIndex::<T>::get(),
-                operator_index: Zero::zero(),
-            },
-        );
-        LicencesOf::<T>::insert(&owner, id, ());
-        LicenceCount::<T>::put(id.saturating_add(1));
-        id
-    }
+	/// Stores a new licence for `owner` with the current indexes; returns its id.
+	pub(crate) fn create_licence(owner: T::AccountId) -> LicenceId {
+		let id = LicenceCount::<T>::get();
+		Licences::<T>::insert(
+			id,
+			LicenceOf::<T> {
+				owner: owner.clone(),
+				operator: None,
+				holder_index: HolderIndex::<T>::get(),
+				operator_index: Zero::zero(),
+			},
+		);
+		LicencesOf::<T>::insert(&owner, id, ());
+		LicenceCount::<T>::put(id.saturating_add(1));
+		id
+	}
 
-    fn ensure_supply() -> DispatchResult {
-        let params = Self::params()?;
-        ensure!(LicenceCount::<T>::get() < params.max_supply, Error::<T>::SoldOut);
-        Ok(())
-    }
+	fn ensure_supply() -> DispatchResult {
+		let params = Self::params()?;
+		ensure!(LicenceCount::<T>::get() < params.max_supply, Error::<T>::SoldOut);
+		Ok(())
+	}
 
-    pub(crate) fn do_buy_licence(buyer: T::AccountId) -> DispatchResult {
-        Self::ensure_supply()?;
-        let price = Self::params()?.licence_price;
-        let paid = T::Currency::withdraw(&buyer, price, Precision::Exact, Preservation::Preserve, Fortitude::Polite)
-            .map_err(|_| Error::<T>::InsufficientBalance)?;
-        T::SaleProceeds::on_unbalanced(paid);
-        let licence = Self::create_licence(buyer.clone());
-        Self::deposit_event(Event::LicenceCreated { licence, owner: buyer, price });
-        Ok(())
-    }
+	pub(crate) fn do_buy_licence(buyer: T::AccountId) -> DispatchResult {
+		Self::ensure_supply()?;
+		let price = Self::params()?.licence_price;
+		let paid = T::Currency::withdraw(
+			&buyer,
+			price,
+			Precision::Exact,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		)
+		.map_err(|_| Error::<T>::InsufficientBalance)?;
+		T::SaleProceeds::on_unbalanced(paid);
+		let licence = Self::create_licence(buyer.clone());
+		Self::deposit_event(Event::LicenceCreated { licence, owner: buyer, price });
+		Ok(())
+	}
 
-    pub(crate) fn do_mint_licence(owner: T::AccountId) -> DispatchResult {
-        Self::ensure_supply()?;
-        let licence = Self::create_licence(owner.clone());
-        Self::deposit_event(Event::LicenceCreated { licence, owner, price: Zero::zero() });
-        Ok(())
-    }
+	pub(crate) fn do_mint_licence(owner: T::AccountId) -> DispatchResult {
+		Self::ensure_supply()?;
+		let licence = Self::create_licence(owner.clone());
+		Self::deposit_event(Event::LicenceCreated { licence, owner, price: Zero::zero() });
+		Ok(())
+	}
 
-    /// The licence, if `who` owns it.
-    fn owned(who: &T::AccountId, id: LicenceId) -> Result<LicenceOf<T>, DispatchError> {
-        let licence = Licences::<T>::get(id).ok_or(Error::<T>::UnknownLicence)?;
-        ensure!(&licence.owner == who, Error::<T>::NotOwner);
-        Ok(licence)
-    }
+	/// The licence, if `who` owns it.
+	fn owned(who: &T::AccountId, id: LicenceId) -> Result<LicenceOf<T>, DispatchError> {
+		let licence = Licences::<T>::get(id).ok_or(Error::<T>::UnknownLicence)?;
+		ensure!(&licence.owner == who, Error::<T>::NotOwner);
+		Ok(licence)
+	}
 
-    /// The ids of the licences `owner` holds.
-    pub fn licences_of(owner: &T::AccountId) -> alloc::vec::Vec<LicenceId> {
-        LicencesOf::<T>::iter_key_prefix(owner).collect()
-    }
+	/// The ids of the licences `owner` holds.
+	pub fn licences_of(owner: &T::AccountId) -> alloc::vec::Vec<LicenceId> {
+		LicencesOf::<T>::iter_key_prefix(owner).collect()
+	}
 
-    /// What `licence` has accrued since it was last paid.
-    pub fn accrued(licence: &LicenceOf<T>) -> BalanceOf<T> {
-        let holder = HolderIndex::<T>::get().saturating_sub(licence.holder_index);
-        let active = licence
-            .operator
-            .as_ref()
-            .and_then(Operators::<T>::get)
-            .map(|op| op.reward_index.saturating_sub(licence.operator_index))
-            .unwrap_or_default();
-        holder.saturating_add(active)
-    }
+	/// What `licence` has accrued since it was last paid.
+	pub fn accrued(licence: &LicenceOf<T>) -> BalanceOf<T> {
+		let holder = HolderIndex::<T>::get().saturating_sub(licence.holder_index);
+		let active = licence
+			.operator
+			.as_ref()
+			.and_then(Operators::<T>::get)
+			.map(|op| op.reward_index.saturating_sub(licence.operator_index))
+			.unwrap_or_default();
+		holder.saturating_add(active)
+	}
 
-    /// Mints what `licence` accrued to its owner and moves its indexes up to date (the
-    /// caller stores the licence). Returns the amount.
-    fn pay(id: LicenceId, licence: &mut LicenceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
-        let amount = Self::accrued(licence);
-        licence.holder_index = HolderIndex::<T>::get();
-        if let Some(op) = licence.operator.as_ref().and_then(Operators::<T>::get) {
-            licence.operator_index = op.reward_index;
-        }
-        if !amount.is_zero() {
-            T::Currency::mint_into(&licence.owner, amount).map_err(|_| Error::<T>::CannotPayRewards)?;
-            TotalClaimed::<T>::mutate(|c| c.saturating_accrue(amount));
-            Self::deposit_event(Event::RewardsClaimed { licence: id, owner: licence.owner.clone(), amount });
-        }
-        Ok(amount)
-    }
+	/// Mints what `licence` accrued to its owner and moves its indexes up to date (the
+	/// caller stores the licence). Returns the amount.
+	fn pay(id: LicenceId, licence: &mut LicenceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
+		let amount = Self::accrued(licence);
+		licence.holder_index = HolderIndex::<T>::get();
+		if let Some(op) = licence.operator.as_ref().and_then(Operators::<T>::get) {
+			licence.operator_index = op.reward_index;
+		}
+		if !amount.is_zero() {
+			T::Currency::mint_into(&licence.owner, amount)
+				.map_err(|_| Error::<T>::CannotPayRewards)?;
+			TotalClaimed::<T>::mutate(|c| c.saturating_accrue(amount));
+			Self::deposit_event(Event::RewardsClaimed {
+				licence: id,
+				owner: licence.owner.clone(),
+				amount,
+			});
+		}
+		Ok(amount)
+	}
 
-    pub(crate) fn do_claim(owner: T::AccountId, id: LicenceId) -> DispatchResult {
-        let mut licence = Self::owned(&owner, id)?;
-        ensure!(!Self::accrued(&licence).is_zero(), Error::<T>::NothingToClaim);
-        Self::pay(id, &mut licence)?;
-        Licences::<T>::insert(id, licence);
-        Ok(())
-    }
+	pub(crate) fn do_claim(owner: T::AccountId, id: LicenceId) -> DispatchResult {
+		let mut licence = Self::owned(&owner, id)?;
+		ensure!(!Self::accrued(&licence).is_zero(), Error::<T>::NothingToClaim);
+		Self::pay(id, &mut licence)?;
+		Licences::<T>::insert(id, licence);
+		Ok(())
+	}
 
-    pub(crate) fn do_transfer(owner: T::AccountId, id: LicenceId, to: T::AccountId) -> DispatchResult {
-        let mut licence = Self::owned(&owner, id)?;
-        ensure!(owner != to, Error::<T>::SameOwner);
-        Self::pay(id, &mut licence)?;
-        licence.owner = to.clone();
-        Licences::<T>::insert(id, licence);
-        LicencesOf::<T>::remove(&owner, id);
-        LicencesOf::<T>::insert(&to, id, ());
-        Self::deposit_event(Event::LicenceTransferred { licence: id, from: owner, to });
-        Ok(())
-    }
+	pub(crate) fn do_transfer(
+		owner: T::AccountId,
+		id: LicenceId,
+		to: T::AccountId,
+	) -> DispatchResult {
+		let mut licence = Self::owned(&owner, id)?;
+		ensure!(owner != to, Error::<T>::SameOwner);
+		Self::pay(id, &mut licence)?;
+		licence.owner = to.clone();
+		Licences::<T>::insert(id, licence);
+		LicencesOf::<T>::remove(&owner, id);
+		LicencesOf::<T>::insert(&to, id, ());
+		Self::deposit_event(Event::LicenceTransferred { licence: id, from: owner, to });
+		Ok(())
+	}
 
-    pub(crate) fn do_delegate(owner: T::AccountId, id: LicenceId, operator: T::AccountId) -> DispatchResult {
-        let mut licence = Self::owned(&owner, id)?;
-        ensure!(licence.operator.as_ref() != Some(&operator), Error::<T>::AlreadyDelegated);
-        Self::pay(id, &mut licence)?;
-        if let Some(old) = licence.operator.take() {
-            Self::release(&old);
-        }
-        let index = Operators::<T>::mutate(&operator, |op| {
-            let op = op.get_or_insert_with(Default::default);
-            op.licences.saturating_inc();
-            op.reward_index
-        });
-        licence.operator = Some(operator.clone());
-        licence.operator_index = index;
-        Licences::<T>::insert(id, licence);
-        Self::deposit_event(Event::LicenceDelegated { licence: id, operator });
-        Ok(())
-    }
+	pub(crate) fn do_delegate(
+		owner: T::AccountId,
+		id: LicenceId,
+		operator: T::AccountId,
+	) -> DispatchResult {
+		let mut licence = Self::owned(&owner, id)?;
+		ensure!(licence.operator.as_ref() != Some(&operator), Error::<T>::AlreadyDelegated);
+		Self::pay(id, &mut licence)?;
+		if let Some(old) = licence.operator.take() {
+			Self::release(&old);
+		}
+		let index = Operators::<T>::mutate(&operator, |op| {
+			let op = op.get_or_insert_with(Default::default);
+			op.licences.saturating_inc();
+			op.reward_index
+		});
+		licence.operator = Some(operator.clone());
+		licence.operator_index = index;
+		Licences::<T>::insert(id, licence);
+		Self::deposit_event(Event::LicenceDelegated { licence: id, operator });
+		Ok(())
+	}
 
-    pub(crate) fn do_undelegate(owner: T::AccountId, id: LicenceId) -> DispatchResult {
-        let mut licence = Self::owned(&owner, id)?;
-        ensure!(licence.operator.is_some(), Error::<T>::NotDelegated);
-        Self::pay(id, &mut licence)?;
-        let operator = licence.operator.take().ok_or(Error::<T>::NotDelegated)?;
-        Self::release(&operator);
-        licence.operator_index = Zero::zero();
-        Licences::<T>::insert(id, licence);
-        Self::deposit_event(Event::LicenceUndelegated { licence: id, operator });
-        Ok(())
-    }
+	pub(crate) fn do_undelegate(owner: T::AccountId, id: LicenceId) -> DispatchResult {
+		let mut licence = Self::owned(&owner, id)?;
+		ensure!(licence.operator.is_some(), Error::<T>::NotDelegated);
+		Self::pay(id, &mut licence)?;
+		let operator = licence.operator.take().ok_or(Error::<T>::NotDelegated)?;
+		Self::release(&operator);
+		licence.operator_index = Zero::zero();
+		Licences::<T>::insert(id, licence);
+		Self::deposit_event(Event::LicenceUndelegated { licence: id, operator });
+		Ok(())
+	}
 
-    /// One licence fewer for `operator`; the record goes with its last licence.
-    fn release(operator: &T::AccountId) {
-        Operators::<T>::mutate_exists(operator, |op| {
-            if let Some(record) = op {
-                record.licences.saturating_dec();
-                if record.licences == 0 {
-                    *op = None;
-                }
-            }
-        });
-    }
+	/// One licence fewer for `operator`; the record goes with its last licence.
+	fn release(operator: &T::AccountId) {
+		Operators::<T>::mutate_exists(operator, |op| {
+			if let Some(record) = op {
+				record.licences.saturating_dec();
+				if record.licences == 0 {
+					*op = None;
+				}
+			}
+		});
+	}
 }

@@ -3,10 +3,7 @@
 
 use crate::{self as pallet_alignment, report_commitment, AlignmentParams, EraIndex, Verdict};
 use core::cell::RefCell;
-use frame_support::{
-    derive_impl, parameter_types,
-    traits::Hooks,
-};
+use frame_support::{derive_impl, parameter_types, traits::Hooks};
 use sp_runtime::{BuildStorage, Perbill};
 use zerog_traits::{ProviderRegistry, SlashProvider};
 
@@ -15,91 +12,91 @@ type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
 
 frame_support::construct_runtime!(
-    pub enum Test {
-        System: frame_system,
-        Balances: pallet_balances,
-        Alignment: pallet_alignment,
-    }
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Alignment: pallet_alignment,
+	}
 );
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
-    type Block = Block;
-    type AccountData = pallet_balances::AccountData<u64>;
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
-    type AccountStore = System;
-    type ExistentialDeposit = frame_support::traits::ConstU64<10>;
+	type AccountStore = System;
+	type ExistentialDeposit = frame_support::traits::ConstU64<10>;
 }
 
 thread_local! {
-    /// Registered providers per kind (0 storage, 1 DA, 2 compute).
-    static PROVIDERS: RefCell<[Vec<AccountId>; 3]> = RefCell::new([vec![], vec![], vec![]]);
-    /// Slashes made: (kind, who, fraction).
-    static SLASHES: RefCell<Vec<(u8, AccountId, Perbill)>> = RefCell::new(vec![]);
-    /// Licence payments received.
-    static PROCEEDS: RefCell<u64> = RefCell::new(0);
+	/// Registered providers per kind (0 storage, 1 DA, 2 compute).
+	static PROVIDERS: RefCell<[Vec<AccountId>; 3]> = RefCell::new([vec![], vec![], vec![]]);
+	/// Slashes made: (kind, who, fraction).
+	static SLASHES: RefCell<Vec<(u8, AccountId, Perbill)>> = RefCell::new(vec![]);
+	/// Licence payments received.
+	static PROCEEDS: RefCell<u64> = RefCell::new(0);
 }
 
 /// A registry of one kind that draws uniformly from its members by the seed.
 pub struct Registry<const KIND: u8>;
 
 impl<const KIND: u8> ProviderRegistry<AccountId> for Registry<KIND> {
-    fn sample(seed: &[u8; 32]) -> Option<AccountId> {
-        PROVIDERS.with(|p| {
-            let members = &p.borrow()[KIND as usize];
-            let pick = u64::from_le_bytes(seed[..8].try_into().unwrap()) as usize;
-            (!members.is_empty()).then(|| members[pick % members.len()])
-        })
-    }
+	fn sample(seed: &[u8; 32]) -> Option<AccountId> {
+		PROVIDERS.with(|p| {
+			let members = &p.borrow()[KIND as usize];
+			let pick = u64::from_le_bytes(seed[..8].try_into().unwrap()) as usize;
+			(!members.is_empty()).then(|| members[pick % members.len()])
+		})
+	}
 }
 
 impl<const KIND: u8> SlashProvider<AccountId> for Registry<KIND> {
-    fn slash(who: &AccountId, fraction: Perbill) -> u128 {
-        SLASHES.with(|s| s.borrow_mut().push((KIND, *who, fraction)));
-        (fraction * 1_000u64) as u128
-    }
+	fn slash(who: &AccountId, fraction: Perbill) -> u128 {
+		SLASHES.with(|s| s.borrow_mut().push((KIND, *who, fraction)));
+		(fraction * 1_000u64) as u128
+	}
 }
 
 /// Sale proceeds are counted, not kept.
 pub struct Proceeds;
 impl frame_support::traits::OnUnbalanced<crate::CreditOf<Test>> for Proceeds {
-    fn on_nonzero_unbalanced(credit: crate::CreditOf<Test>) {
-        use frame_support::traits::Imbalance;
-        PROCEEDS.with(|p| *p.borrow_mut() += credit.peek());
-        drop(credit);
-    }
+	fn on_nonzero_unbalanced(credit: crate::CreditOf<Test>) {
+		use frame_support::traits::Imbalance;
+		PROCEEDS.with(|p| *p.borrow_mut() += credit.peek());
+		drop(credit);
+	}
 }
 
 /// Randomness that changes with the subject and the block.
 pub struct TestRandomness;
 impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
-    fn random(subject: &[u8]) -> (sp_core::H256, u64) {
-        let block = System::block_number();
-        (sp_io::hashing::blake2_256(&(subject, block).encode()).into(), block)
-    }
+	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
+		let block = System::block_number();
+		(sp_io::hashing::blake2_256(&(subject, block).encode()).into(), block)
+	}
 }
 use codec::Encode;
 
 parameter_types! {
-    pub const MaxSubjects: u32 = 6;
-    pub const MaxReporters: u32 = 5;
+	pub const MaxSubjects: u32 = 6;
+	pub const MaxReporters: u32 = 5;
 }
 
 impl pallet_alignment::Config for Test {
-    type RuntimeEvent = RuntimeEvent;
-    type Currency = Balances;
-    type SaleProceeds = Proceeds;
-    type Randomness = TestRandomness;
-    type StorageProviders = Registry<0>;
-    type DaOperators = Registry<1>;
-    type ComputeProviders = Registry<2>;
-    type AdminOrigin = frame_system::EnsureRoot<AccountId>;
-    type MaxSubjects = MaxSubjects;
-    type MaxReporters = MaxReporters;
-    type WeightInfo = ();
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type SaleProceeds = Proceeds;
+	type Randomness = TestRandomness;
+	type StorageProviders = Registry<0>;
+	type DaOperators = Registry<1>;
+	type ComputeProviders = Registry<2>;
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxSubjects = MaxSubjects;
+	type MaxReporters = MaxReporters;
+	type WeightInfo = ();
 }
 
 /// Emission per era in the tests.
@@ -114,89 +111,106 @@ pub const PRICE: u64 = 500;
 /// The test parameters: one subject of each kind, 2 reports for a quorum, faulty above
 /// half, agreement on all subjects, 10% slash, 30% to holders.
 pub fn params() -> AlignmentParams<u64, u64> {
-    AlignmentParams {
-        licence_price: PRICE,
-        max_supply: 6,
-        era_length: ERA,
-        reveal_window: REVEAL,
-        storage_samples: 1,
-        da_samples: 1,
-        compute_samples: 1,
-        min_reports: 2,
-        fault_threshold: Perbill::from_percent(50),
-        agreement_threshold: Perbill::from_percent(100),
-        slash: Perbill::from_percent(10),
-        emission_per_era: EMISSION,
-        holder_share: Perbill::from_percent(30),
-    }
+	AlignmentParams {
+		licence_price: PRICE,
+		max_supply: 6,
+		era_length: ERA,
+		reveal_window: REVEAL,
+		storage_samples: 1,
+		da_samples: 1,
+		compute_samples: 1,
+		min_reports: 2,
+		fault_threshold: Perbill::from_percent(50),
+		agreement_threshold: Perbill::from_percent(100),
+		slash: Perbill::from_percent(10),
+		emission_per_era: EMISSION,
+		holder_share: Perbill::from_percent(30),
+	}
 }
 
 /// Accounts 1-9 start with 10,000 each. Providers: storage 100, DA 101, compute 102.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-    let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    pallet_balances::GenesisConfig::<Test> {
-        balances: (1..=9).map(|who| (who, 10_000)).collect(),
-        ..Default::default()
-    }
-    .assimilate_storage(&mut storage)
-    .unwrap();
-    pallet_alignment::GenesisConfig::<Test> { params: Some(params()), licences: vec![] }
-        .assimilate_storage(&mut storage)
-        .unwrap();
-    PROVIDERS.with(|p| *p.borrow_mut() = [vec![100], vec![101], vec![102]]);
-    SLASHES.with(|s| s.borrow_mut().clear());
-    PROCEEDS.with(|p| *p.borrow_mut() = 0);
-    let mut ext = sp_io::TestExternalities::new(storage);
-    ext.execute_with(|| run_to(1));
-    ext
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: (1..=9).map(|who| (who, 10_000)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_alignment::GenesisConfig::<Test> { params: Some(params()), licences: vec![] }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	PROVIDERS.with(|p| *p.borrow_mut() = [vec![100], vec![101], vec![102]]);
+	SLASHES.with(|s| s.borrow_mut().clear());
+	PROCEEDS.with(|p| *p.borrow_mut() = 0);
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| run_to(1));
+	ext
 }
 
 /// Sets the members of one registry.
 pub fn set_providers(kind: u8, members: Vec<AccountId>) {
-    PROVIDERS.with(|p| p.borrow_mut()[kind as usize] = members);
+	PROVIDERS.with(|p| p.borrow_mut()[kind as usize] = members);
 }
 
 /// Slashes made so far.
 pub fn slashes() -> Vec<(u8, AccountId, Perbill)> {
-    SLASHES.with(|s| s.borrow().clone())
+	SLASHES.with(|s| s.borrow().clone())
 }
 
 /// Licence payments received so far.
 pub fn proceeds() -> u64 {
-    PROCEEDS.with(|p| *p.borrow())
+	PROCEEDS.with(|p| *p.borrow())
 }
 
 /// Runs blocks up to and including `n`, with the pallet's hook.
 pub fn run_to(n: u64) {
-    while System::block_number() < n {
-        let next = System::block_number() + 1;
-        System::set_block_number(next);
-        Alignment::on_initialize(next);
-    }
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Alignment::on_initialize(next);
+	}
 }
 
 /// The first block of era `era` (era 0 starts at block 1).
 pub fn era_start(era: EraIndex) -> u64 {
-    1 + ERA * era as u64
+	1 + ERA * era as u64
 }
 
 /// A verdict: a pass on `evidence`, or a failure.
 pub fn pass(evidence: u8) -> Verdict {
-    Verdict { ok: true, evidence: [evidence; 32] }
+	Verdict { ok: true, evidence: [evidence; 32] }
 }
 
 /// A failure verdict.
 pub fn fail() -> Verdict {
-    Verdict { ok: false, evidence: [0xEE; 32] }
+	Verdict { ok: false, evidence: [0xEE; 32] }
 }
 
 /// Commits `verdicts` for `who` in `era` with a salt made from `who`.
-pub fn commit(who: AccountId, era: EraIndex, verdicts: &[Verdict]) -> frame_support::dispatch::DispatchResult {
-    let salt = [who as u8; 32];
-    Alignment::commit_report(RuntimeOrigin::signed(who), era, report_commitment(era, &who, verdicts, &salt))
+pub fn commit(
+	who: AccountId,
+	era: EraIndex,
+	verdicts: &[Verdict],
+) -> frame_support::dispatch::DispatchResult {
+	let salt = [who as u8; 32];
+	Alignment::commit_report(
+		RuntimeOrigin::signed(who),
+		era,
+		report_commitment(era, &who, verdicts, &salt),
+	)
 }
 
 /// Reveals `verdicts` for `who` in `era` with the salt `commit` used.
-pub fn reveal(who: AccountId, era: EraIndex, verdicts: &[Verdict]) -> frame_support::dispatch::DispatchResult {
-    Alignment::reveal_report(RuntimeOrigin::signed(who), era, verdicts.to_vec().try_into().unwrap(), [who as u8; 32])
+pub fn reveal(
+	who: AccountId,
+	era: EraIndex,
+	verdicts: &[Verdict],
+) -> frame_support::dispatch::DispatchResult {
+	Alignment::reveal_report(
+		RuntimeOrigin::signed(who),
+		era,
+		verdicts.to_vec().try_into().unwrap(),
+		[who as u8; 32],
+	)
 }

@@ -7,30 +7,30 @@ use alloc::vec::Vec;
 use codec::Codec;
 
 sp_api::decl_runtime_apis! {
-    /// Alignment state: licences, operators, the running era and finalized outcomes.
-    pub trait AlignmentApi<AccountId, Balance, BlockNumber, LicenceRecord, EraRecord>
-    where
-        AccountId: Codec,
-        Balance: Codec,
-        BlockNumber: Codec,
-        LicenceRecord: Codec,
-        EraRecord: Codec,
-    {
-        /// A licence.
-        fn licence(id: LicenceId) -> Option<LicenceRecord>;
-        /// The ids of the licences `owner` holds.
-        fn licences_of(owner: AccountId) -> Vec<LicenceId>;
-        /// What a licence has accrued and `claim_rewards` would mint.
-        fn pending_rewards(id: LicenceId) -> Option<Balance>;
-        /// An operator's delegated licences and reward index.
-        fn operator(who: AccountId) -> Option<Operator<Balance>>;
-        /// The era whose checks run now, with its seed and subjects.
-        fn current_era() -> Option<(EraIndex, EraRecord)>;
-        /// The era whose reports are revealed now, its record, and the block the window closes at.
-        fn revealing() -> Option<(EraIndex, EraRecord, BlockNumber)>;
-        /// Whether `operator` has committed, and revealed, its report of `era`.
-        fn report_status(era: EraIndex, operator: AccountId) -> (bool, bool);
-        /// What a finalized era found (the last 64 eras are kept).
-        fn outcome(era: EraIndex) -> Option<EraOutcome<Balance>>;
-    }
+	/// Alignment state: licences, operators, the running era and finalized outcomes.
+	pub trait AlignmentApi<AccountId, Balance, BlockNumber, LicenceRecord, EraRecord>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+		LicenceRecord: Codec,
+		EraRecord: Codec,
+	{
+		/// A licence.
+		fn licence(id: LicenceId) -> Option<LicenceRecord>;
+		/// The ids of the licences `owner` holds.
+		fn licences_of(owner: AccountId) -> Vec<LicenceId>;
+		/// What a licence has accrued and `claim_rewards` would mint.
+		fn pending_rewards(id: LicenceId) -> Option<Balance>;
+		/// An operator's delegated licences and reward index.
+		fn operator(who: AccountId) -> Option<Operator<Balance>>;
+		/// The era whose checks run now, with its seed and subjects.
+		fn current_era() -> Option<(EraIndex, EraRecord)>;
+		/// The era whose reports are revealed now, its record, and the block the window closes at.
+		fn revealing() -> Option<(EraIndex, EraRecord, BlockNumber)>;
+		/// Whether `operator` has committed, and revealed, its report of `era`.
+		fn report_status(era: EraIndex, operator: AccountId) -> (bool, bool);
+		/// What a finalized era found (the last 64 eras are kept).
+		fn outcome(era: EraIndex) -> Option<EraOutcome<Balance>>;
+	}
 }

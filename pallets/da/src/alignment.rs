@@ -3,34 +3,35 @@
 
 use crate::pallet::*;
 use sp_runtime::{
-    traits::{UniqueSaturatedInto, Zero},
-    Perbill,
+	traits::{UniqueSaturatedInto, Zero},
+	Perbill,
 };
 use zerog_traits::{ProviderRegistry, SlashProvider};
 
 impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
-    fn sample(seed: &[u8; 32]) -> Option<T::AccountId> {
-        let committee = Committees::<T>::get(CurrentEpoch::<T>::get())?;
-        if committee.is_empty() {
-            return None;
-        }
-        let start = u64::from_le_bytes(seed[..8].try_into().unwrap_or_default()) as usize % committee.len();
-        // The first member from the drawn seat on that has not started to leave.
-        (0..committee.len())
-            .take(zerog_traits::SAMPLE_TRIES)
-            .map(|step| &committee[(start + step) % committee.len()].0)
-            .find(|who| Operators::<T>::get(*who).is_some_and(|op| op.unbonding_until.is_none()))
-            .cloned()
-    }
+	fn sample(seed: &[u8; 32]) -> Option<T::AccountId> {
+		let committee = Committees::<T>::get(CurrentEpoch::<T>::get())?;
+		if committee.is_empty() {
+			return None;
+		}
+		let start =
+			u64::from_le_bytes(seed[..8].try_into().unwrap_or_default()) as usize % committee.len();
+		// The first member from the drawn seat on that has not started to leave.
+		(0..committee.len())
+			.take(zerog_traits::SAMPLE_TRIES)
+			.map(|step| &committee[(start + step) % committee.len()].0)
+			.find(|who| Operators::<T>::get(*who).is_some_and(|op| op.unbonding_until.is_none()))
+			.cloned()
+	}
 }
 
 impl<T: Config> SlashProvider<T::AccountId> for Pallet<T> {
-    /// Moves `fraction` of the operator's bond into the fee pool (as a failed challenge does).
-    fn slash(who: &T::AccountId, fraction: Perbill) -> u128 {
-        let amount = Self::slash_bond(who, fraction);
-        if !amount.is_zero() {
-            Self::deposit_event(Event::OperatorSlashed { operator: who.clone(), slashed: amount });
-        }
-        amount.unique_saturated_into()
-    }
+	/// Moves `fraction` of the operator's bond into the fee pool (as a failed challenge does).
+	fn slash(who: &T::AccountId, fraction: Perbill) -> u128 {
+		let amount = Self::slash_bond(who, fraction);
+		if !amount.is_zero() {
+			Self::deposit_event(Event::OperatorSlashed { operator: who.clone(), slashed: amount });
+		}
+		amount.unique_saturated_into()
+	}
 }

@@ -6,308 +6,351 @@ use alloc::vec;
 use codec::{Decode, Encode};
 use frame_benchmarking::v2::*;
 use frame_support::{
-    traits::{fungible::{Mutate, MutateHold}, EnsureOrigin, Get},
-    BoundedVec,
+	traits::{
+		fungible::{Mutate, MutateHold},
+		EnsureOrigin, Get,
+	},
+	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{traits::Bounded, Perbill, RuntimeAppPublic};
 use zerog_erasure::{hash::hash_leaf, BlobCommitment, CodecId, MerkleProof, MAX_BLOB_SIZE};
 
 fn params<T: Config>() -> ParamsOf<T> {
-    DaParams {
-        min_bond: 1u32.into(),
-        committee_size: T::MaxCommitteeSize::get(),
-        epoch_length: 100u32.into(),
-        attest_window: 10u32.into(),
-        retention: 1000u32.into(),
-        unbonding_period: 10u32.into(),
-        fee_per_blob: 10u32.into(),
-        fee_per_byte: 1u32.into(),
-        base_fee: 1u32.into(),
-        challenge_period: 10u32.into(),
-        challenges_per_round: T::MaxChallengesPerRound::get(),
-        answer_window: 5u32.into(),
-        slash: Perbill::from_percent(10),
-        challenge_reward: 1u32.into(),
-    }
+	DaParams {
+		min_bond: 1u32.into(),
+		committee_size: T::MaxCommitteeSize::get(),
+		epoch_length: 100u32.into(),
+		attest_window: 10u32.into(),
+		retention: 1000u32.into(),
+		unbonding_period: 10u32.into(),
+		fee_per_blob: 10u32.into(),
+		fee_per_byte: 1u32.into(),
+		base_fee: 1u32.into(),
+		challenge_period: 10u32.into(),
+		challenges_per_round: T::MaxChallengesPerRound::get(),
+		answer_window: 5u32.into(),
+		slash: Perbill::from_percent(10),
+		challenge_reward: 1u32.into(),
+	}
 }
 
 /// A funded account.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
-    let who: T::AccountId = account(name, index, 0);
-    T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
-    who
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+	who
 }
 
 /// An operator key from fixed bytes (no signing needed).
 fn placeholder_key<T: Config>(seed: u8) -> T::OperatorKey {
-    T::OperatorKey::decode(&mut &[seed; 32][..]).expect("32 bytes decode as an sr25519 key")
+	T::OperatorKey::decode(&mut &[seed; 32][..]).expect("32 bytes decode as an sr25519 key")
 }
 
 /// Registers `who` as an operator with a key from the keystore (so it can sign).
 fn signing_operator<T: Config>(who: &T::AccountId) -> T::OperatorKey {
-    let key = T::OperatorKey::generate_pair(None);
-    let bond: BalanceOf<T> = 1_000u32.into();
-    Operators::<T>::insert(who, Operator { key: key.clone(), bond, unbonding_until: None });
-    key
+	let key = T::OperatorKey::generate_pair(None);
+	let bond: BalanceOf<T> = 1_000u32.into();
+	Operators::<T>::insert(who, Operator { key: key.clone(), bond, unbonding_until: None });
+	key
 }
 
 /// A committee of `size` operators for the current epoch; the last one can sign.
 fn committee<T: Config>(size: u32) -> (T::AccountId, T::OperatorKey) {
-    let mut members = vec![];
-    for i in 0..size - 1 {
-        let who: T::AccountId = account("member", i, 0);
-        Operators::<T>::insert(
-            &who,
-            Operator { key: placeholder_key::<T>(i as u8), bond: 1_000u32.into(), unbonding_until: None },
-        );
-        members.push((who, 1_000u32.into()));
-    }
-    let signer: T::AccountId = account("signer", 0, 0);
-    let key = signing_operator::<T>(&signer);
-    members.push((signer.clone(), 1_000u32.into()));
-    let epoch = CurrentEpoch::<T>::get();
-    Committees::<T>::insert(epoch, BoundedVec::try_from(members).expect("size <= max"));
-    EpochSeeds::<T>::insert(epoch, [7u8; 32]);
-    (signer, key)
+	let mut members = vec![];
+	for i in 0..size - 1 {
+		let who: T::AccountId = account("member", i, 0);
+		Operators::<T>::insert(
+			&who,
+			Operator {
+				key: placeholder_key::<T>(i as u8),
+				bond: 1_000u32.into(),
+				unbonding_until: None,
+			},
+		);
+		members.push((who, 1_000u32.into()));
+	}
+	let signer: T::AccountId = account("signer", 0, 0);
+	let key = signing_operator::<T>(&signer);
+	members.push((signer.clone(), 1_000u32.into()));
+	let epoch = CurrentEpoch::<T>::get();
+	Committees::<T>::insert(epoch, BoundedVec::try_from(members).expect("size <= max"));
+	EpochSeeds::<T>::insert(epoch, [7u8; 32]);
+	(signer, key)
 }
 
 /// Records blob `id` directly, pending with a deadline at `deadline`.
 fn pending_blob<T: Config>(id: BlobId, owner: &T::AccountId, deadline: BlockNumberFor<T>) {
-    let commitment =
-        BlobCommitment { root: sp_io::hashing::blake2_256(&id.encode()), size: 1_000, codec: CodecId::ReedSolomonSimd };
-    BlobByRoot::<T>::insert(commitment.root, id);
-    Blobs::<T>::insert(
-        id,
-        Blob {
-            owner: owner.clone(),
-            commitment,
-            epoch: CurrentEpoch::<T>::get(),
-            fee: 100u32.into(),
-            deadline,
-            status: BlobStatus::Pending,
-            attested_stake: 0u32.into(),
-            expires_at: None,
-        },
-    );
-    NextBlobId::<T>::put(id + 1);
+	let commitment = BlobCommitment {
+		root: sp_io::hashing::blake2_256(&id.encode()),
+		size: 1_000,
+		codec: CodecId::ReedSolomonSimd,
+	};
+	BlobByRoot::<T>::insert(commitment.root, id);
+	Blobs::<T>::insert(
+		id,
+		Blob {
+			owner: owner.clone(),
+			commitment,
+			epoch: CurrentEpoch::<T>::get(),
+			fee: 100u32.into(),
+			deadline,
+			status: BlobStatus::Pending,
+			attested_stake: 0u32.into(),
+			expires_at: None,
+		},
+	);
+	NextBlobId::<T>::put(id + 1);
 }
 
 #[benchmarks(where T: Config)]
 mod benchmarks {
-    use super::*;
+	use super::*;
 
-    #[benchmark]
-    fn register_operator() {
-        Params::<T>::put(params::<T>());
-        let who = funded::<T>("operator", 0);
-        #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()), placeholder_key::<T>(1), 100u32.into());
-        assert!(Operators::<T>::contains_key(&who));
-    }
+	#[benchmark]
+	fn register_operator() {
+		Params::<T>::put(params::<T>());
+		let who = funded::<T>("operator", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), placeholder_key::<T>(1), 100u32.into());
+		assert!(Operators::<T>::contains_key(&who));
+	}
 
-    #[benchmark]
-    fn bond_extra() -> Result<(), BenchmarkError> {
-        Params::<T>::put(params::<T>());
-        let who = funded::<T>("operator", 0);
-        Pallet::<T>::register_operator(RawOrigin::Signed(who.clone()).into(), placeholder_key::<T>(1), 100u32.into())?;
-        #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()), 50u32.into());
-        assert_eq!(Operators::<T>::get(&who).unwrap().bond, 150u32.into());
-        Ok(())
-    }
+	#[benchmark]
+	fn bond_extra() -> Result<(), BenchmarkError> {
+		Params::<T>::put(params::<T>());
+		let who = funded::<T>("operator", 0);
+		Pallet::<T>::register_operator(
+			RawOrigin::Signed(who.clone()).into(),
+			placeholder_key::<T>(1),
+			100u32.into(),
+		)?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 50u32.into());
+		assert_eq!(Operators::<T>::get(&who).unwrap().bond, 150u32.into());
+		Ok(())
+	}
 
-    #[benchmark]
-    fn unbond() -> Result<(), BenchmarkError> {
-        Params::<T>::put(params::<T>());
-        let who = funded::<T>("operator", 0);
-        Pallet::<T>::register_operator(RawOrigin::Signed(who.clone()).into(), placeholder_key::<T>(1), 100u32.into())?;
-        #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()));
-        assert!(Operators::<T>::get(&who).unwrap().unbonding_until.is_some());
-        Ok(())
-    }
+	#[benchmark]
+	fn unbond() -> Result<(), BenchmarkError> {
+		Params::<T>::put(params::<T>());
+		let who = funded::<T>("operator", 0);
+		Pallet::<T>::register_operator(
+			RawOrigin::Signed(who.clone()).into(),
+			placeholder_key::<T>(1),
+			100u32.into(),
+		)?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Operators::<T>::get(&who).unwrap().unbonding_until.is_some());
+		Ok(())
+	}
 
-    #[benchmark]
-    fn withdraw() -> Result<(), BenchmarkError> {
-        Params::<T>::put(params::<T>());
-        let who = funded::<T>("operator", 0);
-        Pallet::<T>::register_operator(RawOrigin::Signed(who.clone()).into(), placeholder_key::<T>(1), 100u32.into())?;
-        Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into())?;
-        frame_system::Pallet::<T>::set_block_number(frame_system::Pallet::<T>::block_number() + 100u32.into());
-        #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()));
-        assert!(!Operators::<T>::contains_key(&who));
-        Ok(())
-    }
+	#[benchmark]
+	fn withdraw() -> Result<(), BenchmarkError> {
+		Params::<T>::put(params::<T>());
+		let who = funded::<T>("operator", 0);
+		Pallet::<T>::register_operator(
+			RawOrigin::Signed(who.clone()).into(),
+			placeholder_key::<T>(1),
+			100u32.into(),
+		)?;
+		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into())?;
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number() + 100u32.into(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Operators::<T>::contains_key(&who));
+		Ok(())
+	}
 
-    #[benchmark]
-    fn submit_blob() {
-        Params::<T>::put(params::<T>());
-        committee::<T>(1);
-        Pallet::<T>::open_fee_pool();
-        let owner = funded::<T>("owner", 0);
-        let commitment = BlobCommitment { root: [9; 32], size: MAX_BLOB_SIZE, codec: CodecId::ReedSolomonSimd };
-        #[extrinsic_call]
-        _(RawOrigin::Signed(owner), commitment);
-        assert!(BlobByRoot::<T>::contains_key([9u8; 32]));
-    }
+	#[benchmark]
+	fn submit_blob() {
+		Params::<T>::put(params::<T>());
+		committee::<T>(1);
+		Pallet::<T>::open_fee_pool();
+		let owner = funded::<T>("owner", 0);
+		let commitment =
+			BlobCommitment { root: [9; 32], size: MAX_BLOB_SIZE, codec: CodecId::ReedSolomonSimd };
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), commitment);
+		assert!(BlobByRoot::<T>::contains_key([9u8; 32]));
+	}
 
-    #[benchmark]
-    fn attest(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
-        Params::<T>::put(params::<T>());
-        let (signer, key) = committee::<T>(c);
-        let owner = funded::<T>("owner", 0);
-        let now = frame_system::Pallet::<T>::block_number();
-        pending_blob::<T>(0, &owner, now + 10u32.into());
-        let attestation = Attestation { blob: 0, operator: signer };
-        let signature = key.sign(&(ATTESTATION_CONTEXT, &attestation).encode()).expect("key in keystore");
-        #[extrinsic_call]
-        _(RawOrigin::None, attestation, signature);
-        // With every member's stake equal, the last attestation of a 1-member committee
-        // reaches quorum; larger committees exercise the scan.
-        assert!(Attestations::<T>::contains_key(0, c - 1));
-    }
+	#[benchmark]
+	fn attest(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+		Params::<T>::put(params::<T>());
+		let (signer, key) = committee::<T>(c);
+		let owner = funded::<T>("owner", 0);
+		let now = frame_system::Pallet::<T>::block_number();
+		pending_blob::<T>(0, &owner, now + 10u32.into());
+		let attestation = Attestation { blob: 0, operator: signer };
+		let signature = key
+			.sign(&(ATTESTATION_CONTEXT, &attestation).encode())
+			.expect("key in keystore");
+		#[extrinsic_call]
+		_(RawOrigin::None, attestation, signature);
+		// With every member's stake equal, the last attestation of a 1-member committee
+		// reaches quorum; larger committees exercise the scan.
+		assert!(Attestations::<T>::contains_key(0, c - 1));
+	}
 
-    #[benchmark]
-    fn answer_challenge() {
-        Params::<T>::put(params::<T>());
-        let (signer, key) = committee::<T>(1);
-        let pool = Pallet::<T>::fee_pool();
-        T::Currency::set_balance(&pool, 1_000_000u32.into());
-        // The largest chunk, with a proof whose root we make the commitment's.
-        let layout = zerog_erasure::BlobLayout::new(MAX_BLOB_SIZE as u64, CodecId::ReedSolomonSimd).unwrap();
-        let chunk = vec![3u8; layout.chunk_size as usize];
-        let proof = MerkleProof { index: 5, siblings: vec![[1u8; 32]; 12] };
-        let root = proof.root_from(hash_leaf(&chunk));
-        let owner = funded::<T>("owner", 0);
-        pending_blob::<T>(0, &owner, 100u32.into());
-        Blobs::<T>::mutate(0, |b| {
-            let b = b.as_mut().unwrap();
-            b.commitment = BlobCommitment { root, size: MAX_BLOB_SIZE, codec: CodecId::ReedSolomonSimd };
-            b.status = BlobStatus::Available;
-        });
-        let deadline = frame_system::Pallet::<T>::block_number() + 5u32.into();
-        Challenges::<T>::insert(0, Challenge { blob: 0, chunk: 5, member: signer, deadline });
-        let answer = ChallengeAnswer { challenge: 0, chunk, proof };
-        let signature = key.sign(&(ANSWER_CONTEXT, &answer).encode()).expect("key in keystore");
-        #[extrinsic_call]
-        _(RawOrigin::None, answer, signature);
-        assert!(!Challenges::<T>::contains_key(0));
-    }
+	#[benchmark]
+	fn answer_challenge() {
+		Params::<T>::put(params::<T>());
+		let (signer, key) = committee::<T>(1);
+		let pool = Pallet::<T>::fee_pool();
+		T::Currency::set_balance(&pool, 1_000_000u32.into());
+		// The largest chunk, with a proof whose root we make the commitment's.
+		let layout =
+			zerog_erasure::BlobLayout::new(MAX_BLOB_SIZE as u64, CodecId::ReedSolomonSimd).unwrap();
+		let chunk = vec![3u8; layout.chunk_size as usize];
+		let proof = MerkleProof { index: 5, siblings: vec![[1u8; 32]; 12] };
+		let root = proof.root_from(hash_leaf(&chunk));
+		let owner = funded::<T>("owner", 0);
+		pending_blob::<T>(0, &owner, 100u32.into());
+		Blobs::<T>::mutate(0, |b| {
+			let b = b.as_mut().unwrap();
+			b.commitment =
+				BlobCommitment { root, size: MAX_BLOB_SIZE, codec: CodecId::ReedSolomonSimd };
+			b.status = BlobStatus::Available;
+		});
+		let deadline = frame_system::Pallet::<T>::block_number() + 5u32.into();
+		Challenges::<T>::insert(0, Challenge { blob: 0, chunk: 5, member: signer, deadline });
+		let answer = ChallengeAnswer { challenge: 0, chunk, proof };
+		let signature = key.sign(&(ANSWER_CONTEXT, &answer).encode()).expect("key in keystore");
+		#[extrinsic_call]
+		_(RawOrigin::None, answer, signature);
+		assert!(!Challenges::<T>::contains_key(0));
+	}
 
-    // Measures the pallet's own checks; what the persister does is weighed by the pallet
-    // behind it (the runtime here has none and refuses, which is fine for this measure).
-    #[benchmark]
-    fn persist() {
-        Params::<T>::put(params::<T>());
-        let owner = funded::<T>("owner", 0);
-        pending_blob::<T>(0, &owner, 100u32.into());
-        Blobs::<T>::mutate(0, |b| b.as_mut().unwrap().status = BlobStatus::Available);
-        #[block]
-        {
-            let _ = Pallet::<T>::persist(RawOrigin::Signed(owner).into(), 0);
-        }
-    }
+	// Measures the pallet's own checks; what the persister does is weighed by the pallet
+	// behind it (the runtime here has none and refuses, which is fine for this measure).
+	#[benchmark]
+	fn persist() {
+		Params::<T>::put(params::<T>());
+		let owner = funded::<T>("owner", 0);
+		pending_blob::<T>(0, &owner, 100u32.into());
+		Blobs::<T>::mutate(0, |b| b.as_mut().unwrap().status = BlobStatus::Available);
+		#[block]
+		{
+			let _ = Pallet::<T>::persist(RawOrigin::Signed(owner).into(), 0);
+		}
+	}
 
-    #[benchmark]
-    fn set_params() -> Result<(), BenchmarkError> {
-        let origin = T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-        #[extrinsic_call]
-        _(origin as T::RuntimeOrigin, params::<T>());
-        assert!(Params::<T>::get().is_some());
-        Ok(())
-    }
+	#[benchmark]
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params::<T>());
+		assert!(Params::<T>::get().is_some());
+		Ok(())
+	}
 
-    #[benchmark]
-    fn start_epoch(o: Linear<1, { T::MaxOperators::get() }>) {
-        Params::<T>::put(params::<T>());
-        for i in 0..o {
-            let who: T::AccountId = account("candidate", i, 0);
-            Operators::<T>::insert(&who, Operator { key: placeholder_key::<T>(i as u8), bond: (1_000u32 + i).into(), unbonding_until: None });
-        }
-        #[block]
-        {
-            Pallet::<T>::start_epoch(1);
-        }
-        assert!(Committees::<T>::contains_key(1));
-    }
+	#[benchmark]
+	fn start_epoch(o: Linear<1, { T::MaxOperators::get() }>) {
+		Params::<T>::put(params::<T>());
+		for i in 0..o {
+			let who: T::AccountId = account("candidate", i, 0);
+			Operators::<T>::insert(
+				&who,
+				Operator {
+					key: placeholder_key::<T>(i as u8),
+					bond: (1_000u32 + i).into(),
+					unbonding_until: None,
+				},
+			);
+		}
+		#[block]
+		{
+			Pallet::<T>::start_epoch(1);
+		}
+		assert!(Committees::<T>::contains_key(1));
+	}
 
-    #[benchmark]
-    fn on_deadlines(n: Linear<0, { T::MaxBlobsPerBlock::get() }>) {
-        Params::<T>::put(params::<T>());
-        let owner = funded::<T>("owner", 0);
-        let pool = Pallet::<T>::fee_pool();
-        T::Currency::set_balance(&pool, 1_000_000u32.into());
-        let now = frame_system::Pallet::<T>::block_number();
-        for id in 0..n as u64 {
-            pending_blob::<T>(id, &owner, now);
-        }
-        #[block]
-        {
-            for id in 0..n as u64 {
-                Pallet::<T>::close_unattested(id);
-            }
-        }
-        assert_eq!(Blobs::<T>::iter().count(), 0);
-    }
+	#[benchmark]
+	fn on_deadlines(n: Linear<0, { T::MaxBlobsPerBlock::get() }>) {
+		Params::<T>::put(params::<T>());
+		let owner = funded::<T>("owner", 0);
+		let pool = Pallet::<T>::fee_pool();
+		T::Currency::set_balance(&pool, 1_000_000u32.into());
+		let now = frame_system::Pallet::<T>::block_number();
+		for id in 0..n as u64 {
+			pending_blob::<T>(id, &owner, now);
+		}
+		#[block]
+		{
+			for id in 0..n as u64 {
+				Pallet::<T>::close_unattested(id);
+			}
+		}
+		assert_eq!(Blobs::<T>::iter().count(), 0);
+	}
 
-    #[benchmark]
-    fn on_expiries(n: Linear<0, { T::MaxBlobsPerBlock::get() }>) {
-        Params::<T>::put(params::<T>());
-        let owner = funded::<T>("owner", 0);
-        for id in 0..n as u64 {
-            pending_blob::<T>(id, &owner, 0u32.into());
-            Pallet::<T>::add_live(id);
-        }
-        #[block]
-        {
-            for id in 0..n as u64 {
-                Pallet::<T>::expire(id);
-            }
-        }
-        assert_eq!(LiveBlobCount::<T>::get(), 0);
-    }
+	#[benchmark]
+	fn on_expiries(n: Linear<0, { T::MaxBlobsPerBlock::get() }>) {
+		Params::<T>::put(params::<T>());
+		let owner = funded::<T>("owner", 0);
+		for id in 0..n as u64 {
+			pending_blob::<T>(id, &owner, 0u32.into());
+			Pallet::<T>::add_live(id);
+		}
+		#[block]
+		{
+			for id in 0..n as u64 {
+				Pallet::<T>::expire(id);
+			}
+		}
+		assert_eq!(LiveBlobCount::<T>::get(), 0);
+	}
 
-    #[benchmark]
-    fn issue_challenges(n: Linear<0, { T::MaxChallengesPerRound::get() }>) {
-        let mut p = params::<T>();
-        p.challenges_per_round = n;
-        Params::<T>::put(p.clone());
-        committee::<T>(T::MaxCommitteeSize::get());
-        let owner = funded::<T>("owner", 0);
-        pending_blob::<T>(0, &owner, 0u32.into());
-        Pallet::<T>::add_live(0);
-        let now = frame_system::Pallet::<T>::block_number();
-        #[block]
-        {
-            Pallet::<T>::issue_challenges(now, &p);
-        }
-        assert_eq!(NextChallengeId::<T>::get(), n as u64);
-    }
+	#[benchmark]
+	fn issue_challenges(n: Linear<0, { T::MaxChallengesPerRound::get() }>) {
+		let mut p = params::<T>();
+		p.challenges_per_round = n;
+		Params::<T>::put(p.clone());
+		committee::<T>(T::MaxCommitteeSize::get());
+		let owner = funded::<T>("owner", 0);
+		pending_blob::<T>(0, &owner, 0u32.into());
+		Pallet::<T>::add_live(0);
+		let now = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			Pallet::<T>::issue_challenges(now, &p);
+		}
+		assert_eq!(NextChallengeId::<T>::get(), n as u64);
+	}
 
-    #[benchmark]
-    fn close_challenges(n: Linear<0, { T::MaxChallengesPerRound::get() }>) {
-        Params::<T>::put(params::<T>());
-        let owner = funded::<T>("owner", 0);
-        pending_blob::<T>(0, &owner, 0u32.into());
-        let now = frame_system::Pallet::<T>::block_number();
-        let mut due = BoundedVec::<ChallengeId, T::MaxChallengesPerRound>::new();
-        for i in 0..n {
-            let member = funded::<T>("member", i);
-            let bond: BalanceOf<T> = 1_000u32.into();
-            T::Currency::hold(&HoldReason::OperatorBond.into(), &member, bond).expect("funded");
-            Operators::<T>::insert(&member, Operator { key: placeholder_key::<T>(i as u8), bond, unbonding_until: None });
-            Challenges::<T>::insert(i as u64, Challenge { blob: 0, chunk: 0, member, deadline: now });
-            due.try_push(i as u64).expect("n <= max");
-        }
-        ChallengeDeadlines::<T>::insert(now, due);
-        #[block]
-        {
-            Pallet::<T>::close_challenges(now);
-        }
-        assert_eq!(Challenges::<T>::iter().count(), 0);
-    }
+	#[benchmark]
+	fn close_challenges(n: Linear<0, { T::MaxChallengesPerRound::get() }>) {
+		Params::<T>::put(params::<T>());
+		let owner = funded::<T>("owner", 0);
+		pending_blob::<T>(0, &owner, 0u32.into());
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut due = BoundedVec::<ChallengeId, T::MaxChallengesPerRound>::new();
+		for i in 0..n {
+			let member = funded::<T>("member", i);
+			let bond: BalanceOf<T> = 1_000u32.into();
+			T::Currency::hold(&HoldReason::OperatorBond.into(), &member, bond).expect("funded");
+			Operators::<T>::insert(
+				&member,
+				Operator { key: placeholder_key::<T>(i as u8), bond, unbonding_until: None },
+			);
+			Challenges::<T>::insert(
+				i as u64,
+				Challenge { blob: 0, chunk: 0, member, deadline: now },
+			);
+			due.try_push(i as u64).expect("n <= max");
+		}
+		ChallengeDeadlines::<T>::insert(now, due);
+		#[block]
+		{
+			Pallet::<T>::close_challenges(now);
+		}
+		assert_eq!(Challenges::<T>::iter().count(), 0);
+	}
 
-    impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

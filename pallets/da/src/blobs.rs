@@ -5,149 +5,146 @@ use crate::{pallet::*, types::*, LOG_TARGET};
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{
-    pallet_prelude::*,
-    traits::{
-        fungible::{Inspect, Mutate},
-        tokens::Preservation,
-        Randomness,
-    },
+	pallet_prelude::*,
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::Preservation,
+		Randomness,
+	},
 };
 use sp_runtime::{
-    traits::{AccountIdConversion, Saturating, Zero},
-    RuntimeAppPublic,
+	traits::{AccountIdConversion, Saturating, Zero},
+	RuntimeAppPublic,
 };
 
 impl<T: Config> Pallet<T> {
-    /// The fee pool's account.
-    pub fn fee_pool() -> T::AccountId {
-        T::PalletId::get().into_account_truncating()
-    }
+	/// The fee pool's account.
+	pub fn fee_pool() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
 
-    /// Opens the fee pool with the existential deposit, so that fees of any size can be
-    /// paid into it. Done at genesis: the one place this pallet mints.
-    pub(crate) fn open_fee_pool() {
-        let pool = Self::fee_pool();
-        if T::Currency::balance(&pool).is_zero() {
-            let _ = T::Currency::mint_into(&pool, T::Currency::minimum_balance());
-        }
-    }
+	/// Opens the fee pool with the existential deposit, so that fees of any size can be
+	/// paid into it. Done at genesis: the one place this pallet mints.
+	pub(crate) fn open_fee_pool() {
+		let pool = Self::fee_pool();
+		if T::Currency::balance(&pool).is_zero() {
+			let _ = T::Currency::mint_into(&pool, T::Currency::minimum_balance());
+		}
+	}
 
-    /// The seat of `attestation.operator` in the blob's committee, with the blob and the
-    /// committee it read, if the attestation is valid now: known pending blob, before its
-    /// deadline, member not yet attested, signature by the operator's key.
-    pub fn check_attestation(
-        attestation: &Attestation<T::AccountId>,
-        signature: &<T::OperatorKey as RuntimeAppPublic>::Signature,
-    ) -> Result<(u32, BlobOf<T>, CommitteeOf<T>), Error<T>> {
-        let blob = Blobs::<T>::get(attestation.blob).ok_or(Error::<T>::UnknownBlob)?;
-        ensure!(blob.status == BlobStatus::Pending, Error::<T>::BlobNotPending);
-        ensure!(
-            frame_system::Pallet::<T>::block_number() <= blob.deadline,
-            Error::<T>::DeadlinePassed
-        );
-        let committee = Committees::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
-        let seat = committee
-            .iter()
-            .position(|(who, _)| who == &attestation.operator)
-            .ok_or(Error::<T>::NotInCommittee)? as u32;
-        ensure!(
-            !Attestations::<T>::contains_key(attestation.blob, seat),
-            Error::<T>::AlreadyAttested
-        );
-        let operator = Operators::<T>::get(&attestation.operator).ok_or(Error::<T>::NotOperator)?;
-        let payload = (ATTESTATION_CONTEXT, attestation).encode();
-        ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
-        Ok((seat, blob, committee))
-    }
+	/// The seat of `attestation.operator` in the blob's committee, with the blob and the
+	/// committee it read, if the attestation is valid now: known pending blob, before its
+	/// deadline, member not yet attested, signature by the operator's key.
+	pub fn check_attestation(
+		attestation: &Attestation<T::AccountId>,
+		signature: &<T::OperatorKey as RuntimeAppPublic>::Signature,
+	) -> Result<(u32, BlobOf<T>, CommitteeOf<T>), Error<T>> {
+		let blob = Blobs::<T>::get(attestation.blob).ok_or(Error::<T>::UnknownBlob)?;
+		ensure!(blob.status == BlobStatus::Pending, Error::<T>::BlobNotPending);
+		ensure!(
+			frame_system::Pallet::<T>::block_number() <= blob.deadline,
+			Error::<T>::DeadlinePassed
+		);
+		let committee = Committees::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
+		let seat = committee
+			.iter()
+			.position(|(who, _)| who == &attestation.operator)
+			.ok_or(Error::<T>::NotInCommittee)? as u32;
+		ensure!(
+			!Attestations::<T>::contains_key(attestation.blob, seat),
+			Error::<T>::AlreadyAttested
+		);
+		let operator = Operators::<T>::get(&attestation.operator).ok_or(Error::<T>::NotOperator)?;
+		let payload = (ATTESTATION_CONTEXT, attestation).encode();
+		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
+		Ok((seat, blob, committee))
+	}
 
-    /// The challenged member, if `answer` is for an open challenge and signed by that
-    /// member's operator key. The chunk itself is checked on dispatch.
-    pub fn check_answer(
-        answer: &ChallengeAnswer,
-        signature: &<T::OperatorKey as RuntimeAppPublic>::Signature,
-    ) -> Result<T::AccountId, Error<T>> {
-        let challenge =
-            Challenges::<T>::get(answer.challenge).ok_or(Error::<T>::UnknownChallenge)?;
-        ensure!(
-            frame_system::Pallet::<T>::block_number() <= challenge.deadline,
-            Error::<T>::ChallengeExpired
-        );
-        let operator = Operators::<T>::get(&challenge.member).ok_or(Error::<T>::NotOperator)?;
-        let payload = (ANSWER_CONTEXT, answer).encode();
-        ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
-        Ok(challenge.member)
-    }
+	/// The challenged member, if `answer` is for an open challenge and signed by that
+	/// member's operator key. The chunk itself is checked on dispatch.
+	pub fn check_answer(
+		answer: &ChallengeAnswer,
+		signature: &<T::OperatorKey as RuntimeAppPublic>::Signature,
+	) -> Result<T::AccountId, Error<T>> {
+		let challenge =
+			Challenges::<T>::get(answer.challenge).ok_or(Error::<T>::UnknownChallenge)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() <= challenge.deadline,
+			Error::<T>::ChallengeExpired
+		);
+		let operator = Operators::<T>::get(&challenge.member).ok_or(Error::<T>::NotOperator)?;
+		let payload = (ANSWER_CONTEXT, answer).encode();
+		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
+		Ok(challenge.member)
+	}
 
-    /// Draws the committee of `epoch` from the operators not unbonding.
-    pub(crate) fn start_epoch(epoch: EpochIndex) {
-        let size = Params::<T>::get().map(|p| p.committee_size).unwrap_or(0);
-        let (random, _) = T::Randomness::random(&(b"zerog-da-epoch", epoch).encode());
-        let seed: [u8; 32] = sp_io::hashing::blake2_256(random.as_ref());
-        let candidates: Vec<(T::AccountId, BalanceOf<T>)> = Operators::<T>::iter()
-            .filter(|(_, op)| op.unbonding_until.is_none())
-            .map(|(who, op)| (who, op.bond))
-            .collect();
-        let drawn = crate::committee::draw_committee(&seed, candidates, size);
-        let members = drawn.len() as u32;
-        let committee: CommitteeOf<T> =
-            drawn.try_into().expect("draw_committee returns at most `size` <= MaxCommitteeSize");
-        CurrentEpoch::<T>::put(epoch);
-        Committees::<T>::insert(epoch, committee);
-        EpochSeeds::<T>::insert(epoch, seed);
-        if let Some(previous) = epoch.checked_sub(1) {
-            Self::prune_epoch_if_done(previous);
-        }
-        log::debug!(target: LOG_TARGET, "epoch {epoch}: committee of {members}");
-        Self::deposit_event(Event::EpochStarted { epoch, size: members });
-    }
+	/// Draws the committee of `epoch` from the operators not unbonding.
+	pub(crate) fn start_epoch(epoch: EpochIndex) {
+		let size = Params::<T>::get().map(|p| p.committee_size).unwrap_or(0);
+		let (random, _) = T::Randomness::random(&(b"zerog-da-epoch", epoch).encode());
+		let seed: [u8; 32] = sp_io::hashing::blake2_256(random.as_ref());
+		let candidates: Vec<(T::AccountId, BalanceOf<T>)> = Operators::<T>::iter()
+			.filter(|(_, op)| op.unbonding_until.is_none())
+			.map(|(who, op)| (who, op.bond))
+			.collect();
+		let drawn = crate::committee::draw_committee(&seed, candidates, size);
+		let members = drawn.len() as u32;
+		let committee: CommitteeOf<T> = drawn
+			.try_into()
+			.expect("draw_committee returns at most `size` <= MaxCommitteeSize");
+		CurrentEpoch::<T>::put(epoch);
+		Committees::<T>::insert(epoch, committee);
+		EpochSeeds::<T>::insert(epoch, seed);
+		if let Some(previous) = epoch.checked_sub(1) {
+			Self::prune_epoch_if_done(previous);
+		}
+		log::debug!(target: LOG_TARGET, "epoch {epoch}: committee of {members}");
+		Self::deposit_event(Event::EpochStarted { epoch, size: members });
+	}
 
-    /// A blob still pending at its deadline: refund the fee less the base fee, drop it.
-    pub(crate) fn close_unattested(id: BlobId) {
-        let Some(blob) = Blobs::<T>::get(id) else { return };
-        if blob.status != BlobStatus::Pending {
-            return;
-        }
-        let base = Params::<T>::get().map(|p| p.base_fee).unwrap_or_default();
-        let refund = blob.fee.saturating_sub(base);
-        let refunded = T::Currency::transfer(
-            &Self::fee_pool(),
-            &blob.owner,
-            refund,
-            Preservation::Expendable,
-        )
-        .map(|_| refund)
-        .unwrap_or_else(|_| Zero::zero());
-        Self::remove_blob(id, &blob);
-        Self::deposit_event(Event::BlobUnavailable { id, refund: refunded });
-    }
+	/// A blob still pending at its deadline: refund the fee less the base fee, drop it.
+	pub(crate) fn close_unattested(id: BlobId) {
+		let Some(blob) = Blobs::<T>::get(id) else { return };
+		if blob.status != BlobStatus::Pending {
+			return;
+		}
+		let base = Params::<T>::get().map(|p| p.base_fee).unwrap_or_default();
+		let refund = blob.fee.saturating_sub(base);
+		let refunded =
+			T::Currency::transfer(&Self::fee_pool(), &blob.owner, refund, Preservation::Expendable)
+				.map(|_| refund)
+				.unwrap_or_else(|_| Zero::zero());
+		Self::remove_blob(id, &blob);
+		Self::deposit_event(Event::BlobUnavailable { id, refund: refunded });
+	}
 
-    /// An available blob at the end of its retention: remove its state.
-    pub(crate) fn expire(id: BlobId) {
-        let Some(blob) = Blobs::<T>::get(id) else { return };
-        Self::remove_blob(id, &blob);
-        Self::deposit_event(Event::BlobExpired { id });
-    }
+	/// An available blob at the end of its retention: remove its state.
+	pub(crate) fn expire(id: BlobId) {
+		let Some(blob) = Blobs::<T>::get(id) else { return };
+		Self::remove_blob(id, &blob);
+		Self::deposit_event(Event::BlobExpired { id });
+	}
 
-    fn remove_blob(id: BlobId, blob: &BlobOf<T>) {
-        Blobs::<T>::remove(id);
-        BlobByRoot::<T>::remove(blob.commitment.root);
-        Self::remove_live(id);
-        let remaining = EpochBlobs::<T>::mutate(blob.epoch, |count| {
-            *count = count.saturating_sub(1);
-            *count
-        });
-        if remaining == 0 {
-            Self::prune_epoch_if_done(blob.epoch);
-        }
-        let _ = Attestations::<T>::clear_prefix(id, T::MaxCommitteeSize::get(), None);
-    }
+	fn remove_blob(id: BlobId, blob: &BlobOf<T>) {
+		Blobs::<T>::remove(id);
+		BlobByRoot::<T>::remove(blob.commitment.root);
+		Self::remove_live(id);
+		let remaining = EpochBlobs::<T>::mutate(blob.epoch, |count| {
+			*count = count.saturating_sub(1);
+			*count
+		});
+		if remaining == 0 {
+			Self::prune_epoch_if_done(blob.epoch);
+		}
+		let _ = Attestations::<T>::clear_prefix(id, T::MaxCommitteeSize::get(), None);
+	}
 
-    /// Removes a finished epoch's committee and seed once none of its blobs is kept.
-    pub(crate) fn prune_epoch_if_done(epoch: EpochIndex) {
-        if epoch != CurrentEpoch::<T>::get() && EpochBlobs::<T>::get(epoch) == 0 {
-            Committees::<T>::remove(epoch);
-            EpochSeeds::<T>::remove(epoch);
-            EpochBlobs::<T>::remove(epoch);
-        }
-    }
+	/// Removes a finished epoch's committee and seed once none of its blobs is kept.
+	pub(crate) fn prune_epoch_if_done(epoch: EpochIndex) {
+		if epoch != CurrentEpoch::<T>::get() && EpochBlobs::<T>::get(epoch) == 0 {
+			Committees::<T>::remove(epoch);
+			EpochSeeds::<T>::remove(epoch);
+			EpochBlobs::<T>::remove(epoch);
+		}
+	}
 }

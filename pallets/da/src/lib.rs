@@ -47,22 +47,22 @@
 
 extern crate alloc;
 
+mod alignment;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-mod alignment;
 mod blobs;
 mod challenges;
-mod offchain;
 pub mod committee;
-pub mod runtime_api;
 #[cfg(test)]
 mod mock;
+mod offchain;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_offchain;
-#[cfg(test)]
 mod tests_alignment;
+#[cfg(test)]
+mod tests_offchain;
 pub mod types;
 pub mod weights;
 
@@ -75,642 +75,643 @@ pub const OPERATOR_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTy
 
 /// The operator key: sr25519, under [`OPERATOR_KEY_TYPE`].
 pub mod operator_key {
-    use sp_application_crypto::{app_crypto, sr25519};
-    app_crypto!(sr25519, super::OPERATOR_KEY_TYPE);
+	use sp_application_crypto::{app_crypto, sr25519};
+	app_crypto!(sr25519, super::OPERATOR_KEY_TYPE);
 }
 
 const LOG_TARGET: &str = "runtime::da";
 
 #[frame_support::pallet]
 pub mod pallet {
-    use super::*;
-    use alloc::vec::Vec;
-    use frame_support::{
-        pallet_prelude::*,
-        traits::{
-            fungible::{Inspect, Mutate, MutateHold},
-            tokens::{Precision, Preservation},
-            Randomness,
-        },
-        PalletId,
-    };
-    use frame_system::pallet_prelude::*;
-    use sp_runtime::{
-        traits::{Saturating, Zero},
-        RuntimeAppPublic,
-    };
-    use zerog_erasure::{BlobCommitment, BlobLayout, ErasureError};
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			tokens::{Precision, Preservation},
+			Randomness,
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{
+		traits::{Saturating, Zero},
+		RuntimeAppPublic,
+	};
+	use zerog_erasure::{BlobCommitment, BlobLayout, ErasureError};
 
-    /// Balance type of the currency.
-    pub type BalanceOf<T> =
-        <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-    /// An operator record.
-    pub type OperatorOf<T> = Operator<<T as Config>::OperatorKey, BalanceOf<T>, BlockNumberFor<T>>;
-    /// A blob record.
-    pub type BlobOf<T> =
-        Blob<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
-    /// Parameters.
-    pub type ParamsOf<T> = DaParams<BalanceOf<T>, BlockNumberFor<T>>;
-    /// A committee: members and their bonds at draw time.
-    pub type CommitteeOf<T> = BoundedVec<
-        (<T as frame_system::Config>::AccountId, BalanceOf<T>),
-        <T as Config>::MaxCommitteeSize,
-    >;
+	/// Balance type of the currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// An operator record.
+	pub type OperatorOf<T> = Operator<<T as Config>::OperatorKey, BalanceOf<T>, BlockNumberFor<T>>;
+	/// A blob record.
+	pub type BlobOf<T> =
+		Blob<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+	/// Parameters.
+	pub type ParamsOf<T> = DaParams<BalanceOf<T>, BlockNumberFor<T>>;
+	/// A committee: members and their bonds at draw time.
+	pub type CommitteeOf<T> = BoundedVec<
+		(<T as frame_system::Config>::AccountId, BalanceOf<T>),
+		<T as Config>::MaxCommitteeSize,
+	>;
 
-    #[pallet::pallet]
-    pub struct Pallet<T>(_);
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
 
-    /// Why this pallet holds balance.
-    #[pallet::composite_enum]
-    pub enum HoldReason {
-        /// An operator's bond.
-        OperatorBond,
-    }
+	/// Why this pallet holds balance.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// An operator's bond.
+		OperatorBond,
+	}
 
-    #[pallet::config]
-    pub trait Config:
-        frame_system::Config + frame_system::offchain::CreateBare<Call<Self>>
-    {
-        /// The overarching event type.
-        #[allow(deprecated)]
-        type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-        /// The native currency: fees are transferred, bonds are held.
-        type Currency: Mutate<Self::AccountId>
-            + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
-        /// The runtime's hold reasons.
-        type RuntimeHoldReason: From<HoldReason>;
-        /// Randomness for committee draws (BABE's, from one epoch ago).
-        type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
-        /// Operator keys (sr25519 under `zgda`, see [`operator_key`]).
-        type OperatorKey: Member
-            + Parameter
-            + RuntimeAppPublic
-            + MaxEncodedLen
-            + MaybeSerializeDeserialize
-            + Ord;
-        /// Who may change the parameters: root, later a governance track.
-        type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-        /// The fee pool's account id seed.
-        #[pallet::constant]
-        type PalletId: Get<PalletId>;
-        /// Most operators that may register.
-        #[pallet::constant]
-        type MaxOperators: Get<u32>;
-        /// Most seats in a committee.
-        #[pallet::constant]
-        type MaxCommitteeSize: Get<u32>;
-        /// Most blobs submitted in one block (bounds deadline and expiry work per block).
-        #[pallet::constant]
-        type MaxBlobsPerBlock: Get<u32>;
-        /// Most challenges issued in one round.
-        #[pallet::constant]
-        type MaxChallengesPerRound: Get<u32>;
-        /// Where `persist` hands available blobs (storage, or a refusal).
-        type BlobPersister: zerog_traits::BlobPersister<Self::AccountId>;
-        /// Priority of attestation transactions in the pool.
-        #[pallet::constant]
-        type UnsignedPriority: Get<TransactionPriority>;
-        /// Weights of this pallet's calls.
-        type WeightInfo: WeightInfo;
-    }
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateBare<Call<Self>>
+	{
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+		/// The native currency: fees are transferred, bonds are held.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Randomness for committee draws (BABE's, from one epoch ago).
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+		/// Operator keys (sr25519 under `zgda`, see [`operator_key`]).
+		type OperatorKey: Member
+			+ Parameter
+			+ RuntimeAppPublic
+			+ MaxEncodedLen
+			+ MaybeSerializeDeserialize
+			+ Ord;
+		/// Who may change the parameters: root, later a governance track.
+		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The fee pool's account id seed.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+		/// Most operators that may register.
+		#[pallet::constant]
+		type MaxOperators: Get<u32>;
+		/// Most seats in a committee.
+		#[pallet::constant]
+		type MaxCommitteeSize: Get<u32>;
+		/// Most blobs submitted in one block (bounds deadline and expiry work per block).
+		#[pallet::constant]
+		type MaxBlobsPerBlock: Get<u32>;
+		/// Most challenges issued in one round.
+		#[pallet::constant]
+		type MaxChallengesPerRound: Get<u32>;
+		/// Where `persist` hands available blobs (storage, or a refusal).
+		type BlobPersister: zerog_traits::BlobPersister<Self::AccountId>;
+		/// Priority of attestation transactions in the pool.
+		#[pallet::constant]
+		type UnsignedPriority: Get<TransactionPriority>;
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
 
-    /// Current parameters.
-    #[pallet::storage]
-    pub type Params<T: Config> = StorageValue<_, ParamsOf<T>, OptionQuery>;
+	/// Current parameters.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, ParamsOf<T>, OptionQuery>;
 
-    /// Registered operators.
-    #[pallet::storage]
-    pub type Operators<T: Config> =
-        CountedStorageMap<_, Blake2_128Concat, T::AccountId, OperatorOf<T>, OptionQuery>;
+	/// Registered operators.
+	#[pallet::storage]
+	pub type Operators<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, OperatorOf<T>, OptionQuery>;
 
-    /// The current epoch.
-    #[pallet::storage]
-    pub type CurrentEpoch<T: Config> = StorageValue<_, EpochIndex, ValueQuery>;
+	/// The current epoch.
+	#[pallet::storage]
+	pub type CurrentEpoch<T: Config> = StorageValue<_, EpochIndex, ValueQuery>;
 
-    /// Committee of each epoch that still has blobs (current one included).
-    #[pallet::storage]
-    pub type Committees<T: Config> =
-        StorageMap<_, Twox64Concat, EpochIndex, CommitteeOf<T>, OptionQuery>;
+	/// Committee of each epoch that still has blobs (current one included).
+	#[pallet::storage]
+	pub type Committees<T: Config> =
+		StorageMap<_, Twox64Concat, EpochIndex, CommitteeOf<T>, OptionQuery>;
 
-    /// Randomness an epoch's chunk assignment is derived from.
-    #[pallet::storage]
-    pub type EpochSeeds<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, [u8; 32], OptionQuery>;
+	/// Randomness an epoch's chunk assignment is derived from.
+	#[pallet::storage]
+	pub type EpochSeeds<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, [u8; 32], OptionQuery>;
 
-    /// How many blobs of each epoch are still kept; an epoch's committee and seed are removed
-    /// once it is over and this reaches zero.
-    #[pallet::storage]
-    pub type EpochBlobs<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, u32, ValueQuery>;
+	/// How many blobs of each epoch are still kept; an epoch's committee and seed are removed
+	/// once it is over and this reaches zero.
+	#[pallet::storage]
+	pub type EpochBlobs<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, u32, ValueQuery>;
 
-    /// Blobs by id.
-    #[pallet::storage]
-    pub type Blobs<T: Config> = StorageMap<_, Twox64Concat, BlobId, BlobOf<T>, OptionQuery>;
+	/// Blobs by id.
+	#[pallet::storage]
+	pub type Blobs<T: Config> = StorageMap<_, Twox64Concat, BlobId, BlobOf<T>, OptionQuery>;
 
-    /// Blob ids by commitment root, to refuse duplicates.
-    #[pallet::storage]
-    pub type BlobByRoot<T: Config> =
-        StorageMap<_, Identity, zerog_erasure::Hash, BlobId, OptionQuery>;
+	/// Blob ids by commitment root, to refuse duplicates.
+	#[pallet::storage]
+	pub type BlobByRoot<T: Config> =
+		StorageMap<_, Identity, zerog_erasure::Hash, BlobId, OptionQuery>;
 
-    /// The next blob id.
-    #[pallet::storage]
-    pub type NextBlobId<T: Config> = StorageValue<_, BlobId, ValueQuery>;
+	/// The next blob id.
+	#[pallet::storage]
+	pub type NextBlobId<T: Config> = StorageValue<_, BlobId, ValueQuery>;
 
-    /// Which committee seats attested which blob.
-    #[pallet::storage]
-    pub type Attestations<T: Config> =
-        StorageDoubleMap<_, Twox64Concat, BlobId, Twox64Concat, u32, (), OptionQuery>;
+	/// Which committee seats attested which blob.
+	#[pallet::storage]
+	pub type Attestations<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlobId, Twox64Concat, u32, (), OptionQuery>;
 
-    /// Blobs whose attestation deadline is a block.
-    #[pallet::storage]
-    pub type Deadlines<T: Config> = StorageMap<
-        _,
-        Twox64Concat,
-        BlockNumberFor<T>,
-        BoundedVec<BlobId, T::MaxBlobsPerBlock>,
-        ValueQuery,
-    >;
+	/// Blobs whose attestation deadline is a block.
+	#[pallet::storage]
+	pub type Deadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<BlobId, T::MaxBlobsPerBlock>,
+		ValueQuery,
+	>;
 
-    /// Blobs that expire at a block.
-    #[pallet::storage]
-    pub type Expiries<T: Config> = StorageMap<
-        _,
-        Twox64Concat,
-        BlockNumberFor<T>,
-        BoundedVec<BlobId, T::MaxBlobsPerBlock>,
-        ValueQuery,
-    >;
+	/// Blobs that expire at a block.
+	#[pallet::storage]
+	pub type Expiries<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<BlobId, T::MaxBlobsPerBlock>,
+		ValueQuery,
+	>;
 
-    /// Available blobs in dense slots, for uniform challenge draws.
-    #[pallet::storage]
-    pub type LiveBlobs<T: Config> = StorageMap<_, Twox64Concat, u32, BlobId, OptionQuery>;
+	/// Available blobs in dense slots, for uniform challenge draws.
+	#[pallet::storage]
+	pub type LiveBlobs<T: Config> = StorageMap<_, Twox64Concat, u32, BlobId, OptionQuery>;
 
-    /// The slot of each available blob.
-    #[pallet::storage]
-    pub type BlobSlots<T: Config> = StorageMap<_, Twox64Concat, BlobId, u32, OptionQuery>;
+	/// The slot of each available blob.
+	#[pallet::storage]
+	pub type BlobSlots<T: Config> = StorageMap<_, Twox64Concat, BlobId, u32, OptionQuery>;
 
-    /// How many slots are used.
-    #[pallet::storage]
-    pub type LiveBlobCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+	/// How many slots are used.
+	#[pallet::storage]
+	pub type LiveBlobCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-    /// Open challenges.
-    #[pallet::storage]
-    pub type Challenges<T: Config> = StorageMap<
-        _,
-        Twox64Concat,
-        ChallengeId,
-        Challenge<T::AccountId, BlockNumberFor<T>>,
-        OptionQuery,
-    >;
+	/// Open challenges.
+	#[pallet::storage]
+	pub type Challenges<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ChallengeId,
+		Challenge<T::AccountId, BlockNumberFor<T>>,
+		OptionQuery,
+	>;
 
-    /// The next challenge id.
-    #[pallet::storage]
-    pub type NextChallengeId<T: Config> = StorageValue<_, ChallengeId, ValueQuery>;
+	/// The next challenge id.
+	#[pallet::storage]
+	pub type NextChallengeId<T: Config> = StorageValue<_, ChallengeId, ValueQuery>;
 
-    /// Challenges whose answer deadline is a block.
-    #[pallet::storage]
-    pub type ChallengeDeadlines<T: Config> = StorageMap<
-        _,
-        Twox64Concat,
-        BlockNumberFor<T>,
-        BoundedVec<ChallengeId, T::MaxChallengesPerRound>,
-        ValueQuery,
-    >;
+	/// Challenges whose answer deadline is a block.
+	#[pallet::storage]
+	pub type ChallengeDeadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<ChallengeId, T::MaxChallengesPerRound>,
+		ValueQuery,
+	>;
 
-    #[pallet::genesis_config]
-    #[derive(frame_support::DefaultNoBound)]
-    pub struct GenesisConfig<T: Config> {
-        /// Initial parameters.
-        pub params: Option<ParamsOf<T>>,
-        /// Operators registered at genesis: (account, key, bond). Bonds are held.
-        pub operators: Vec<(T::AccountId, T::OperatorKey, BalanceOf<T>)>,
-    }
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Initial parameters.
+		pub params: Option<ParamsOf<T>>,
+		/// Operators registered at genesis: (account, key, bond). Bonds are held.
+		pub operators: Vec<(T::AccountId, T::OperatorKey, BalanceOf<T>)>,
+	}
 
-    #[pallet::genesis_build]
-    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-        fn build(&self) {
-            if let Some(params) = &self.params {
-                Params::<T>::put(params);
-            }
-            for (who, key, bond) in &self.operators {
-                T::Currency::hold(&HoldReason::OperatorBond.into(), who, *bond)
-                    .expect("genesis operators can pay their bond");
-                Operators::<T>::insert(
-                    who,
-                    Operator { key: key.clone(), bond: *bond, unbonding_until: None },
-                );
-            }
-            Pallet::<T>::open_fee_pool();
-            Pallet::<T>::start_epoch(0);
-        }
-    }
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(params) = &self.params {
+				Params::<T>::put(params);
+			}
+			for (who, key, bond) in &self.operators {
+				T::Currency::hold(&HoldReason::OperatorBond.into(), who, *bond)
+					.expect("genesis operators can pay their bond");
+				Operators::<T>::insert(
+					who,
+					Operator { key: key.clone(), bond: *bond, unbonding_until: None },
+				);
+			}
+			Pallet::<T>::open_fee_pool();
+			Pallet::<T>::start_epoch(0);
+		}
+	}
 
-    #[pallet::event]
-    #[pallet::generate_deposit(pub(super) fn deposit_event)]
-    pub enum Event<T: Config> {
-        /// An operator registered with a bond.
-        OperatorRegistered { who: T::AccountId, bond: BalanceOf<T> },
-        /// An operator added to its bond.
-        BondIncreased { who: T::AccountId, bond: BalanceOf<T> },
-        /// An operator asked to leave; it may withdraw at `until`.
-        OperatorUnbonding { who: T::AccountId, until: BlockNumberFor<T> },
-        /// An operator left and got its bond back.
-        OperatorWithdrawn { who: T::AccountId, bond: BalanceOf<T> },
-        /// A new epoch started with a committee of `size` members.
-        EpochStarted { epoch: EpochIndex, size: u32 },
-        /// A blob was submitted.
-        BlobSubmitted {
-            id: BlobId,
-            owner: T::AccountId,
-            root: zerog_erasure::Hash,
-            size: u32,
-            fee: BalanceOf<T>,
-            deadline: BlockNumberFor<T>,
-        },
-        /// A committee member attested a blob.
-        BlobAttested { id: BlobId, operator: T::AccountId },
-        /// Members with at least 2/3 of the committee's stake attested.
-        BlobAvailable { id: BlobId, expires_at: BlockNumberFor<T> },
-        /// Quorum was not reached by the deadline; the fee less the base fee was refunded.
-        BlobUnavailable { id: BlobId, refund: BalanceOf<T> },
-        /// An available blob reached the end of its retention.
-        BlobExpired { id: BlobId },
-        /// Parameters were changed.
-        ParamsSet,
-        /// `member` must show chunk `chunk` of blob `blob` by `deadline`.
-        ChallengeIssued {
-            id: ChallengeId,
-            blob: BlobId,
-            chunk: u32,
-            member: T::AccountId,
-            deadline: BlockNumberFor<T>,
-        },
-        /// A correct answer; `reward` was paid from the fee pool.
-        ChallengeAnswered { id: ChallengeId, member: T::AccountId, reward: BalanceOf<T> },
-        /// A wrong answer; `slashed` of the member's bond went to the fee pool.
-        ChallengeFailed { id: ChallengeId, member: T::AccountId, slashed: BalanceOf<T> },
-        /// No answer by the deadline; `slashed` of the member's bond went to the fee pool.
-        ChallengeMissed { id: ChallengeId, member: T::AccountId, slashed: BalanceOf<T> },
-        /// A quorum of alignment reports found the operator faulty; `slashed` of its bond
-        /// went to the fee pool.
-        OperatorSlashed { operator: T::AccountId, slashed: BalanceOf<T> },
-        /// An available blob was handed to storage.
-        BlobPersisted { id: BlobId },
-    }
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An operator registered with a bond.
+		OperatorRegistered { who: T::AccountId, bond: BalanceOf<T> },
+		/// An operator added to its bond.
+		BondIncreased { who: T::AccountId, bond: BalanceOf<T> },
+		/// An operator asked to leave; it may withdraw at `until`.
+		OperatorUnbonding { who: T::AccountId, until: BlockNumberFor<T> },
+		/// An operator left and got its bond back.
+		OperatorWithdrawn { who: T::AccountId, bond: BalanceOf<T> },
+		/// A new epoch started with a committee of `size` members.
+		EpochStarted { epoch: EpochIndex, size: u32 },
+		/// A blob was submitted.
+		BlobSubmitted {
+			id: BlobId,
+			owner: T::AccountId,
+			root: zerog_erasure::Hash,
+			size: u32,
+			fee: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+		},
+		/// A committee member attested a blob.
+		BlobAttested { id: BlobId, operator: T::AccountId },
+		/// Members with at least 2/3 of the committee's stake attested.
+		BlobAvailable { id: BlobId, expires_at: BlockNumberFor<T> },
+		/// Quorum was not reached by the deadline; the fee less the base fee was refunded.
+		BlobUnavailable { id: BlobId, refund: BalanceOf<T> },
+		/// An available blob reached the end of its retention.
+		BlobExpired { id: BlobId },
+		/// Parameters were changed.
+		ParamsSet,
+		/// `member` must show chunk `chunk` of blob `blob` by `deadline`.
+		ChallengeIssued {
+			id: ChallengeId,
+			blob: BlobId,
+			chunk: u32,
+			member: T::AccountId,
+			deadline: BlockNumberFor<T>,
+		},
+		/// A correct answer; `reward` was paid from the fee pool.
+		ChallengeAnswered { id: ChallengeId, member: T::AccountId, reward: BalanceOf<T> },
+		/// A wrong answer; `slashed` of the member's bond went to the fee pool.
+		ChallengeFailed { id: ChallengeId, member: T::AccountId, slashed: BalanceOf<T> },
+		/// No answer by the deadline; `slashed` of the member's bond went to the fee pool.
+		ChallengeMissed { id: ChallengeId, member: T::AccountId, slashed: BalanceOf<T> },
+		/// A quorum of alignment reports found the operator faulty; `slashed` of its bond
+		/// went to the fee pool.
+		OperatorSlashed { operator: T::AccountId, slashed: BalanceOf<T> },
+		/// An available blob was handed to storage.
+		BlobPersisted { id: BlobId },
+	}
 
-    #[pallet::error]
-    pub enum Error<T> {
-        /// DA parameters have not been set.
-        NotConfigured,
-        /// The account is already an operator.
-        AlreadyOperator,
-        /// The account is not an operator.
-        NotOperator,
-        /// The bond is below the minimum.
-        BondTooLow,
-        /// The account cannot pay for this (bond, top-up or fee).
-        InsufficientBalance,
-        /// The most operators are already registered.
-        TooManyOperators,
-        /// The operator is already leaving.
-        AlreadyUnbonding,
-        /// The operator has not asked to leave.
-        NotUnbonding,
-        /// The unbonding period has not passed.
-        StillUnbonding,
-        /// A blob must hold at least one byte.
-        EmptyBlob,
-        /// The blob is larger than 32,505,852 bytes.
-        BlobTooLarge,
-        /// This build does not know the commitment's codec.
-        UnknownCodec,
-        /// A blob with this commitment root is already recorded.
-        DuplicateBlob,
-        /// The current epoch has no committee (no operators).
-        NoCommittee,
-        /// The block already holds the most blobs it may.
-        TooManyBlobsInBlock,
-        /// No blob with this id.
-        UnknownBlob,
-        /// The blob is no longer waiting for attestations.
-        BlobNotPending,
-        /// The attestation deadline has passed.
-        DeadlinePassed,
-        /// The operator is not in the blob's committee.
-        NotInCommittee,
-        /// This member already attested this blob.
-        AlreadyAttested,
-        /// The signature does not match the operator key.
-        BadSignature,
-        /// No open challenge with this id.
-        UnknownChallenge,
-        /// The challenge's answer deadline has passed.
-        ChallengeExpired,
-        /// Only the blob's owner may do this.
-        NotBlobOwner,
-        /// The blob is not available (yet).
-        BlobNotAvailable,
-        /// Parameters out of range (zero epoch, committee above the maximum, base fee above
-        /// the per-blob fee, ...).
-        InvalidParams,
-    }
+	#[pallet::error]
+	pub enum Error<T> {
+		/// DA parameters have not been set.
+		NotConfigured,
+		/// The account is already an operator.
+		AlreadyOperator,
+		/// The account is not an operator.
+		NotOperator,
+		/// The bond is below the minimum.
+		BondTooLow,
+		/// The account cannot pay for this (bond, top-up or fee).
+		InsufficientBalance,
+		/// The most operators are already registered.
+		TooManyOperators,
+		/// The operator is already leaving.
+		AlreadyUnbonding,
+		/// The operator has not asked to leave.
+		NotUnbonding,
+		/// The unbonding period has not passed.
+		StillUnbonding,
+		/// A blob must hold at least one byte.
+		EmptyBlob,
+		/// The blob is larger than 32,505,852 bytes.
+		BlobTooLarge,
+		/// This build does not know the commitment's codec.
+		UnknownCodec,
+		/// A blob with this commitment root is already recorded.
+		DuplicateBlob,
+		/// The current epoch has no committee (no operators).
+		NoCommittee,
+		/// The block already holds the most blobs it may.
+		TooManyBlobsInBlock,
+		/// No blob with this id.
+		UnknownBlob,
+		/// The blob is no longer waiting for attestations.
+		BlobNotPending,
+		/// The attestation deadline has passed.
+		DeadlinePassed,
+		/// The operator is not in the blob's committee.
+		NotInCommittee,
+		/// This member already attested this blob.
+		AlreadyAttested,
+		/// The signature does not match the operator key.
+		BadSignature,
+		/// No open challenge with this id.
+		UnknownChallenge,
+		/// The challenge's answer deadline has passed.
+		ChallengeExpired,
+		/// Only the blob's owner may do this.
+		NotBlobOwner,
+		/// The blob is not available (yet).
+		BlobNotAvailable,
+		/// Parameters out of range (zero epoch, committee above the maximum, base fee above
+		/// the per-blob fee, ...).
+		InvalidParams,
+	}
 
-    #[pallet::hooks]
-    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-        fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-            let mut weight = T::DbWeight::get().reads(1);
-            if let Some(params) = Params::<T>::get() {
-                if !params.epoch_length.is_zero() && (now % params.epoch_length).is_zero() {
-                    Self::start_epoch(CurrentEpoch::<T>::get().saturating_add(1));
-                    weight.saturating_accrue(T::WeightInfo::start_epoch(T::MaxOperators::get()));
-                }
-            }
-            if let Some(params) = Params::<T>::get() {
-                if !params.challenge_period.is_zero() && (now % params.challenge_period).is_zero() {
-                    let issued = Self::issue_challenges(now, &params);
-                    weight.saturating_accrue(T::WeightInfo::issue_challenges(issued));
-                }
-            }
-            let closed = Self::close_challenges(now);
-            weight.saturating_accrue(T::WeightInfo::close_challenges(closed));
-            let due = Deadlines::<T>::take(now);
-            weight.saturating_accrue(T::WeightInfo::on_deadlines(due.len() as u32));
-            for id in due {
-                Self::close_unattested(id);
-            }
-            let expiring = Expiries::<T>::take(now);
-            weight.saturating_accrue(T::WeightInfo::on_expiries(expiring.len() as u32));
-            for id in expiring {
-                Self::expire(id);
-            }
-            weight
-        }
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let mut weight = T::DbWeight::get().reads(1);
+			if let Some(params) = Params::<T>::get() {
+				if !params.epoch_length.is_zero() && (now % params.epoch_length).is_zero() {
+					Self::start_epoch(CurrentEpoch::<T>::get().saturating_add(1));
+					weight.saturating_accrue(T::WeightInfo::start_epoch(T::MaxOperators::get()));
+				}
+			}
+			if let Some(params) = Params::<T>::get() {
+				if !params.challenge_period.is_zero() && (now % params.challenge_period).is_zero() {
+					let issued = Self::issue_challenges(now, &params);
+					weight.saturating_accrue(T::WeightInfo::issue_challenges(issued));
+				}
+			}
+			let closed = Self::close_challenges(now);
+			weight.saturating_accrue(T::WeightInfo::close_challenges(closed));
+			let due = Deadlines::<T>::take(now);
+			weight.saturating_accrue(T::WeightInfo::on_deadlines(due.len() as u32));
+			for id in due {
+				Self::close_unattested(id);
+			}
+			let expiring = Expiries::<T>::take(now);
+			weight.saturating_accrue(T::WeightInfo::on_expiries(expiring.len() as u32));
+			for id in expiring {
+				Self::expire(id);
+			}
+			weight
+		}
 
-        fn offchain_worker(now: BlockNumberFor<T>) {
-            Self::run_offchain_worker(now);
-        }
-    }
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_offchain_worker(now);
+		}
+	}
 
-    // `ValidateUnsigned` is deprecated in favour of `#[pallet::authorize]`; it still works
-    // through April 2027. Moving over is tracked in the README.
-    #[allow(deprecated)]
-    #[pallet::validate_unsigned]
-    impl<T: Config> ValidateUnsigned for Pallet<T> {
-        type Call = Call<T>;
+	// `ValidateUnsigned` is deprecated in favour of `#[pallet::authorize]`; it still works
+	// through April 2027. Moving over is tracked in the README.
+	#[allow(deprecated)]
+	#[pallet::validate_unsigned]
+	impl<T: Config> ValidateUnsigned for Pallet<T> {
+		type Call = Call<T>;
 
-        fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
-            if let Call::answer_challenge { answer, signature } = call {
-                let member = Self::check_answer(answer, signature).map_err(|e| match e {
-                    Error::<T>::BadSignature => InvalidTransaction::BadProof,
-                    Error::<T>::ChallengeExpired => InvalidTransaction::Stale,
-                    Error::<T>::UnknownChallenge => InvalidTransaction::Stale,
-                    _ => InvalidTransaction::Custom(1),
-                })?;
-                return ValidTransaction::with_tag_prefix("ZerogDaAnswer")
-                    .priority(T::UnsignedPriority::get())
-                    .and_provides((answer.challenge, member))
-                    .longevity(64)
-                    .propagate(true)
-                    .build();
-            }
-            let Call::attest { attestation, signature } = call else {
-                return InvalidTransaction::Call.into();
-            };
-            let (seat, _, _) = Self::check_attestation(attestation, signature).map_err(|e| match e {
-                Error::<T>::BadSignature => InvalidTransaction::BadProof,
-                Error::<T>::DeadlinePassed => InvalidTransaction::Stale,
-                Error::<T>::AlreadyAttested => InvalidTransaction::Stale,
-                _ => InvalidTransaction::Custom(0),
-            })?;
-            ValidTransaction::with_tag_prefix("ZerogDaAttest")
-                .priority(T::UnsignedPriority::get())
-                .and_provides((attestation.blob, seat))
-                .longevity(64)
-                .propagate(true)
-                .build()
-        }
-    }
+		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			if let Call::answer_challenge { answer, signature } = call {
+				let member = Self::check_answer(answer, signature).map_err(|e| match e {
+					Error::<T>::BadSignature => InvalidTransaction::BadProof,
+					Error::<T>::ChallengeExpired => InvalidTransaction::Stale,
+					Error::<T>::UnknownChallenge => InvalidTransaction::Stale,
+					_ => InvalidTransaction::Custom(1),
+				})?;
+				return ValidTransaction::with_tag_prefix("ZerogDaAnswer")
+					.priority(T::UnsignedPriority::get())
+					.and_provides((answer.challenge, member))
+					.longevity(64)
+					.propagate(true)
+					.build();
+			}
+			let Call::attest { attestation, signature } = call else {
+				return InvalidTransaction::Call.into();
+			};
+			let (seat, _, _) =
+				Self::check_attestation(attestation, signature).map_err(|e| match e {
+					Error::<T>::BadSignature => InvalidTransaction::BadProof,
+					Error::<T>::DeadlinePassed => InvalidTransaction::Stale,
+					Error::<T>::AlreadyAttested => InvalidTransaction::Stale,
+					_ => InvalidTransaction::Custom(0),
+				})?;
+			ValidTransaction::with_tag_prefix("ZerogDaAttest")
+				.priority(T::UnsignedPriority::get())
+				.and_provides((attestation.blob, seat))
+				.longevity(64)
+				.propagate(true)
+				.build()
+		}
+	}
 
-    #[pallet::call]
-    impl<T: Config> Pallet<T> {
-        /// Register as a DA operator with `key` and hold `bond` (at least `min_bond`).
-        #[pallet::call_index(0)]
-        #[pallet::weight(T::WeightInfo::register_operator())]
-        pub fn register_operator(
-            origin: OriginFor<T>,
-            key: T::OperatorKey,
-            bond: BalanceOf<T>,
-        ) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
-            ensure!(!Operators::<T>::contains_key(&who), Error::<T>::AlreadyOperator);
-            ensure!(bond >= params.min_bond, Error::<T>::BondTooLow);
-            ensure!(Operators::<T>::count() < T::MaxOperators::get(), Error::<T>::TooManyOperators);
-            T::Currency::hold(&HoldReason::OperatorBond.into(), &who, bond)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
-            Operators::<T>::insert(&who, Operator { key, bond, unbonding_until: None });
-            Self::deposit_event(Event::OperatorRegistered { who, bond });
-            Ok(())
-        }
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register as a DA operator with `key` and hold `bond` (at least `min_bond`).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_operator())]
+		pub fn register_operator(
+			origin: OriginFor<T>,
+			key: T::OperatorKey,
+			bond: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
+			ensure!(!Operators::<T>::contains_key(&who), Error::<T>::AlreadyOperator);
+			ensure!(bond >= params.min_bond, Error::<T>::BondTooLow);
+			ensure!(Operators::<T>::count() < T::MaxOperators::get(), Error::<T>::TooManyOperators);
+			T::Currency::hold(&HoldReason::OperatorBond.into(), &who, bond)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			Operators::<T>::insert(&who, Operator { key, bond, unbonding_until: None });
+			Self::deposit_event(Event::OperatorRegistered { who, bond });
+			Ok(())
+		}
 
-        /// Add `amount` to the caller's bond.
-        #[pallet::call_index(1)]
-        #[pallet::weight(T::WeightInfo::bond_extra())]
-        pub fn bond_extra(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            Operators::<T>::try_mutate(&who, |maybe| -> DispatchResult {
-                let operator = maybe.as_mut().ok_or(Error::<T>::NotOperator)?;
-                ensure!(operator.unbonding_until.is_none(), Error::<T>::AlreadyUnbonding);
-                T::Currency::hold(&HoldReason::OperatorBond.into(), &who, amount)
-                    .map_err(|_| Error::<T>::InsufficientBalance)?;
-                operator.bond = operator.bond.saturating_add(amount);
-                Self::deposit_event(Event::BondIncreased { who: who.clone(), bond: operator.bond });
-                Ok(())
-            })
-        }
+		/// Add `amount` to the caller's bond.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::bond_extra())]
+		pub fn bond_extra(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Operators::<T>::try_mutate(&who, |maybe| -> DispatchResult {
+				let operator = maybe.as_mut().ok_or(Error::<T>::NotOperator)?;
+				ensure!(operator.unbonding_until.is_none(), Error::<T>::AlreadyUnbonding);
+				T::Currency::hold(&HoldReason::OperatorBond.into(), &who, amount)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+				operator.bond = operator.bond.saturating_add(amount);
+				Self::deposit_event(Event::BondIncreased { who: who.clone(), bond: operator.bond });
+				Ok(())
+			})
+		}
 
-        /// Stop being drawn into committees; the bond can be withdrawn after the unbonding
-        /// period. Committees already drawn keep the operator until their blobs expire.
-        #[pallet::call_index(2)]
-        #[pallet::weight(T::WeightInfo::unbond())]
-        pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
-            Operators::<T>::try_mutate(&who, |maybe| -> DispatchResult {
-                let operator = maybe.as_mut().ok_or(Error::<T>::NotOperator)?;
-                ensure!(operator.unbonding_until.is_none(), Error::<T>::AlreadyUnbonding);
-                let until =
-                    frame_system::Pallet::<T>::block_number().saturating_add(params.unbonding_period);
-                operator.unbonding_until = Some(until);
-                Self::deposit_event(Event::OperatorUnbonding { who: who.clone(), until });
-                Ok(())
-            })
-        }
+		/// Stop being drawn into committees; the bond can be withdrawn after the unbonding
+		/// period. Committees already drawn keep the operator until their blobs expire.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::unbond())]
+		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
+			Operators::<T>::try_mutate(&who, |maybe| -> DispatchResult {
+				let operator = maybe.as_mut().ok_or(Error::<T>::NotOperator)?;
+				ensure!(operator.unbonding_until.is_none(), Error::<T>::AlreadyUnbonding);
+				let until = frame_system::Pallet::<T>::block_number()
+					.saturating_add(params.unbonding_period);
+				operator.unbonding_until = Some(until);
+				Self::deposit_event(Event::OperatorUnbonding { who: who.clone(), until });
+				Ok(())
+			})
+		}
 
-        /// Release the bond of an operator whose unbonding period is over, and remove it.
-        #[pallet::call_index(3)]
-        #[pallet::weight(T::WeightInfo::withdraw())]
-        pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            let operator = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
-            let until = operator.unbonding_until.ok_or(Error::<T>::NotUnbonding)?;
-            ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
-            T::Currency::release(
-                &HoldReason::OperatorBond.into(),
-                &who,
-                operator.bond,
-                Precision::BestEffort,
-            )?;
-            Operators::<T>::remove(&who);
-            Self::deposit_event(Event::OperatorWithdrawn { who, bond: operator.bond });
-            Ok(())
-        }
+		/// Release the bond of an operator whose unbonding period is over, and remove it.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::withdraw())]
+		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let operator = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
+			let until = operator.unbonding_until.ok_or(Error::<T>::NotUnbonding)?;
+			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			T::Currency::release(
+				&HoldReason::OperatorBond.into(),
+				&who,
+				operator.bond,
+				Precision::BestEffort,
+			)?;
+			Operators::<T>::remove(&who);
+			Self::deposit_event(Event::OperatorWithdrawn { who, bond: operator.bond });
+			Ok(())
+		}
 
-        /// Record a blob by its commitment and pay its fee into the fee pool.
-        #[pallet::call_index(4)]
-        #[pallet::weight(T::WeightInfo::submit_blob())]
-        pub fn submit_blob(origin: OriginFor<T>, commitment: BlobCommitment) -> DispatchResult {
-            let owner = ensure_signed(origin)?;
-            let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
-            BlobLayout::new(commitment.size as u64, commitment.codec).map_err(|e| match e {
-                ErasureError::EmptyBlob => Error::<T>::EmptyBlob,
-                ErasureError::BlobTooLarge { .. } => Error::<T>::BlobTooLarge,
-                _ => Error::<T>::UnknownCodec,
-            })?;
-            ensure!(!BlobByRoot::<T>::contains_key(commitment.root), Error::<T>::DuplicateBlob);
-            let epoch = CurrentEpoch::<T>::get();
-            ensure!(
-                Committees::<T>::get(epoch).is_some_and(|c| !c.is_empty()),
-                Error::<T>::NoCommittee
-            );
-            let now = frame_system::Pallet::<T>::block_number();
-            let deadline = now.saturating_add(params.attest_window);
-            let id = NextBlobId::<T>::get();
-            Deadlines::<T>::try_mutate(deadline, |due| due.try_push(id))
-                .map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
-            let fee = params
-                .fee_per_blob
-                .saturating_add(params.fee_per_byte.saturating_mul(commitment.size.into()));
-            T::Currency::transfer(&owner, &Self::fee_pool(), fee, Preservation::Preserve)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
-            NextBlobId::<T>::put(id + 1);
-            EpochBlobs::<T>::mutate(epoch, |count| *count += 1);
-            BlobByRoot::<T>::insert(commitment.root, id);
-            let root = commitment.root;
-            let size = commitment.size;
-            Blobs::<T>::insert(
-                id,
-                Blob {
-                    owner: owner.clone(),
-                    commitment,
-                    epoch,
-                    fee,
-                    deadline,
-                    status: BlobStatus::Pending,
-                    attested_stake: Zero::zero(),
-                    expires_at: None,
-                },
-            );
-            Self::deposit_event(Event::BlobSubmitted { id, owner, root, size, fee, deadline });
-            Ok(())
-        }
+		/// Record a blob by its commitment and pay its fee into the fee pool.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::submit_blob())]
+		pub fn submit_blob(origin: OriginFor<T>, commitment: BlobCommitment) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
+			BlobLayout::new(commitment.size as u64, commitment.codec).map_err(|e| match e {
+				ErasureError::EmptyBlob => Error::<T>::EmptyBlob,
+				ErasureError::BlobTooLarge { .. } => Error::<T>::BlobTooLarge,
+				_ => Error::<T>::UnknownCodec,
+			})?;
+			ensure!(!BlobByRoot::<T>::contains_key(commitment.root), Error::<T>::DuplicateBlob);
+			let epoch = CurrentEpoch::<T>::get();
+			ensure!(
+				Committees::<T>::get(epoch).is_some_and(|c| !c.is_empty()),
+				Error::<T>::NoCommittee
+			);
+			let now = frame_system::Pallet::<T>::block_number();
+			let deadline = now.saturating_add(params.attest_window);
+			let id = NextBlobId::<T>::get();
+			Deadlines::<T>::try_mutate(deadline, |due| due.try_push(id))
+				.map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
+			let fee = params
+				.fee_per_blob
+				.saturating_add(params.fee_per_byte.saturating_mul(commitment.size.into()));
+			T::Currency::transfer(&owner, &Self::fee_pool(), fee, Preservation::Preserve)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			NextBlobId::<T>::put(id + 1);
+			EpochBlobs::<T>::mutate(epoch, |count| *count += 1);
+			BlobByRoot::<T>::insert(commitment.root, id);
+			let root = commitment.root;
+			let size = commitment.size;
+			Blobs::<T>::insert(
+				id,
+				Blob {
+					owner: owner.clone(),
+					commitment,
+					epoch,
+					fee,
+					deadline,
+					status: BlobStatus::Pending,
+					attested_stake: Zero::zero(),
+					expires_at: None,
+				},
+			);
+			Self::deposit_event(Event::BlobSubmitted { id, owner, root, size, fee, deadline });
+			Ok(())
+		}
 
-        /// A committee member's attestation that it holds its chunks of a blob: an unsigned
-        /// transaction whose payload is signed by the member's operator key.
-        #[pallet::call_index(5)]
-        #[pallet::weight(T::WeightInfo::attest(T::MaxCommitteeSize::get()))]
-        pub fn attest(
-            origin: OriginFor<T>,
-            attestation: Attestation<T::AccountId>,
-            signature: <T::OperatorKey as RuntimeAppPublic>::Signature,
-        ) -> DispatchResult {
-            ensure_none(origin)?;
-            // The checks already read the blob and its committee; reuse them.
-            let (seat, mut blob, committee) = Self::check_attestation(&attestation, &signature)?;
-            let id = attestation.blob;
-            let stake = committee[seat as usize].1;
-            let total: BalanceOf<T> =
-                committee.iter().fold(Zero::zero(), |sum, (_, bond)| sum.saturating_add(*bond));
-            Attestations::<T>::insert(id, seat, ());
-            blob.attested_stake = blob.attested_stake.saturating_add(stake);
-            Self::deposit_event(Event::BlobAttested { id, operator: attestation.operator });
-            if blob.attested_stake.saturating_mul(3u32.into()) >= total.saturating_mul(2u32.into())
-            {
-                let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
-                let expires_at =
-                    frame_system::Pallet::<T>::block_number().saturating_add(params.retention);
-                Expiries::<T>::try_mutate(expires_at, |due| due.try_push(id))
-                    .map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
-                blob.status = BlobStatus::Available;
-                blob.expires_at = Some(expires_at);
-                Self::add_live(id);
-                Self::deposit_event(Event::BlobAvailable { id, expires_at });
-            }
-            Blobs::<T>::insert(id, blob);
-            Ok(())
-        }
+		/// A committee member's attestation that it holds its chunks of a blob: an unsigned
+		/// transaction whose payload is signed by the member's operator key.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::attest(T::MaxCommitteeSize::get()))]
+		pub fn attest(
+			origin: OriginFor<T>,
+			attestation: Attestation<T::AccountId>,
+			signature: <T::OperatorKey as RuntimeAppPublic>::Signature,
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			// The checks already read the blob and its committee; reuse them.
+			let (seat, mut blob, committee) = Self::check_attestation(&attestation, &signature)?;
+			let id = attestation.blob;
+			let stake = committee[seat as usize].1;
+			let total: BalanceOf<T> =
+				committee.iter().fold(Zero::zero(), |sum, (_, bond)| sum.saturating_add(*bond));
+			Attestations::<T>::insert(id, seat, ());
+			blob.attested_stake = blob.attested_stake.saturating_add(stake);
+			Self::deposit_event(Event::BlobAttested { id, operator: attestation.operator });
+			if blob.attested_stake.saturating_mul(3u32.into()) >= total.saturating_mul(2u32.into())
+			{
+				let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
+				let expires_at =
+					frame_system::Pallet::<T>::block_number().saturating_add(params.retention);
+				Expiries::<T>::try_mutate(expires_at, |due| due.try_push(id))
+					.map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
+				blob.status = BlobStatus::Available;
+				blob.expires_at = Some(expires_at);
+				Self::add_live(id);
+				Self::deposit_event(Event::BlobAvailable { id, expires_at });
+			}
+			Blobs::<T>::insert(id, blob);
+			Ok(())
+		}
 
-        /// A challenged member's answer: the chunk and its proof, signed by its operator key.
-        /// A wrong chunk or proof is included and slashed, not refused.
-        #[pallet::call_index(7)]
-        #[pallet::weight(T::WeightInfo::answer_challenge())]
-        pub fn answer_challenge(
-            origin: OriginFor<T>,
-            answer: ChallengeAnswer,
-            signature: <T::OperatorKey as RuntimeAppPublic>::Signature,
-        ) -> DispatchResult {
-            ensure_none(origin)?;
-            let member = Self::check_answer(&answer, &signature)?;
-            let challenge =
-                Challenges::<T>::take(answer.challenge).ok_or(Error::<T>::UnknownChallenge)?;
-            let blob = Blobs::<T>::get(challenge.blob).ok_or(Error::<T>::UnknownBlob)?;
-            let id = answer.challenge;
-            match blob.commitment.verify_chunk(challenge.chunk, &answer.chunk, &answer.proof) {
-                Ok(()) => {
-                    let reward = Self::reward(&member);
-                    Self::deposit_event(Event::ChallengeAnswered { id, member, reward });
-                },
-                Err(_) => {
-                    let slashed = Self::slash(&member);
-                    Self::deposit_event(Event::ChallengeFailed { id, member, slashed });
-                },
-            }
-            Ok(())
-        }
+		/// A challenged member's answer: the chunk and its proof, signed by its operator key.
+		/// A wrong chunk or proof is included and slashed, not refused.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::answer_challenge())]
+		pub fn answer_challenge(
+			origin: OriginFor<T>,
+			answer: ChallengeAnswer,
+			signature: <T::OperatorKey as RuntimeAppPublic>::Signature,
+		) -> DispatchResult {
+			ensure_none(origin)?;
+			let member = Self::check_answer(&answer, &signature)?;
+			let challenge =
+				Challenges::<T>::take(answer.challenge).ok_or(Error::<T>::UnknownChallenge)?;
+			let blob = Blobs::<T>::get(challenge.blob).ok_or(Error::<T>::UnknownBlob)?;
+			let id = answer.challenge;
+			match blob.commitment.verify_chunk(challenge.chunk, &answer.chunk, &answer.proof) {
+				Ok(()) => {
+					let reward = Self::reward(&member);
+					Self::deposit_event(Event::ChallengeAnswered { id, member, reward });
+				},
+				Err(_) => {
+					let slashed = Self::slash(&member);
+					Self::deposit_event(Event::ChallengeFailed { id, member, slashed });
+				},
+			}
+			Ok(())
+		}
 
-        /// Hand an available blob to permanent storage. Only its owner may.
-        #[pallet::call_index(8)]
-        #[pallet::weight(T::WeightInfo::persist())]
-        pub fn persist(origin: OriginFor<T>, blob: BlobId) -> DispatchResult {
-            let who = ensure_signed(origin)?;
-            let record = Blobs::<T>::get(blob).ok_or(Error::<T>::UnknownBlob)?;
-            ensure!(record.owner == who, Error::<T>::NotBlobOwner);
-            ensure!(record.status == BlobStatus::Available, Error::<T>::BlobNotAvailable);
-            <T::BlobPersister as zerog_traits::BlobPersister<T::AccountId>>::persist(
-                &who,
-                &record.commitment,
-            )?;
-            Self::deposit_event(Event::BlobPersisted { id: blob });
-            Ok(())
-        }
+		/// Hand an available blob to permanent storage. Only its owner may.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::persist())]
+		pub fn persist(origin: OriginFor<T>, blob: BlobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let record = Blobs::<T>::get(blob).ok_or(Error::<T>::UnknownBlob)?;
+			ensure!(record.owner == who, Error::<T>::NotBlobOwner);
+			ensure!(record.status == BlobStatus::Available, Error::<T>::BlobNotAvailable);
+			<T::BlobPersister as zerog_traits::BlobPersister<T::AccountId>>::persist(
+				&who,
+				&record.commitment,
+			)?;
+			Self::deposit_event(Event::BlobPersisted { id: blob });
+			Ok(())
+		}
 
-        /// Set the DA parameters.
-        #[pallet::call_index(6)]
-        #[pallet::weight(T::WeightInfo::set_params())]
-        pub fn set_params(origin: OriginFor<T>, params: ParamsOf<T>) -> DispatchResult {
-            T::ParamsOrigin::ensure_origin(origin)?;
-            ensure!(
-                !params.epoch_length.is_zero() &&
-                    !params.attest_window.is_zero() &&
-                    !params.retention.is_zero() &&
-                    params.committee_size > 0 &&
-                    params.committee_size <= T::MaxCommitteeSize::get() &&
-                    params.base_fee <= params.fee_per_blob &&
-                    !params.answer_window.is_zero() &&
-                    params.challenges_per_round <= T::MaxChallengesPerRound::get(),
-                Error::<T>::InvalidParams
-            );
-            Params::<T>::put(params);
-            Self::deposit_event(Event::ParamsSet);
-            Ok(())
-        }
-    }
+		/// Set the DA parameters.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: ParamsOf<T>) -> DispatchResult {
+			T::ParamsOrigin::ensure_origin(origin)?;
+			ensure!(
+				!params.epoch_length.is_zero()
+					&& !params.attest_window.is_zero()
+					&& !params.retention.is_zero()
+					&& params.committee_size > 0
+					&& params.committee_size <= T::MaxCommitteeSize::get()
+					&& params.base_fee <= params.fee_per_blob
+					&& !params.answer_window.is_zero()
+					&& params.challenges_per_round <= T::MaxChallengesPerRound::get(),
+				Error::<T>::InvalidParams
+			);
+			Params::<T>::put(params);
+			Self::deposit_event(Event::ParamsSet);
+			Ok(())
+		}
+	}
 }

@@ -8,87 +8,90 @@ use sp_runtime::BuildStorage;
 type Block = frame_system::mocking::MockBlock<Test>;
 
 frame_support::construct_runtime!(
-    pub enum Test {
-        System: frame_system,
-        Balances: pallet_balances,
-        Da: pallet_da,
-    }
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Da: pallet_da,
+	}
 );
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
-    type Block = Block;
-    type AccountData = pallet_balances::AccountData<u64>;
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
-    type AccountStore = System;
-    type RuntimeHoldReason = RuntimeHoldReason;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
 where
-    RuntimeCall: From<C>,
+	RuntimeCall: From<C>,
 {
-    type RuntimeCall = RuntimeCall;
-    type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
 }
 
 impl<C> frame_system::offchain::CreateBare<C> for Test
 where
-    RuntimeCall: From<C>,
+	RuntimeCall: From<C>,
 {
-    fn create_bare(call: RuntimeCall) -> Self::Extrinsic {
-        frame_system::mocking::MockUncheckedExtrinsic::<Test>::new_bare(call)
-    }
+	fn create_bare(call: RuntimeCall) -> Self::Extrinsic {
+		frame_system::mocking::MockUncheckedExtrinsic::<Test>::new_bare(call)
+	}
 }
 
 /// Randomness that depends on the subject and the block, like BABE's from the tests' view.
 pub struct TestRandomness;
 impl Randomness<H256, u64> for TestRandomness {
-    fn random(subject: &[u8]) -> (H256, u64) {
-        let block = System::block_number();
-        (H256(sp_io::hashing::blake2_256(&[subject, &block.to_le_bytes()].concat())), block)
-    }
+	fn random(subject: &[u8]) -> (H256, u64) {
+		let block = System::block_number();
+		(H256(sp_io::hashing::blake2_256(&[subject, &block.to_le_bytes()].concat())), block)
+	}
 }
 
 parameter_types! {
-    pub const DaPalletId: PalletId = PalletId(*b"zg/dapol");
+	pub const DaPalletId: PalletId = PalletId(*b"zg/dapol");
 }
 
 impl pallet_da::Config for Test {
-    type RuntimeEvent = RuntimeEvent;
-    type Currency = Balances;
-    type RuntimeHoldReason = RuntimeHoldReason;
-    type Randomness = TestRandomness;
-    type OperatorKey = operator_key::Public;
-    type ParamsOrigin = frame_system::EnsureRoot<u64>;
-    type PalletId = DaPalletId;
-    type MaxOperators = frame_support::traits::ConstU32<5>;
-    type MaxCommitteeSize = frame_support::traits::ConstU32<4>;
-    type MaxBlobsPerBlock = frame_support::traits::ConstU32<3>;
-    type MaxChallengesPerRound = frame_support::traits::ConstU32<4>;
-    type BlobPersister = MockPersister;
-    type UnsignedPriority = frame_support::traits::ConstU64<{ 1 << 20 }>;
-    type WeightInfo = ();
+	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Randomness = TestRandomness;
+	type OperatorKey = operator_key::Public;
+	type ParamsOrigin = frame_system::EnsureRoot<u64>;
+	type PalletId = DaPalletId;
+	type MaxOperators = frame_support::traits::ConstU32<5>;
+	type MaxCommitteeSize = frame_support::traits::ConstU32<4>;
+	type MaxBlobsPerBlock = frame_support::traits::ConstU32<3>;
+	type MaxChallengesPerRound = frame_support::traits::ConstU32<4>;
+	type BlobPersister = MockPersister;
+	type UnsignedPriority = frame_support::traits::ConstU64<{ 1 << 20 }>;
+	type WeightInfo = ();
 }
 
 std::thread_local! {
-    /// Blobs handed to the mock storage: (owner, root).
-    pub static PERSISTED: std::cell::RefCell<Vec<(u64, [u8; 32])>> = Default::default();
+	/// Blobs handed to the mock storage: (owner, root).
+	pub static PERSISTED: std::cell::RefCell<Vec<(u64, [u8; 32])>> = Default::default();
 }
 
 /// Storage stand-in: records what it is given; refuses blobs whose root starts with 0xff.
 pub struct MockPersister;
 impl zerog_traits::BlobPersister<u64> for MockPersister {
-    fn persist(owner: &u64, commitment: &zerog_erasure::BlobCommitment) -> sp_runtime::DispatchResult {
-        if commitment.root[0] == 0xff {
-            return Err(sp_runtime::DispatchError::Other("storage refuses"));
-        }
-        PERSISTED.with(|p| p.borrow_mut().push((*owner, commitment.root)));
-        Ok(())
-    }
+	fn persist(
+		owner: &u64,
+		commitment: &zerog_erasure::BlobCommitment,
+	) -> sp_runtime::DispatchResult {
+		if commitment.root[0] == 0xff {
+			return Err(sp_runtime::DispatchError::Other("storage refuses"));
+		}
+		PERSISTED.with(|p| p.borrow_mut().push((*owner, commitment.root)));
+		Ok(())
+	}
 }
 
 /// Blocks between challenge rounds.
@@ -109,66 +112,76 @@ pub const UNBONDING: u64 = 7;
 
 /// The parameters the tests run with.
 pub fn params() -> DaParams<u64, u64> {
-    DaParams {
-        min_bond: 100,
-        committee_size: 3,
-        epoch_length: EPOCH,
-        attest_window: WINDOW,
-        retention: RETENTION,
-        unbonding_period: UNBONDING,
-        fee_per_blob: 50,
-        fee_per_byte: 1,
-        base_fee: 10,
-        challenge_period: CHALLENGE_PERIOD,
-        challenges_per_round: 2,
-        answer_window: ANSWER_WINDOW,
-        slash: sp_runtime::Perbill::from_percent(10),
-        challenge_reward: REWARD,
-    }
+	DaParams {
+		min_bond: 100,
+		committee_size: 3,
+		epoch_length: EPOCH,
+		attest_window: WINDOW,
+		retention: RETENTION,
+		unbonding_period: UNBONDING,
+		fee_per_blob: 50,
+		fee_per_byte: 1,
+		base_fee: 10,
+		challenge_period: CHALLENGE_PERIOD,
+		challenges_per_round: 2,
+		answer_window: ANSWER_WINDOW,
+		slash: sp_runtime::Perbill::from_percent(10),
+		challenge_reward: REWARD,
+	}
 }
 
 /// The operator key pair of account `who`.
 pub fn operator_pair(who: u64) -> sr25519::Pair {
-    sr25519::Pair::from_seed(&[who as u8; 32])
+	sr25519::Pair::from_seed(&[who as u8; 32])
 }
 
 /// The operator public key of account `who`.
 pub fn operator_public(who: u64) -> operator_key::Public {
-    operator_pair(who).public().into()
+	operator_pair(who).public().into()
 }
 
 /// Genesis: accounts 1..=6 and 10 funded; operators 1, 2, 3 with bonds 100, 200, 300.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-    let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    pallet_balances::GenesisConfig::<Test> {
-        balances: vec![(1, 1_000), (2, 1_000), (3, 1_000), (4, 1_000), (5, 1_000), (6, 50), (10, 1_000_000)],
-        ..Default::default()
-    }
-    .assimilate_storage(&mut storage)
-    .unwrap();
-    pallet_da::GenesisConfig::<Test> {
-        params: Some(params()),
-        operators: vec![
-            (1, operator_public(1), 100),
-            (2, operator_public(2), 200),
-            (3, operator_public(3), 300),
-        ],
-    }
-    .assimilate_storage(&mut storage)
-    .unwrap();
-    let mut ext = sp_io::TestExternalities::new(storage);
-    // Benchmarks sign with keys they generate in the keystore.
-    ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
-    ext.execute_with(|| System::set_block_number(1));
-    ext
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![
+			(1, 1_000),
+			(2, 1_000),
+			(3, 1_000),
+			(4, 1_000),
+			(5, 1_000),
+			(6, 50),
+			(10, 1_000_000),
+		],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_da::GenesisConfig::<Test> {
+		params: Some(params()),
+		operators: vec![
+			(1, operator_public(1), 100),
+			(2, operator_public(2), 200),
+			(3, operator_public(3), 300),
+		],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	// Benchmarks sign with keys they generate in the keystore.
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
+	ext.execute_with(|| System::set_block_number(1));
+	ext
 }
 
 /// Runs blocks up to `n`, calling the hooks.
 pub fn run_to(n: u64) {
-    use frame_support::traits::Hooks;
-    while System::block_number() < n {
-        let next = System::block_number() + 1;
-        System::set_block_number(next);
-        Da::on_initialize(next);
-    }
+	use frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Da::on_initialize(next);
+	}
 }

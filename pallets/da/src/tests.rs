@@ -5,569 +5,596 @@
 use crate::{mock::*, *};
 use codec::Encode;
 use frame_support::{
-    assert_noop, assert_ok,
-    pallet_prelude::{InvalidTransaction, TransactionSource, ValidateUnsigned},
-    traits::fungible::{Inspect, InspectHold},
+	assert_noop, assert_ok,
+	pallet_prelude::{InvalidTransaction, TransactionSource, ValidateUnsigned},
+	traits::fungible::{Inspect, InspectHold},
 };
 use sp_core::Pair;
 use sp_runtime::{BuildStorage, DispatchError};
 use zerog_erasure::{BlobCommitment, CodecId, MAX_BLOB_SIZE};
 
 fn commitment(seed: u8, size: u32) -> BlobCommitment {
-    BlobCommitment { root: [seed; 32], size, codec: CodecId::ReedSolomonSimd }
+	BlobCommitment { root: [seed; 32], size, codec: CodecId::ReedSolomonSimd }
 }
 
 fn sign(who: u64, blob: BlobId) -> (Attestation<u64>, operator_key::Signature) {
-    let attestation = Attestation { blob, operator: who };
-    let payload = (ATTESTATION_CONTEXT, &attestation).encode();
-    (attestation, operator_pair(who).sign(&payload).into())
+	let attestation = Attestation { blob, operator: who };
+	let payload = (ATTESTATION_CONTEXT, &attestation).encode();
+	(attestation, operator_pair(who).sign(&payload).into())
 }
 
 fn attest(who: u64, blob: BlobId) -> sp_runtime::DispatchResult {
-    let (attestation, signature) = sign(who, blob);
-    Da::attest(RuntimeOrigin::none(), attestation, signature)
+	let (attestation, signature) = sign(who, blob);
+	Da::attest(RuntimeOrigin::none(), attestation, signature)
 }
 
 fn events() -> Vec<Event<Test>> {
-    System::events()
-        .into_iter()
-        .filter_map(|r| if let RuntimeEvent::Da(e) = r.event { Some(e) } else { None })
-        .collect()
+	System::events()
+		.into_iter()
+		.filter_map(|r| if let RuntimeEvent::Da(e) = r.event { Some(e) } else { None })
+		.collect()
 }
 
 /// The existential deposit the fee pool is opened with at genesis.
 const POOL_OPENING: u64 = 1;
 
 fn bond_of(who: u64) -> u64 {
-    Balances::balance_on_hold(&HoldReason::OperatorBond.into(), &who)
+	Balances::balance_on_hold(&HoldReason::OperatorBond.into(), &who)
 }
 
 #[test]
 fn genesis_holds_bonds_and_draws_a_committee() {
-    new_test_ext().execute_with(|| {
-        assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING, "the pool is opened");
-        assert_eq!(bond_of(3), 300);
-        let committee = Committees::<Test>::get(0).unwrap();
-        let mut members: Vec<u64> = committee.iter().map(|(who, _)| *who).collect();
-        members.sort();
-        assert_eq!(members, vec![1, 2, 3]);
-        assert!(EpochSeeds::<Test>::get(0).is_some());
-    });
+	new_test_ext().execute_with(|| {
+		assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING, "the pool is opened");
+		assert_eq!(bond_of(3), 300);
+		let committee = Committees::<Test>::get(0).unwrap();
+		let mut members: Vec<u64> = committee.iter().map(|(who, _)| *who).collect();
+		members.sort();
+		assert_eq!(members, vec![1, 2, 3]);
+		assert!(EpochSeeds::<Test>::get(0).is_some());
+	});
 }
 
 #[test]
 fn register_operator_works_and_refuses_bad_input() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 150));
-        assert_eq!(bond_of(4), 150);
-        assert_noop!(
-            Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 150),
-            Error::<Test>::AlreadyOperator
-        );
-        assert_noop!(
-            Da::register_operator(RuntimeOrigin::signed(5), operator_public(5), 99),
-            Error::<Test>::BondTooLow
-        );
-        assert_noop!(
-            Da::register_operator(RuntimeOrigin::signed(6), operator_public(6), 100),
-            Error::<Test>::InsufficientBalance
-        );
-        assert_ok!(Da::register_operator(RuntimeOrigin::signed(5), operator_public(5), 100));
-        assert_noop!(
-            Da::register_operator(RuntimeOrigin::signed(10), operator_public(10), 100),
-            Error::<Test>::TooManyOperators
-        );
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 150));
+		assert_eq!(bond_of(4), 150);
+		assert_noop!(
+			Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 150),
+			Error::<Test>::AlreadyOperator
+		);
+		assert_noop!(
+			Da::register_operator(RuntimeOrigin::signed(5), operator_public(5), 99),
+			Error::<Test>::BondTooLow
+		);
+		assert_noop!(
+			Da::register_operator(RuntimeOrigin::signed(6), operator_public(6), 100),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_ok!(Da::register_operator(RuntimeOrigin::signed(5), operator_public(5), 100));
+		assert_noop!(
+			Da::register_operator(RuntimeOrigin::signed(10), operator_public(10), 100),
+			Error::<Test>::TooManyOperators
+		);
+	});
 }
 
 #[test]
 fn nothing_works_before_parameters_are_set() {
-    let mut ext: sp_io::TestExternalities = frame_system::GenesisConfig::<Test>::default()
-        .build_storage()
-        .unwrap()
-        .into();
-    ext.execute_with(|| {
-        assert_noop!(
-            Da::register_operator(RuntimeOrigin::signed(1), operator_public(1), 100),
-            Error::<Test>::NotConfigured
-        );
-        assert_noop!(
-            Da::submit_blob(RuntimeOrigin::signed(1), commitment(1, 10)),
-            Error::<Test>::NotConfigured
-        );
-        assert_noop!(Da::unbond(RuntimeOrigin::signed(1)), Error::<Test>::NotConfigured);
-    });
+	let mut ext: sp_io::TestExternalities =
+		frame_system::GenesisConfig::<Test>::default().build_storage().unwrap().into();
+	ext.execute_with(|| {
+		assert_noop!(
+			Da::register_operator(RuntimeOrigin::signed(1), operator_public(1), 100),
+			Error::<Test>::NotConfigured
+		);
+		assert_noop!(
+			Da::submit_blob(RuntimeOrigin::signed(1), commitment(1, 10)),
+			Error::<Test>::NotConfigured
+		);
+		assert_noop!(Da::unbond(RuntimeOrigin::signed(1)), Error::<Test>::NotConfigured);
+	});
 }
 
 #[test]
 fn bond_extra_unbond_and_withdraw() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::bond_extra(RuntimeOrigin::signed(1), 50));
-        assert_eq!(bond_of(1), 150);
-        assert_noop!(Da::bond_extra(RuntimeOrigin::signed(4), 50), Error::<Test>::NotOperator);
-        assert_noop!(
-            Da::bond_extra(RuntimeOrigin::signed(1), 10_000),
-            Error::<Test>::InsufficientBalance
-        );
-        assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::NotUnbonding);
-        assert_noop!(Da::unbond(RuntimeOrigin::signed(4)), Error::<Test>::NotOperator);
-        assert_ok!(Da::unbond(RuntimeOrigin::signed(1)));
-        assert_noop!(Da::unbond(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyUnbonding);
-        assert_noop!(Da::bond_extra(RuntimeOrigin::signed(1), 5), Error::<Test>::AlreadyUnbonding);
-        assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::StillUnbonding);
-        run_to(1 + UNBONDING);
-        let free_before = Balances::balance(&1);
-        assert_ok!(Da::withdraw(RuntimeOrigin::signed(1)));
-        assert_eq!(bond_of(1), 0);
-        assert_eq!(Balances::balance(&1), free_before + 150);
-        assert!(Operators::<Test>::get(1).is_none());
-        assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::NotOperator);
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::bond_extra(RuntimeOrigin::signed(1), 50));
+		assert_eq!(bond_of(1), 150);
+		assert_noop!(Da::bond_extra(RuntimeOrigin::signed(4), 50), Error::<Test>::NotOperator);
+		assert_noop!(
+			Da::bond_extra(RuntimeOrigin::signed(1), 10_000),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::NotUnbonding);
+		assert_noop!(Da::unbond(RuntimeOrigin::signed(4)), Error::<Test>::NotOperator);
+		assert_ok!(Da::unbond(RuntimeOrigin::signed(1)));
+		assert_noop!(Da::unbond(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyUnbonding);
+		assert_noop!(Da::bond_extra(RuntimeOrigin::signed(1), 5), Error::<Test>::AlreadyUnbonding);
+		assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::StillUnbonding);
+		run_to(1 + UNBONDING);
+		let free_before = Balances::balance(&1);
+		assert_ok!(Da::withdraw(RuntimeOrigin::signed(1)));
+		assert_eq!(bond_of(1), 0);
+		assert_eq!(Balances::balance(&1), free_before + 150);
+		assert!(Operators::<Test>::get(1).is_none());
+		assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::NotOperator);
+	});
 }
 
 #[test]
 fn unbonding_operators_leave_the_next_committee() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::unbond(RuntimeOrigin::signed(2)));
-        run_to(EPOCH);
-        assert_eq!(CurrentEpoch::<Test>::get(), 1);
-        let members: Vec<u64> =
-            Committees::<Test>::get(1).unwrap().iter().map(|(w, _)| *w).collect();
-        assert!(!members.contains(&2));
-        assert_eq!(members.len(), 2);
-        assert!(events().contains(&Event::EpochStarted { epoch: 1, size: 2 }));
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::unbond(RuntimeOrigin::signed(2)));
+		run_to(EPOCH);
+		assert_eq!(CurrentEpoch::<Test>::get(), 1);
+		let members: Vec<u64> =
+			Committees::<Test>::get(1).unwrap().iter().map(|(w, _)| *w).collect();
+		assert!(!members.contains(&2));
+		assert_eq!(members.len(), 2);
+		assert!(events().contains(&Event::EpochStarted { epoch: 1, size: 2 }));
+	});
 }
 
 #[test]
 fn submit_blob_charges_the_fee_and_records_the_blob() {
-    new_test_ext().execute_with(|| {
-        let issuance = Balances::total_issuance();
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(7, 300)));
-        let fee = 50 + 300;
-        assert_eq!(Balances::balance(&4), 1_000 - fee);
-        assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING + fee);
-        let blob = Blobs::<Test>::get(0).unwrap();
-        assert_eq!(blob.status, BlobStatus::Pending);
-        assert_eq!(blob.deadline, 1 + WINDOW);
-        assert_eq!(BlobByRoot::<Test>::get([7; 32]), Some(0));
-        assert_eq!(Balances::total_issuance(), issuance);
-        assert!(events().contains(&Event::BlobSubmitted {
-            id: 0,
-            owner: 4,
-            root: [7; 32],
-            size: 300,
-            fee,
-            deadline: 1 + WINDOW
-        }));
-    });
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(7, 300)));
+		let fee = 50 + 300;
+		assert_eq!(Balances::balance(&4), 1_000 - fee);
+		assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING + fee);
+		let blob = Blobs::<Test>::get(0).unwrap();
+		assert_eq!(blob.status, BlobStatus::Pending);
+		assert_eq!(blob.deadline, 1 + WINDOW);
+		assert_eq!(BlobByRoot::<Test>::get([7; 32]), Some(0));
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert!(events().contains(&Event::BlobSubmitted {
+			id: 0,
+			owner: 4,
+			root: [7; 32],
+			size: 300,
+			fee,
+			deadline: 1 + WINDOW
+		}));
+	});
 }
 
 #[test]
 fn submit_blob_refuses_bad_input() {
-    new_test_ext().execute_with(|| {
-        let signed = RuntimeOrigin::signed(4);
-        assert_noop!(Da::submit_blob(signed.clone(), commitment(1, 0)), Error::<Test>::EmptyBlob);
-        assert_noop!(
-            Da::submit_blob(signed.clone(), commitment(1, MAX_BLOB_SIZE + 1)),
-            Error::<Test>::BlobTooLarge
-        );
-        let novel = BlobCommitment { codec: CodecId::ReedSolomonNovelPoly, ..commitment(1, 10) };
-        assert_noop!(Da::submit_blob(signed.clone(), novel), Error::<Test>::UnknownCodec);
-        assert_noop!(
-            Da::submit_blob(RuntimeOrigin::signed(6), commitment(1, 100)),
-            Error::<Test>::InsufficientBalance
-        );
-        assert_ok!(Da::submit_blob(signed.clone(), commitment(1, 10)));
-        assert_noop!(Da::submit_blob(signed.clone(), commitment(1, 10)), Error::<Test>::DuplicateBlob);
-        assert_ok!(Da::submit_blob(signed.clone(), commitment(2, 10)));
-        assert_ok!(Da::submit_blob(signed.clone(), commitment(3, 10)));
-        assert_noop!(
-            Da::submit_blob(signed, commitment(4, 10)),
-            Error::<Test>::TooManyBlobsInBlock
-        );
-    });
+	new_test_ext().execute_with(|| {
+		let signed = RuntimeOrigin::signed(4);
+		assert_noop!(Da::submit_blob(signed.clone(), commitment(1, 0)), Error::<Test>::EmptyBlob);
+		assert_noop!(
+			Da::submit_blob(signed.clone(), commitment(1, MAX_BLOB_SIZE + 1)),
+			Error::<Test>::BlobTooLarge
+		);
+		let novel = BlobCommitment { codec: CodecId::ReedSolomonNovelPoly, ..commitment(1, 10) };
+		assert_noop!(Da::submit_blob(signed.clone(), novel), Error::<Test>::UnknownCodec);
+		assert_noop!(
+			Da::submit_blob(RuntimeOrigin::signed(6), commitment(1, 100)),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_ok!(Da::submit_blob(signed.clone(), commitment(1, 10)));
+		assert_noop!(
+			Da::submit_blob(signed.clone(), commitment(1, 10)),
+			Error::<Test>::DuplicateBlob
+		);
+		assert_ok!(Da::submit_blob(signed.clone(), commitment(2, 10)));
+		assert_ok!(Da::submit_blob(signed.clone(), commitment(3, 10)));
+		assert_noop!(
+			Da::submit_blob(signed, commitment(4, 10)),
+			Error::<Test>::TooManyBlobsInBlock
+		);
+	});
 }
 
 #[test]
 fn submit_blob_needs_a_committee() {
-    new_test_ext().execute_with(|| {
-        for who in [1, 2, 3] {
-            assert_ok!(Da::unbond(RuntimeOrigin::signed(who)));
-        }
-        run_to(EPOCH);
-        assert_noop!(
-            Da::submit_blob(RuntimeOrigin::signed(4), commitment(1, 10)),
-            Error::<Test>::NoCommittee
-        );
-    });
+	new_test_ext().execute_with(|| {
+		for who in [1, 2, 3] {
+			assert_ok!(Da::unbond(RuntimeOrigin::signed(who)));
+		}
+		run_to(EPOCH);
+		assert_noop!(
+			Da::submit_blob(RuntimeOrigin::signed(4), commitment(1, 10)),
+			Error::<Test>::NoCommittee
+		);
+	});
 }
 
 #[test]
 fn attestations_reach_quorum_at_two_thirds_of_stake() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-        // 3 holds 300 of 600: not yet 2/3.
-        assert_ok!(attest(3, 0));
-        assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Pending);
-        // 3 + 1 = 400 of 600 = 2/3 exactly.
-        assert_ok!(attest(1, 0));
-        let blob = Blobs::<Test>::get(0).unwrap();
-        assert_eq!(blob.status, BlobStatus::Available);
-        assert_eq!(blob.expires_at, Some(1 + RETENTION));
-        assert!(events().contains(&Event::BlobAvailable { id: 0, expires_at: 1 + RETENTION }));
-        // Late attestations for an available blob are refused.
-        assert_noop!(attest(2, 0), Error::<Test>::BlobNotPending);
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+		// 3 holds 300 of 600: not yet 2/3.
+		assert_ok!(attest(3, 0));
+		assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Pending);
+		// 3 + 1 = 400 of 600 = 2/3 exactly.
+		assert_ok!(attest(1, 0));
+		let blob = Blobs::<Test>::get(0).unwrap();
+		assert_eq!(blob.status, BlobStatus::Available);
+		assert_eq!(blob.expires_at, Some(1 + RETENTION));
+		assert!(events().contains(&Event::BlobAvailable { id: 0, expires_at: 1 + RETENTION }));
+		// Late attestations for an available blob are refused.
+		assert_noop!(attest(2, 0), Error::<Test>::BlobNotPending);
+	});
 }
 
 #[test]
 fn attest_refuses_bad_attestations() {
-    new_test_ext().execute_with(|| {
-        assert_noop!(attest(1, 0), Error::<Test>::UnknownBlob);
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-        assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 100));
-        assert_noop!(attest(4, 0), Error::<Test>::NotInCommittee);
-        // Signed by 2's key but claiming to be 1.
-        let (mut attestation, signature) = sign(2, 0);
-        attestation.operator = 1;
-        assert_noop!(
-            Da::attest(RuntimeOrigin::none(), attestation, signature),
-            Error::<Test>::BadSignature
-        );
-        assert_ok!(attest(1, 0));
-        assert_noop!(attest(1, 0), Error::<Test>::AlreadyAttested);
-        let (attestation, signature) = sign(2, 0);
-        assert_noop!(
-            Da::attest(RuntimeOrigin::signed(2), attestation, signature),
-            DispatchError::BadOrigin
-        );
-        run_to(2 + WINDOW);
-        // The blob was dropped at its deadline.
-        assert_noop!(attest(2, 0), Error::<Test>::UnknownBlob);
-    });
+	new_test_ext().execute_with(|| {
+		assert_noop!(attest(1, 0), Error::<Test>::UnknownBlob);
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+		assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 100));
+		assert_noop!(attest(4, 0), Error::<Test>::NotInCommittee);
+		// Signed by 2's key but claiming to be 1.
+		let (mut attestation, signature) = sign(2, 0);
+		attestation.operator = 1;
+		assert_noop!(
+			Da::attest(RuntimeOrigin::none(), attestation, signature),
+			Error::<Test>::BadSignature
+		);
+		assert_ok!(attest(1, 0));
+		assert_noop!(attest(1, 0), Error::<Test>::AlreadyAttested);
+		let (attestation, signature) = sign(2, 0);
+		assert_noop!(
+			Da::attest(RuntimeOrigin::signed(2), attestation, signature),
+			DispatchError::BadOrigin
+		);
+		run_to(2 + WINDOW);
+		// The blob was dropped at its deadline.
+		assert_noop!(attest(2, 0), Error::<Test>::UnknownBlob);
+	});
 }
 
 #[test]
 fn attestations_after_the_deadline_are_refused() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-        System::set_block_number(2 + WINDOW); // past the deadline, hook not yet run
-        assert_noop!(attest(1, 0), Error::<Test>::DeadlinePassed);
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+		System::set_block_number(2 + WINDOW); // past the deadline, hook not yet run
+		assert_noop!(attest(1, 0), Error::<Test>::DeadlinePassed);
+	});
 }
 
 #[test]
 fn unsigned_validation_maps_errors_to_transaction_validity() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-        let (attestation, signature) = sign(1, 0);
-        let call = Call::attest { attestation: attestation.clone(), signature: signature.clone() };
-        assert!(Da::validate_unsigned(TransactionSource::External, &call).is_ok());
-        let (mut forged, forged_sig) = sign(2, 0);
-        forged.operator = 1;
-        let bad = Call::attest { attestation: forged, signature: forged_sig };
-        assert_eq!(
-            Da::validate_unsigned(TransactionSource::External, &bad),
-            Err(InvalidTransaction::BadProof.into())
-        );
-        assert_ok!(Da::attest(RuntimeOrigin::none(), attestation, signature));
-        assert_eq!(
-            Da::validate_unsigned(TransactionSource::External, &call),
-            Err(InvalidTransaction::Stale.into())
-        );
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+		let (attestation, signature) = sign(1, 0);
+		let call = Call::attest { attestation: attestation.clone(), signature: signature.clone() };
+		assert!(Da::validate_unsigned(TransactionSource::External, &call).is_ok());
+		let (mut forged, forged_sig) = sign(2, 0);
+		forged.operator = 1;
+		let bad = Call::attest { attestation: forged, signature: forged_sig };
+		assert_eq!(
+			Da::validate_unsigned(TransactionSource::External, &bad),
+			Err(InvalidTransaction::BadProof.into())
+		);
+		assert_ok!(Da::attest(RuntimeOrigin::none(), attestation, signature));
+		assert_eq!(
+			Da::validate_unsigned(TransactionSource::External, &call),
+			Err(InvalidTransaction::Stale.into())
+		);
+	});
 }
 
 #[test]
 fn unattested_blobs_are_refunded_less_the_base_fee_at_the_deadline() {
-    new_test_ext().execute_with(|| {
-        let issuance = Balances::total_issuance();
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 100)));
-        assert_ok!(attest(1, 0)); // 100 of 600: no quorum
-        run_to(1 + WINDOW);
-        let fee = 50 + 100;
-        assert!(events().contains(&Event::BlobUnavailable { id: 0, refund: fee - 10 }));
-        assert_eq!(Balances::balance(&4), 1_000 - 10);
-        assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING + 10);
-        assert!(Blobs::<Test>::get(0).is_none());
-        assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
-        assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
-        assert_eq!(Balances::total_issuance(), issuance, "no balance created or lost");
-        // The same data may be submitted again.
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 100)));
-    });
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 100)));
+		assert_ok!(attest(1, 0)); // 100 of 600: no quorum
+		run_to(1 + WINDOW);
+		let fee = 50 + 100;
+		assert!(events().contains(&Event::BlobUnavailable { id: 0, refund: fee - 10 }));
+		assert_eq!(Balances::balance(&4), 1_000 - 10);
+		assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING + 10);
+		assert!(Blobs::<Test>::get(0).is_none());
+		assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
+		assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(Balances::total_issuance(), issuance, "no balance created or lost");
+		// The same data may be submitted again.
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 100)));
+	});
 }
 
 #[test]
 fn available_blobs_expire_after_retention() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-        assert_ok!(attest(3, 0));
-        assert_ok!(attest(2, 0));
-        run_to(1 + WINDOW);
-        assert!(Blobs::<Test>::get(0).is_some(), "an available blob outlives its deadline");
-        run_to(1 + RETENTION);
-        assert!(Blobs::<Test>::get(0).is_none());
-        assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
-        assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
-        assert!(events().contains(&Event::BlobExpired { id: 0 }));
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+		assert_ok!(attest(3, 0));
+		assert_ok!(attest(2, 0));
+		run_to(1 + WINDOW);
+		assert!(Blobs::<Test>::get(0).is_some(), "an available blob outlives its deadline");
+		run_to(1 + RETENTION);
+		assert!(Blobs::<Test>::get(0).is_none());
+		assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
+		assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
+		assert!(events().contains(&Event::BlobExpired { id: 0 }));
+	});
 }
 
 #[test]
 fn finished_epochs_are_pruned_once_their_blobs_are_gone() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-        assert_ok!(attest(3, 0));
-        assert_ok!(attest(2, 0));
-        run_to(EPOCH);
-        assert!(Committees::<Test>::get(0).is_some(), "epoch 0 still has a live blob");
-        run_to(1 + RETENTION);
-        assert!(Committees::<Test>::get(0).is_none());
-        assert!(EpochSeeds::<Test>::get(0).is_none());
-        // An epoch without blobs is pruned as soon as the next one starts.
-        assert!(Committees::<Test>::get(1).is_none());
-        assert!(Committees::<Test>::get(CurrentEpoch::<Test>::get()).is_some());
-    });
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+		assert_ok!(attest(3, 0));
+		assert_ok!(attest(2, 0));
+		run_to(EPOCH);
+		assert!(Committees::<Test>::get(0).is_some(), "epoch 0 still has a live blob");
+		run_to(1 + RETENTION);
+		assert!(Committees::<Test>::get(0).is_none());
+		assert!(EpochSeeds::<Test>::get(0).is_none());
+		// An epoch without blobs is pruned as soon as the next one starts.
+		assert!(Committees::<Test>::get(1).is_none());
+		assert!(Committees::<Test>::get(CurrentEpoch::<Test>::get()).is_some());
+	});
 }
 
 #[test]
 fn set_params_needs_root_and_sane_values() {
-    new_test_ext().execute_with(|| {
-        assert_noop!(
-            Da::set_params(RuntimeOrigin::signed(1), params()),
-            DispatchError::BadOrigin
-        );
-        for bad in [
-            DaParams { epoch_length: 0, ..params() },
-            DaParams { committee_size: 0, ..params() },
-            DaParams { committee_size: 5, ..params() },
-            DaParams { base_fee: 51, ..params() },
-            DaParams { retention: 0, ..params() },
-            DaParams { attest_window: 0, ..params() },
-        ] {
-            assert_noop!(Da::set_params(RuntimeOrigin::root(), bad), Error::<Test>::InvalidParams);
-        }
-        assert_ok!(Da::set_params(RuntimeOrigin::root(), DaParams { fee_per_byte: 2, ..params() }));
-        assert_eq!(Params::<Test>::get().unwrap().fee_per_byte, 2);
-    });
+	new_test_ext().execute_with(|| {
+		assert_noop!(Da::set_params(RuntimeOrigin::signed(1), params()), DispatchError::BadOrigin);
+		for bad in [
+			DaParams { epoch_length: 0, ..params() },
+			DaParams { committee_size: 0, ..params() },
+			DaParams { committee_size: 5, ..params() },
+			DaParams { base_fee: 51, ..params() },
+			DaParams { retention: 0, ..params() },
+			DaParams { attest_window: 0, ..params() },
+		] {
+			assert_noop!(Da::set_params(RuntimeOrigin::root(), bad), Error::<Test>::InvalidParams);
+		}
+		assert_ok!(Da::set_params(RuntimeOrigin::root(), DaParams { fee_per_byte: 2, ..params() }));
+		assert_eq!(Params::<Test>::get().unwrap().fee_per_byte, 2);
+	});
 }
 
 #[test]
 fn committee_draws_favour_larger_bonds_and_never_repeat() {
-    let candidates: Vec<(u64, u64)> = vec![(1, 1), (2, 1), (3, 98), (4, 0)];
-    let mut first_seat_3 = 0;
-    for seed in 0..200u8 {
-        let drawn = committee::draw_committee(&[seed; 32], candidates.clone(), 3);
-        let mut members: Vec<u64> = drawn.iter().map(|(w, _)| *w).collect();
-        if drawn[0].0 == 3 {
-            first_seat_3 += 1;
-        }
-        members.sort();
-        assert_eq!(members, vec![1, 2, 3], "zero bonds are never drawn, nobody twice");
-    }
-    assert!(first_seat_3 > 180, "98% of the weight takes the first seat: {first_seat_3}/200");
+	let candidates: Vec<(u64, u64)> = vec![(1, 1), (2, 1), (3, 98), (4, 0)];
+	let mut first_seat_3 = 0;
+	for seed in 0..200u8 {
+		let drawn = committee::draw_committee(&[seed; 32], candidates.clone(), 3);
+		let mut members: Vec<u64> = drawn.iter().map(|(w, _)| *w).collect();
+		if drawn[0].0 == 3 {
+			first_seat_3 += 1;
+		}
+		members.sort();
+		assert_eq!(members, vec![1, 2, 3], "zero bonds are never drawn, nobody twice");
+	}
+	assert!(first_seat_3 > 180, "98% of the weight takes the first seat: {first_seat_3}/200");
 }
 
 mod challenges {
-    use super::*;
-    use zerog_erasure::encode_blob;
+	use super::*;
+	use zerog_erasure::encode_blob;
 
-    /// Submits a real coded blob and makes it available with members 2 and 3.
-    fn available_blob(seed: u8) -> (BlobId, zerog_erasure::EncodedBlob) {
-        let data: Vec<u8> = (0..3000u32).map(|i| (i as u8).wrapping_mul(seed)).collect();
-        let encoded = encode_blob(&data, CodecId::ReedSolomonSimd).unwrap();
-        let id = NextBlobId::<Test>::get();
-        assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), encoded.commitment.clone()));
-        assert_ok!(attest(3, id));
-        assert_ok!(attest(2, id));
-        assert_eq!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Available);
-        (id, encoded)
-    }
+	/// Submits a real coded blob and makes it available with members 2 and 3.
+	fn available_blob(seed: u8) -> (BlobId, zerog_erasure::EncodedBlob) {
+		let data: Vec<u8> = (0..3000u32).map(|i| (i as u8).wrapping_mul(seed)).collect();
+		let encoded = encode_blob(&data, CodecId::ReedSolomonSimd).unwrap();
+		let id = NextBlobId::<Test>::get();
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), encoded.commitment.clone()));
+		assert_ok!(attest(3, id));
+		assert_ok!(attest(2, id));
+		assert_eq!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Available);
+		(id, encoded)
+	}
 
-    fn answer(
-        challenge: ChallengeId,
-        chunk: Vec<u8>,
-        proof: zerog_erasure::MerkleProof,
-        signer: u64,
-    ) -> sp_runtime::DispatchResult {
-        let answer = ChallengeAnswer { challenge, chunk, proof };
-        let signature: operator_key::Signature =
-            operator_pair(signer).sign(&(ANSWER_CONTEXT, &answer).encode()).into();
-        Da::answer_challenge(RuntimeOrigin::none(), answer, signature)
-    }
+	fn answer(
+		challenge: ChallengeId,
+		chunk: Vec<u8>,
+		proof: zerog_erasure::MerkleProof,
+		signer: u64,
+	) -> sp_runtime::DispatchResult {
+		let answer = ChallengeAnswer { challenge, chunk, proof };
+		let signature: operator_key::Signature =
+			operator_pair(signer).sign(&(ANSWER_CONTEXT, &answer).encode()).into();
+		Da::answer_challenge(RuntimeOrigin::none(), answer, signature)
+	}
 
-    fn issued() -> Vec<(ChallengeId, Challenge<u64, u64>)> {
-        let mut open: Vec<_> = Challenges::<Test>::iter().collect();
-        open.sort_by_key(|(id, _)| *id);
-        open
-    }
+	fn issued() -> Vec<(ChallengeId, Challenge<u64, u64>)> {
+		let mut open: Vec<_> = Challenges::<Test>::iter().collect();
+		open.sort_by_key(|(id, _)| *id);
+		open
+	}
 
-    #[test]
-    fn challenges_target_the_assigned_holder_of_a_live_blob() {
-        new_test_ext().execute_with(|| {
-            run_to(CHALLENGE_PERIOD);
-            assert!(issued().is_empty(), "no live blob, no challenge");
-            let (id, _) = available_blob(3);
-            run_to(2 * CHALLENGE_PERIOD);
-            let open = issued();
-            assert_eq!(open.len(), 2);
-            for (_, c) in &open {
-                assert_eq!(c.blob, id);
-                assert_eq!(c.deadline, 2 * CHALLENGE_PERIOD + ANSWER_WINDOW);
-                let blob = Blobs::<Test>::get(id).unwrap();
-                assert_eq!(Some(c.member), Da::holder_of(&blob, c.chunk));
-            }
-        });
-    }
+	#[test]
+	fn challenges_target_the_assigned_holder_of_a_live_blob() {
+		new_test_ext().execute_with(|| {
+			run_to(CHALLENGE_PERIOD);
+			assert!(issued().is_empty(), "no live blob, no challenge");
+			let (id, _) = available_blob(3);
+			run_to(2 * CHALLENGE_PERIOD);
+			let open = issued();
+			assert_eq!(open.len(), 2);
+			for (_, c) in &open {
+				assert_eq!(c.blob, id);
+				assert_eq!(c.deadline, 2 * CHALLENGE_PERIOD + ANSWER_WINDOW);
+				let blob = Blobs::<Test>::get(id).unwrap();
+				assert_eq!(Some(c.member), Da::holder_of(&blob, c.chunk));
+			}
+		});
+	}
 
-    #[test]
-    fn a_correct_answer_is_rewarded_from_the_pool() {
-        new_test_ext().execute_with(|| {
-            let issuance = Balances::total_issuance();
-            let (_, encoded) = available_blob(5);
-            run_to(CHALLENGE_PERIOD);
-            let (cid, c) = issued()[0].clone();
-            let before = Balances::balance(&c.member);
-            let pool_before = Balances::balance(&Da::fee_pool());
-            assert_ok!(answer(cid, encoded.chunk(c.chunk).to_vec(), encoded.proof(c.chunk).unwrap(), c.member));
-            assert_eq!(Balances::balance(&c.member), before + REWARD);
-            assert_eq!(Balances::balance(&Da::fee_pool()), pool_before - REWARD);
-            assert!(events().contains(&Event::ChallengeAnswered { id: cid, member: c.member, reward: REWARD }));
-            assert!(Challenges::<Test>::get(cid).is_none());
-            assert_noop!(
-                answer(cid, encoded.chunk(c.chunk).to_vec(), encoded.proof(c.chunk).unwrap(), c.member),
-                Error::<Test>::UnknownChallenge
-            );
-            assert_eq!(Balances::total_issuance(), issuance);
-        });
-    }
+	#[test]
+	fn a_correct_answer_is_rewarded_from_the_pool() {
+		new_test_ext().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			let (_, encoded) = available_blob(5);
+			run_to(CHALLENGE_PERIOD);
+			let (cid, c) = issued()[0].clone();
+			let before = Balances::balance(&c.member);
+			let pool_before = Balances::balance(&Da::fee_pool());
+			assert_ok!(answer(
+				cid,
+				encoded.chunk(c.chunk).to_vec(),
+				encoded.proof(c.chunk).unwrap(),
+				c.member
+			));
+			assert_eq!(Balances::balance(&c.member), before + REWARD);
+			assert_eq!(Balances::balance(&Da::fee_pool()), pool_before - REWARD);
+			assert!(events().contains(&Event::ChallengeAnswered {
+				id: cid,
+				member: c.member,
+				reward: REWARD
+			}));
+			assert!(Challenges::<Test>::get(cid).is_none());
+			assert_noop!(
+				answer(
+					cid,
+					encoded.chunk(c.chunk).to_vec(),
+					encoded.proof(c.chunk).unwrap(),
+					c.member
+				),
+				Error::<Test>::UnknownChallenge
+			);
+			assert_eq!(Balances::total_issuance(), issuance);
+		});
+	}
 
-    #[test]
-    fn a_wrong_answer_is_included_and_slashed_into_the_pool() {
-        new_test_ext().execute_with(|| {
-            let issuance = Balances::total_issuance();
-            let (_, encoded) = available_blob(7);
-            run_to(CHALLENGE_PERIOD);
-            let (cid, c) = issued()[0].clone();
-            let bond = bond_of(c.member);
-            let pool_before = Balances::balance(&Da::fee_pool());
-            let mut chunk = encoded.chunk(c.chunk).to_vec();
-            chunk[0] ^= 1;
-            assert_ok!(answer(cid, chunk, encoded.proof(c.chunk).unwrap(), c.member));
-            let slashed = bond / 10;
-            assert_eq!(bond_of(c.member), bond - slashed);
-            assert_eq!(Operators::<Test>::get(c.member).unwrap().bond, bond - slashed);
-            assert_eq!(Balances::balance(&Da::fee_pool()), pool_before + slashed);
-            assert!(events().contains(&Event::ChallengeFailed { id: cid, member: c.member, slashed }));
-            assert_eq!(Balances::total_issuance(), issuance);
-        });
-    }
+	#[test]
+	fn a_wrong_answer_is_included_and_slashed_into_the_pool() {
+		new_test_ext().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			let (_, encoded) = available_blob(7);
+			run_to(CHALLENGE_PERIOD);
+			let (cid, c) = issued()[0].clone();
+			let bond = bond_of(c.member);
+			let pool_before = Balances::balance(&Da::fee_pool());
+			let mut chunk = encoded.chunk(c.chunk).to_vec();
+			chunk[0] ^= 1;
+			assert_ok!(answer(cid, chunk, encoded.proof(c.chunk).unwrap(), c.member));
+			let slashed = bond / 10;
+			assert_eq!(bond_of(c.member), bond - slashed);
+			assert_eq!(Operators::<Test>::get(c.member).unwrap().bond, bond - slashed);
+			assert_eq!(Balances::balance(&Da::fee_pool()), pool_before + slashed);
+			assert!(events().contains(&Event::ChallengeFailed {
+				id: cid,
+				member: c.member,
+				slashed
+			}));
+			assert_eq!(Balances::total_issuance(), issuance);
+		});
+	}
 
-    #[test]
-    fn a_missed_challenge_is_slashed_at_its_deadline() {
-        new_test_ext().execute_with(|| {
-            let issuance = Balances::total_issuance();
-            available_blob(9);
-            run_to(CHALLENGE_PERIOD);
-            let open = issued();
-            let bonds: Vec<u64> = open.iter().map(|(_, c)| bond_of(c.member)).collect();
-            run_to(CHALLENGE_PERIOD + ANSWER_WINDOW);
-            for ((cid, c), bond) in open.iter().zip(bonds) {
-                assert!(Challenges::<Test>::get(cid).is_none());
-                assert!(events().iter().any(|e| matches!(e,
-                    Event::ChallengeMissed { id, member, .. } if id == cid && *member == c.member)));
-                assert!(bond_of(c.member) < bond);
-            }
-            assert_eq!(Balances::total_issuance(), issuance);
-        });
-    }
+	#[test]
+	fn a_missed_challenge_is_slashed_at_its_deadline() {
+		new_test_ext().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			available_blob(9);
+			run_to(CHALLENGE_PERIOD);
+			let open = issued();
+			let bonds: Vec<u64> = open.iter().map(|(_, c)| bond_of(c.member)).collect();
+			run_to(CHALLENGE_PERIOD + ANSWER_WINDOW);
+			for ((cid, c), bond) in open.iter().zip(bonds) {
+				assert!(Challenges::<Test>::get(cid).is_none());
+				assert!(
+					events().iter().any(|e| matches!(e,
+                    Event::ChallengeMissed { id, member, .. } if id == cid && *member == c.member))
+				);
+				assert!(bond_of(c.member) < bond);
+			}
+			assert_eq!(Balances::total_issuance(), issuance);
+		});
+	}
 
-    #[test]
-    fn answers_are_refused_when_late_forged_or_unknown() {
-        new_test_ext().execute_with(|| {
-            let (_, encoded) = available_blob(11);
-            run_to(CHALLENGE_PERIOD);
-            let (cid, c) = issued()[0].clone();
-            let good = || (encoded.chunk(c.chunk).to_vec(), encoded.proof(c.chunk).unwrap());
-            let other = if c.member == 1 { 2 } else { 1 };
-            let (chunk, proof) = good();
-            assert_noop!(answer(cid, chunk, proof, other), Error::<Test>::BadSignature);
-            let (chunk, proof) = good();
-            assert_noop!(answer(999, chunk, proof, c.member), Error::<Test>::UnknownChallenge);
-            System::set_block_number(c.deadline + 1);
-            let (chunk, proof) = good();
-            assert_noop!(answer(cid, chunk, proof, c.member), Error::<Test>::ChallengeExpired);
-        });
-    }
+	#[test]
+	fn answers_are_refused_when_late_forged_or_unknown() {
+		new_test_ext().execute_with(|| {
+			let (_, encoded) = available_blob(11);
+			run_to(CHALLENGE_PERIOD);
+			let (cid, c) = issued()[0].clone();
+			let good = || (encoded.chunk(c.chunk).to_vec(), encoded.proof(c.chunk).unwrap());
+			let other = if c.member == 1 { 2 } else { 1 };
+			let (chunk, proof) = good();
+			assert_noop!(answer(cid, chunk, proof, other), Error::<Test>::BadSignature);
+			let (chunk, proof) = good();
+			assert_noop!(answer(999, chunk, proof, c.member), Error::<Test>::UnknownChallenge);
+			System::set_block_number(c.deadline + 1);
+			let (chunk, proof) = good();
+			assert_noop!(answer(cid, chunk, proof, c.member), Error::<Test>::ChallengeExpired);
+		});
+	}
 
-    #[test]
-    fn expired_blobs_leave_the_live_slots_and_are_not_challenged() {
-        new_test_ext().execute_with(|| {
-            let (a, _) = available_blob(13);
-            let (b, _) = available_blob(17);
-            assert_eq!(LiveBlobCount::<Test>::get(), 2);
-            run_to(1 + RETENTION);
-            assert_eq!(LiveBlobCount::<Test>::get(), 0);
-            assert!(BlobSlots::<Test>::get(a).is_none() && BlobSlots::<Test>::get(b).is_none());
-            let before = NextChallengeId::<Test>::get();
-            run_to(1 + RETENTION + CHALLENGE_PERIOD);
-            assert_eq!(NextChallengeId::<Test>::get(), before);
-        });
-    }
+	#[test]
+	fn expired_blobs_leave_the_live_slots_and_are_not_challenged() {
+		new_test_ext().execute_with(|| {
+			let (a, _) = available_blob(13);
+			let (b, _) = available_blob(17);
+			assert_eq!(LiveBlobCount::<Test>::get(), 2);
+			run_to(1 + RETENTION);
+			assert_eq!(LiveBlobCount::<Test>::get(), 0);
+			assert!(BlobSlots::<Test>::get(a).is_none() && BlobSlots::<Test>::get(b).is_none());
+			let before = NextChallengeId::<Test>::get();
+			run_to(1 + RETENTION + CHALLENGE_PERIOD);
+			assert_eq!(NextChallengeId::<Test>::get(), before);
+		});
+	}
 
-    #[test]
-    fn persist_hands_available_blobs_to_storage() {
-        new_test_ext().execute_with(|| {
-            let (id, encoded) = available_blob(19);
-            assert_noop!(Da::persist(RuntimeOrigin::signed(4), id), Error::<Test>::NotBlobOwner);
-            assert_noop!(Da::persist(RuntimeOrigin::signed(10), 77), Error::<Test>::UnknownBlob);
-            assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(0xee, 10)));
-            assert_noop!(
-                Da::persist(RuntimeOrigin::signed(10), id + 1),
-                Error::<Test>::BlobNotAvailable
-            );
-            assert_ok!(Da::persist(RuntimeOrigin::signed(10), id));
-            assert!(events().contains(&Event::BlobPersisted { id }));
-            PERSISTED.with(|p| assert_eq!(p.borrow().as_slice(), &[(10, encoded.commitment.root)]));
-        });
-    }
+	#[test]
+	fn persist_hands_available_blobs_to_storage() {
+		new_test_ext().execute_with(|| {
+			let (id, encoded) = available_blob(19);
+			assert_noop!(Da::persist(RuntimeOrigin::signed(4), id), Error::<Test>::NotBlobOwner);
+			assert_noop!(Da::persist(RuntimeOrigin::signed(10), 77), Error::<Test>::UnknownBlob);
+			assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(0xee, 10)));
+			assert_noop!(
+				Da::persist(RuntimeOrigin::signed(10), id + 1),
+				Error::<Test>::BlobNotAvailable
+			);
+			assert_ok!(Da::persist(RuntimeOrigin::signed(10), id));
+			assert!(events().contains(&Event::BlobPersisted { id }));
+			PERSISTED.with(|p| assert_eq!(p.borrow().as_slice(), &[(10, encoded.commitment.root)]));
+		});
+	}
 
-    #[test]
-    fn a_full_life_cycle_accounts_for_every_unit() {
-        new_test_ext().execute_with(|| {
-            let issuance = Balances::total_issuance();
-            // A new operator joins; the next epoch may draw it.
-            assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 400));
-            run_to(EPOCH);
-            let committee = Committees::<Test>::get(1).unwrap();
-            assert_eq!(committee.len(), 3);
-            // Submit, attest to quorum with the whole committee.
-            let data = vec![42u8; 10_000];
-            let encoded = encode_blob(&data, CodecId::ReedSolomonSimd).unwrap();
-            assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), encoded.commitment.clone()));
-            for (member, _) in committee.iter() {
-                if Blobs::<Test>::get(0).unwrap().status == BlobStatus::Pending {
-                    assert_ok!(attest(*member, 0));
-                }
-            }
-            assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
-            // Sample: answer the first challenge, miss the rest.
-            run_to(3 * CHALLENGE_PERIOD);
-            let (cid, c) = issued()[0].clone();
-            assert_ok!(answer(cid, encoded.chunk(c.chunk).to_vec(), encoded.proof(c.chunk).unwrap(), c.member));
-            run_to(3 * CHALLENGE_PERIOD + ANSWER_WINDOW);
-            assert!(events().iter().any(|e| matches!(e, Event::ChallengeMissed { .. })));
-            // Expire.
-            run_to(EPOCH + RETENTION);
-            assert!(Blobs::<Test>::get(0).is_none());
-            assert!(events().contains(&Event::BlobExpired { id: 0 }));
-            // Leave.
-            assert_ok!(Da::unbond(RuntimeOrigin::signed(4)));
-            run_to(EPOCH + RETENTION + UNBONDING);
-            assert_ok!(Da::withdraw(RuntimeOrigin::signed(4)));
-            assert_eq!(Balances::total_issuance(), issuance, "fees, rewards and slashes only move balance");
-        });
-    }
+	#[test]
+	fn a_full_life_cycle_accounts_for_every_unit() {
+		new_test_ext().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			// A new operator joins; the next epoch may draw it.
+			assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 400));
+			run_to(EPOCH);
+			let committee = Committees::<Test>::get(1).unwrap();
+			assert_eq!(committee.len(), 3);
+			// Submit, attest to quorum with the whole committee.
+			let data = vec![42u8; 10_000];
+			let encoded = encode_blob(&data, CodecId::ReedSolomonSimd).unwrap();
+			assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), encoded.commitment.clone()));
+			for (member, _) in committee.iter() {
+				if Blobs::<Test>::get(0).unwrap().status == BlobStatus::Pending {
+					assert_ok!(attest(*member, 0));
+				}
+			}
+			assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
+			// Sample: answer the first challenge, miss the rest.
+			run_to(3 * CHALLENGE_PERIOD);
+			let (cid, c) = issued()[0].clone();
+			assert_ok!(answer(
+				cid,
+				encoded.chunk(c.chunk).to_vec(),
+				encoded.proof(c.chunk).unwrap(),
+				c.member
+			));
+			run_to(3 * CHALLENGE_PERIOD + ANSWER_WINDOW);
+			assert!(events().iter().any(|e| matches!(e, Event::ChallengeMissed { .. })));
+			// Expire.
+			run_to(EPOCH + RETENTION);
+			assert!(Blobs::<Test>::get(0).is_none());
+			assert!(events().contains(&Event::BlobExpired { id: 0 }));
+			// Leave.
+			assert_ok!(Da::unbond(RuntimeOrigin::signed(4)));
+			run_to(EPOCH + RETENTION + UNBONDING);
+			assert_ok!(Da::withdraw(RuntimeOrigin::signed(4)));
+			assert_eq!(
+				Balances::total_issuance(),
+				issuance,
+				"fees, rewards and slashes only move balance"
+			);
+		});
+	}
 }

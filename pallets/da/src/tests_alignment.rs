@@ -7,31 +7,33 @@ use sp_runtime::Perbill;
 use zerog_traits::{ProviderRegistry, SlashProvider};
 
 fn bond_of(who: u64) -> u64 {
-    Balances::balance_on_hold(&HoldReason::OperatorBond.into(), &who)
+	Balances::balance_on_hold(&HoldReason::OperatorBond.into(), &who)
 }
 
 #[test]
 fn sampling_draws_committee_members_that_are_not_leaving() {
-    new_test_ext().execute_with(|| {
-        let drawn: Vec<_> = (0..32u8).filter_map(|i| <Da as ProviderRegistry<u64>>::sample(&[i; 32])).collect();
-        assert_eq!(drawn.len(), 32);
-        for who in [1, 2, 3] {
-            assert!(drawn.contains(&who));
-        }
-        assert_ok!(Da::unbond(RuntimeOrigin::signed(2)));
-        assert!((0..32u8).all(|i| Da::sample(&[i; 32]) != Some(2)));
-    });
+	new_test_ext().execute_with(|| {
+		let drawn: Vec<_> = (0..32u8)
+			.filter_map(|i| <Da as ProviderRegistry<u64>>::sample(&[i; 32]))
+			.collect();
+		assert_eq!(drawn.len(), 32);
+		for who in [1, 2, 3] {
+			assert!(drawn.contains(&who));
+		}
+		assert_ok!(Da::unbond(RuntimeOrigin::signed(2)));
+		assert!((0..32u8).all(|i| Da::sample(&[i; 32]) != Some(2)));
+	});
 }
 
 #[test]
 fn slashing_moves_a_share_of_the_bond_to_the_fee_pool() {
-    new_test_ext().execute_with(|| {
-        let pool = Balances::free_balance(Da::fee_pool());
-        assert_eq!(<Da as SlashProvider<u64>>::slash(&3, Perbill::from_percent(10)), 30);
-        assert_eq!(bond_of(3), 270);
-        assert_eq!(Operators::<Test>::get(3).unwrap().bond, 270);
-        assert_eq!(Balances::free_balance(Da::fee_pool()), pool + 30);
-        System::assert_last_event(Event::OperatorSlashed { operator: 3, slashed: 30 }.into());
-        assert_eq!(<Da as SlashProvider<u64>>::slash(&9, Perbill::from_percent(10)), 0);
-    });
+	new_test_ext().execute_with(|| {
+		let pool = Balances::free_balance(Da::fee_pool());
+		assert_eq!(<Da as SlashProvider<u64>>::slash(&3, Perbill::from_percent(10)), 30);
+		assert_eq!(bond_of(3), 270);
+		assert_eq!(Operators::<Test>::get(3).unwrap().bond, 270);
+		assert_eq!(Balances::free_balance(Da::fee_pool()), pool + 30);
+		System::assert_last_event(Event::OperatorSlashed { operator: 3, slashed: 30 }.into());
+		assert_eq!(<Da as SlashProvider<u64>>::slash(&9, Perbill::from_percent(10)), 0);
+	});
 }

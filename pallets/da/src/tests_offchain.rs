@@ -6,8 +6,8 @@ use crate::{mock::*, pallet::*, types::*, OPERATOR_KEY_TYPE};
 use codec::Decode;
 use frame_support::{assert_ok, traits::Hooks};
 use sp_core::offchain::{
-    testing::{TestOffchainExt, TestTransactionPoolExt},
-    OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+	testing::{TestOffchainExt, TestTransactionPoolExt},
+	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 };
 use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
 use std::sync::{Arc, Mutex};
@@ -17,19 +17,19 @@ use zerog_erasure::{BlobCommitment, CodecId, Hash, MerkleProof};
 /// A node host whose answers the test sets.
 #[derive(Default)]
 struct MockHost {
-    status: Mutex<Option<FetchStatus>>,
-    chunk: Mutex<Option<(Vec<u8>, MerkleProof)>>,
-    asked: Mutex<Vec<(u64, Vec<u32>)>>,
+	status: Mutex<Option<FetchStatus>>,
+	chunk: Mutex<Option<(Vec<u8>, MerkleProof)>>,
+	asked: Mutex<Vec<(u64, Vec<u32>)>>,
 }
 
 impl DaHost for MockHost {
-    fn fetch_chunks(&self, blob: u64, _: &BlobCommitment, indices: &[u32]) -> FetchStatus {
-        self.asked.lock().unwrap().push((blob, indices.to_vec()));
-        self.status.lock().unwrap().unwrap_or(FetchStatus::Failed)
-    }
-    fn chunk(&self, _: &Hash, _: u32) -> Option<(Vec<u8>, MerkleProof)> {
-        self.chunk.lock().unwrap().clone()
-    }
+	fn fetch_chunks(&self, blob: u64, _: &BlobCommitment, indices: &[u32]) -> FetchStatus {
+		self.asked.lock().unwrap().push((blob, indices.to_vec()));
+		self.status.lock().unwrap().unwrap_or(FetchStatus::Failed)
+	}
+	fn chunk(&self, _: &Hash, _: u32) -> Option<(Vec<u8>, MerkleProof)> {
+		self.chunk.lock().unwrap().clone()
+	}
 }
 
 type Pool = Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>;
@@ -37,115 +37,118 @@ type Pool = Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>;
 /// Test externalities with an off-chain context, operator 2's key in the keystore and,
 /// when `host` is given, the DA host.
 fn offchain_ext(host: Option<Arc<MockHost>>) -> (sp_io::TestExternalities, Pool) {
-    let mut ext = new_test_ext();
-    let (offchain, _) = TestOffchainExt::new();
-    let (pool, pool_state) = TestTransactionPoolExt::new();
-    let keystore = MemoryKeystore::new();
-    keystore
-        .sr25519_generate_new(OPERATOR_KEY_TYPE, Some(&format!("0x{}", hex::encode([2u8; 32]))))
-        .unwrap();
-    ext.register_extension(OffchainDbExt::new(offchain.clone()));
-    ext.register_extension(OffchainWorkerExt::new(offchain));
-    ext.register_extension(TransactionPoolExt::new(pool));
-    ext.register_extension(KeystoreExt::new(keystore));
-    if let Some(host) = host {
-        ext.register_extension(DaHostExt(host));
-    }
-    (ext, pool_state)
+	let mut ext = new_test_ext();
+	let (offchain, _) = TestOffchainExt::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	keystore
+		.sr25519_generate_new(OPERATOR_KEY_TYPE, Some(&format!("0x{}", hex::encode([2u8; 32]))))
+		.unwrap();
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+	if let Some(host) = host {
+		ext.register_extension(DaHostExt(host));
+	}
+	(ext, pool_state)
 }
 
 fn sent_calls(pool: &Pool) -> Vec<Call<Test>> {
-    pool.read()
-        .transactions
-        .iter()
-        .map(|bytes| {
-            let xt = frame_system::mocking::MockUncheckedExtrinsic::<Test>::decode(&mut &bytes[..]).unwrap();
-            match xt.function {
-                RuntimeCall::Da(call) => call,
-                other => panic!("unexpected call {other:?}"),
-            }
-        })
-        .collect()
+	pool.read()
+		.transactions
+		.iter()
+		.map(|bytes| {
+			let xt = frame_system::mocking::MockUncheckedExtrinsic::<Test>::decode(&mut &bytes[..])
+				.unwrap();
+			match xt.function {
+				RuntimeCall::Da(call) => call,
+				other => panic!("unexpected call {other:?}"),
+			}
+		})
+		.collect()
 }
 
 fn submit() {
-    let commitment = BlobCommitment { root: [7; 32], size: 300, codec: CodecId::ReedSolomonSimd };
-    assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment));
+	let commitment = BlobCommitment { root: [7; 32], size: 300, codec: CodecId::ReedSolomonSimd };
+	assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment));
 }
 
 #[test]
 fn attests_once_chunks_are_stored_and_not_every_block() {
-    let host = Arc::new(MockHost::default());
-    let (mut ext, pool) = offchain_ext(Some(host.clone()));
-    ext.execute_with(|| {
-        submit();
-        // Still fetching: nothing sent.
-        *host.status.lock().unwrap() = Some(FetchStatus::Pending);
-        Da::offchain_worker(1);
-        assert!(sent_calls(&pool).is_empty());
-        let (blob, indices) = host.asked.lock().unwrap()[0].clone();
-        assert_eq!(blob, 0);
-        assert_eq!(indices, Da::chunks_of(0, &2), "it asks for exactly its assigned chunks");
+	let host = Arc::new(MockHost::default());
+	let (mut ext, pool) = offchain_ext(Some(host.clone()));
+	ext.execute_with(|| {
+		submit();
+		// Still fetching: nothing sent.
+		*host.status.lock().unwrap() = Some(FetchStatus::Pending);
+		Da::offchain_worker(1);
+		assert!(sent_calls(&pool).is_empty());
+		let (blob, indices) = host.asked.lock().unwrap()[0].clone();
+		assert_eq!(blob, 0);
+		assert_eq!(indices, Da::chunks_of(0, &2), "it asks for exactly its assigned chunks");
 
-        // Stored: a valid attestation is sent, once.
-        *host.status.lock().unwrap() = Some(FetchStatus::Stored);
-        Da::offchain_worker(1);
-        let calls = sent_calls(&pool);
-        assert_eq!(calls.len(), 1);
-        let Call::attest { attestation, signature } = &calls[0] else { panic!("not attest") };
-        assert_eq!(attestation, &Attestation { blob: 0, operator: 2 });
-        assert_ok!(Da::check_attestation(attestation, signature));
-        Da::offchain_worker(2);
-        assert_eq!(sent_calls(&pool).len(), 1, "not repeated in the next block");
+		// Stored: a valid attestation is sent, once.
+		*host.status.lock().unwrap() = Some(FetchStatus::Stored);
+		Da::offchain_worker(1);
+		let calls = sent_calls(&pool);
+		assert_eq!(calls.len(), 1);
+		let Call::attest { attestation, signature } = &calls[0] else { panic!("not attest") };
+		assert_eq!(attestation, &Attestation { blob: 0, operator: 2 });
+		assert_ok!(Da::check_attestation(attestation, signature));
+		Da::offchain_worker(2);
+		assert_eq!(sent_calls(&pool).len(), 1, "not repeated in the next block");
 
-        // Once included, nothing more is sent for it.
-        assert_ok!(Da::attest(RuntimeOrigin::none(), attestation.clone(), signature.clone()));
-        Da::offchain_worker(10);
-        assert_eq!(sent_calls(&pool).len(), 1);
-    });
+		// Once included, nothing more is sent for it.
+		assert_ok!(Da::attest(RuntimeOrigin::none(), attestation.clone(), signature.clone()));
+		Da::offchain_worker(10);
+		assert_eq!(sent_calls(&pool).len(), 1);
+	});
 }
 
 #[test]
 fn answers_its_challenges_with_the_chunk_the_node_holds() {
-    let host = Arc::new(MockHost::default());
-    let (mut ext, pool) = offchain_ext(Some(host.clone()));
-    ext.execute_with(|| {
-        submit();
-        for who in [1, 2, 3] {
-            let attestation = Attestation { blob: 0, operator: who };
-            let payload = codec::Encode::encode(&(ATTESTATION_CONTEXT, &attestation));
-            let signature = sp_core::Pair::sign(&operator_pair(who), &payload).into();
-            let _ = Da::attest(RuntimeOrigin::none(), attestation, signature);
-        }
-        assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
-        // Run until operator 2 is challenged.
-        let mut now = 1;
-        while !Challenges::<Test>::iter().any(|(_, c)| c.member == 2) {
-            now += 1;
-            run_to(now);
-            assert!(now < 200, "operator 2 never challenged");
-        }
-        // The node lost the chunk: nothing to send.
-        Da::offchain_worker(now);
-        assert!(sent_calls(&pool).is_empty());
-        // The node holds it: the answer carries it.
-        let proof = MerkleProof { index: 0, siblings: vec![[0; 32]; 12] };
-        *host.chunk.lock().unwrap() = Some((vec![1, 2, 3], proof.clone()));
-        Da::offchain_worker(now);
-        let calls = sent_calls(&pool);
-        assert!(!calls.is_empty());
-        let Call::answer_challenge { answer, signature } = &calls[0] else { panic!("not an answer") };
-        assert_eq!((answer.chunk.clone(), answer.proof.clone()), (vec![1, 2, 3], proof));
-        assert!(matches!(Da::check_answer(answer, signature), Ok(2)));
-    });
+	let host = Arc::new(MockHost::default());
+	let (mut ext, pool) = offchain_ext(Some(host.clone()));
+	ext.execute_with(|| {
+		submit();
+		for who in [1, 2, 3] {
+			let attestation = Attestation { blob: 0, operator: who };
+			let payload = codec::Encode::encode(&(ATTESTATION_CONTEXT, &attestation));
+			let signature = sp_core::Pair::sign(&operator_pair(who), &payload).into();
+			let _ = Da::attest(RuntimeOrigin::none(), attestation, signature);
+		}
+		assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
+		// Run until operator 2 is challenged.
+		let mut now = 1;
+		while !Challenges::<Test>::iter().any(|(_, c)| c.member == 2) {
+			now += 1;
+			run_to(now);
+			assert!(now < 200, "operator 2 never challenged");
+		}
+		// The node lost the chunk: nothing to send.
+		Da::offchain_worker(now);
+		assert!(sent_calls(&pool).is_empty());
+		// The node holds it: the answer carries it.
+		let proof = MerkleProof { index: 0, siblings: vec![[0; 32]; 12] };
+		*host.chunk.lock().unwrap() = Some((vec![1, 2, 3], proof.clone()));
+		Da::offchain_worker(now);
+		let calls = sent_calls(&pool);
+		assert!(!calls.is_empty());
+		let Call::answer_challenge { answer, signature } = &calls[0] else {
+			panic!("not an answer")
+		};
+		assert_eq!((answer.chunk.clone(), answer.proof.clone()), (vec![1, 2, 3], proof));
+		assert!(matches!(Da::check_answer(answer, signature), Ok(2)));
+	});
 }
 
 #[test]
 fn does_nothing_without_the_node_host() {
-    let (mut ext, pool) = offchain_ext(None);
-    ext.execute_with(|| {
-        submit();
-        Da::offchain_worker(1);
-        assert!(sent_calls(&pool).is_empty());
-    });
+	let (mut ext, pool) = offchain_ext(None);
+	ext.execute_with(|| {
+		submit();
+		Da::offchain_worker(1);
+		assert!(sent_calls(&pool).is_empty());
+	});
 }

@@ -2,129 +2,139 @@
 
 use crate::{pallet::*, types::*, LOG_TARGET};
 use frame_support::{
-    pallet_prelude::*,
-    traits::fungible::{Inspect, Mutate},
+	pallet_prelude::*,
+	traits::fungible::{Inspect, Mutate},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero};
 
 impl<T: Config> Pallet<T> {
-    /// The pool account: it holds every deal's unclaimed fee and the reward reserve.
-    pub fn pool() -> T::AccountId {
-        T::PalletId::get().into_account_truncating()
-    }
+	/// The pool account: it holds every deal's unclaimed fee and the reward reserve.
+	pub fn pool() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
 
-    /// Opens the pool with the existential deposit so that fees of any size can be paid
-    /// into it. Done at genesis: the one place this pallet mints.
-    pub(crate) fn open_pool() {
-        let pool = Self::pool();
-        if T::Currency::balance(&pool).is_zero() {
-            let _ = T::Currency::mint_into(&pool, T::Currency::minimum_balance());
-        }
-    }
+	/// Opens the pool with the existential deposit so that fees of any size can be paid
+	/// into it. Done at genesis: the one place this pallet mints.
+	pub(crate) fn open_pool() {
+		let pool = Self::pool();
+		if T::Currency::balance(&pool).is_zero() {
+			let _ = T::Currency::mint_into(&pool, T::Currency::minimum_balance());
+		}
+	}
 
-    /// `price × sectors × replicas × periods`, or `Overflow`.
-    pub fn fee(
-        params: &ParamsOf<T>,
-        sectors: u64,
-        replicas: u32,
-        periods: u32,
-    ) -> Result<BalanceOf<T>, Error<T>> {
-        let units = (sectors as u128)
-            .checked_mul(replicas as u128)
-            .and_then(|u| u.checked_mul(periods as u128))
-            .ok_or(Error::<T>::Overflow)?;
-        let price: u128 = params.price_per_sector.unique_saturated_into();
-        let fee = price.checked_mul(units).ok_or(Error::<T>::Overflow)?;
-        let fee_balance: BalanceOf<T> = fee.unique_saturated_into();
-        // A balance type narrower than u128 saturates: treat that as overflow too.
-        ensure!(UniqueSaturatedInto::<u128>::unique_saturated_into(fee_balance) == fee, Error::<T>::Overflow);
-        Ok(fee_balance)
-    }
+	/// `price × sectors × replicas × periods`, or `Overflow`.
+	pub fn fee(
+		params: &ParamsOf<T>,
+		sectors: u64,
+		replicas: u32,
+		periods: u32,
+	) -> Result<BalanceOf<T>, Error<T>> {
+		let units = (sectors as u128)
+			.checked_mul(replicas as u128)
+			.and_then(|u| u.checked_mul(periods as u128))
+			.ok_or(Error::<T>::Overflow)?;
+		let price: u128 = params.price_per_sector.unique_saturated_into();
+		let fee = price.checked_mul(units).ok_or(Error::<T>::Overflow)?;
+		let fee_balance: BalanceOf<T> = fee.unique_saturated_into();
+		// A balance type narrower than u128 saturates: treat that as overflow too.
+		ensure!(
+			UniqueSaturatedInto::<u128>::unique_saturated_into(fee_balance) == fee,
+			Error::<T>::Overflow
+		);
+		Ok(fee_balance)
+	}
 
-    /// The block `periods` pricing periods after `from`.
-    pub(crate) fn end_after(
-        from: BlockNumberFor<T>,
-        params: &ParamsOf<T>,
-        periods: u32,
-    ) -> Result<BlockNumberFor<T>, Error<T>> {
-        let period: u64 = params.period.unique_saturated_into();
-        let from: u64 = from.unique_saturated_into();
-        let end = period
-            .checked_mul(periods as u64)
-            .and_then(|blocks| blocks.checked_add(from))
-            .filter(|end| *end < u32::MAX as u64)
-            .ok_or(Error::<T>::Overflow)?;
-        Ok(end.unique_saturated_into())
-    }
+	/// The block `periods` pricing periods after `from`.
+	pub(crate) fn end_after(
+		from: BlockNumberFor<T>,
+		params: &ParamsOf<T>,
+		periods: u32,
+	) -> Result<BlockNumberFor<T>, Error<T>> {
+		let period: u64 = params.period.unique_saturated_into();
+		let from: u64 = from.unique_saturated_into();
+		let end = period
+			.checked_mul(periods as u64)
+			.and_then(|blocks| blocks.checked_add(from))
+			.filter(|end| *end < u32::MAX as u64)
+			.ok_or(Error::<T>::Overflow)?;
+		Ok(end.unique_saturated_into())
+	}
 
-    /// Whether parameters are usable.
-    pub(crate) fn params_ok(params: &ParamsOf<T>) -> bool {
-        !params.period.is_zero() &&
-            params.max_replicas > 0 &&
-            params.max_periods > 0 &&
-            params.max_file_size > 0 &&
-            params.max_shards.is_power_of_two() &&
-            !params.epoch_length.is_zero() &&
-            params.max_answers > 0
-    }
+	/// Whether parameters are usable.
+	pub(crate) fn params_ok(params: &ParamsOf<T>) -> bool {
+		!params.period.is_zero()
+			&& params.max_replicas > 0
+			&& params.max_periods > 0
+			&& params.max_file_size > 0
+			&& params.max_shards.is_power_of_two()
+			&& !params.epoch_length.is_zero()
+			&& params.max_answers > 0
+	}
 
-    /// Checks a shard against the parameters.
-    pub(crate) fn check_shard(params: &ParamsOf<T>, shard: &Shard) -> Result<(), Error<T>> {
-        ensure!(
-            shard.count.is_power_of_two() && shard.count <= params.max_shards && shard.id < shard.count,
-            Error::<T>::BadShard
-        );
-        Ok(())
-    }
+	/// Checks a shard against the parameters.
+	pub(crate) fn check_shard(params: &ParamsOf<T>, shard: &Shard) -> Result<(), Error<T>> {
+		ensure!(
+			shard.count.is_power_of_two()
+				&& shard.count <= params.max_shards
+				&& shard.id < shard.count,
+			Error::<T>::BadShard
+		);
+		Ok(())
+	}
 
-    /// What of a deal's fee has been released by `now` and not yet claimed: the fee is
-    /// released linearly from `start` to `end`.
-    pub fn claimable(deal: &DealOf<T>, now: BlockNumberFor<T>) -> BalanceOf<T> {
-        let start: u64 = deal.start.unique_saturated_into();
-        let end: u64 = deal.end.unique_saturated_into();
-        let now: u64 = now.unique_saturated_into();
-        let life = end.saturating_sub(start).max(1);
-        let elapsed = now.saturating_sub(start).min(life);
-        let paid: u128 = deal.paid.unique_saturated_into();
-        let released = sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
-            paid,
-            elapsed as u128,
-            life as u128,
-            sp_runtime::Rounding::Down,
-        )
-        .unwrap_or(paid);
-        let released: BalanceOf<T> = released.unique_saturated_into();
-        released.saturating_sub(deal.claimed)
-    }
+	/// What of a deal's fee has been released by `now` and not yet claimed: the fee is
+	/// released linearly from `start` to `end`.
+	pub fn claimable(deal: &DealOf<T>, now: BlockNumberFor<T>) -> BalanceOf<T> {
+		let start: u64 = deal.start.unique_saturated_into();
+		let end: u64 = deal.end.unique_saturated_into();
+		let now: u64 = now.unique_saturated_into();
+		let life = end.saturating_sub(start).max(1);
+		let elapsed = now.saturating_sub(start).min(life);
+		let paid: u128 = deal.paid.unique_saturated_into();
+		let released = sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+			paid,
+			elapsed as u128,
+			life as u128,
+			sp_runtime::Rounding::Down,
+		)
+		.unwrap_or(paid);
+		let released: BalanceOf<T> = released.unique_saturated_into();
+		released.saturating_sub(deal.claimed)
+	}
 
-    /// A deal at its end: remove it; what was never claimed joins the reward reserve.
-    pub(crate) fn expire(id: DealId) {
-        let Some(deal) = Deals::<T>::take(id) else { return };
-        DealsByOwner::<T>::remove(&deal.owner, id);
-        let unclaimed = deal.paid.saturating_sub(deal.claimed);
-        RewardReserve::<T>::mutate(|reserve| *reserve = reserve.saturating_add(unclaimed));
-        log::debug!(target: LOG_TARGET, "deal {id} expired");
-        Self::deposit_event(Event::DealExpired { deal: id, unclaimed });
-    }
+	/// A deal at its end: remove it; what was never claimed joins the reward reserve.
+	pub(crate) fn expire(id: DealId) {
+		let Some(deal) = Deals::<T>::take(id) else { return };
+		DealsByOwner::<T>::remove(&deal.owner, id);
+		let unclaimed = deal.paid.saturating_sub(deal.claimed);
+		RewardReserve::<T>::mutate(|reserve| *reserve = reserve.saturating_add(unclaimed));
+		log::debug!(target: LOG_TARGET, "deal {id} expired");
+		Self::deposit_event(Event::DealExpired { deal: id, unclaimed });
+	}
 
-    /// Records a KV write: the first writer of a stream becomes its admin.
-    pub(crate) fn record_kv_write(
-        stream: StreamId,
-        deal: DealId,
-        writer: &T::AccountId,
-        start_sector: u64,
-        root: zerog_erasure::Hash,
-        size: u64,
-    ) {
-        let index = KvLogCount::<T>::get();
-        KvLog::<T>::insert(index, KvLogEntry { stream, deal, writer: writer.clone(), root, size });
-        KvLogCount::<T>::put(index + 1);
-        if !StreamAdmins::<T>::contains_key(stream) {
-            StreamAdmins::<T>::insert(stream, writer);
-            Self::deposit_event(Event::StreamCreated { stream, admin: writer.clone() });
-        }
-        StreamWriters::<T>::insert(stream, writer, ());
-        Self::deposit_event(Event::KvWritten { stream, deal, writer: writer.clone(), start_sector });
-    }
+	/// Records a KV write: the first writer of a stream becomes its admin.
+	pub(crate) fn record_kv_write(
+		stream: StreamId,
+		deal: DealId,
+		writer: &T::AccountId,
+		start_sector: u64,
+		root: zerog_erasure::Hash,
+		size: u64,
+	) {
+		let index = KvLogCount::<T>::get();
+		KvLog::<T>::insert(index, KvLogEntry { stream, deal, writer: writer.clone(), root, size });
+		KvLogCount::<T>::put(index + 1);
+		if !StreamAdmins::<T>::contains_key(stream) {
+			StreamAdmins::<T>::insert(stream, writer);
+			Self::deposit_event(Event::StreamCreated { stream, admin: writer.clone() });
+		}
+		StreamWriters::<T>::insert(stream, writer, ());
+		Self::deposit_event(Event::KvWritten {
+			stream,
+			deal,
+			writer: writer.clone(),
+			start_sector,
+		});
+	}
 }

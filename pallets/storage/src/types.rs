@@ -19,205 +19,205 @@ pub const MAX_FILE_SUBTREES: u32 = zerog_erasure::storage::MAX_FILE_SUBTREES;
 
 /// A tag on a submission.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub enum Tag {
-    /// The file is a KV entry (see `zerog_erasure::kv`) for this stream.
-    KvStream(StreamId),
-    /// A free-form application tag.
-    App([u8; 32]),
+	/// The file is a KV entry (see `zerog_erasure::kv`) for this stream.
+	KvStream(StreamId),
+	/// A free-form application tag.
+	App([u8; 32]),
 }
 
 /// What `submit` carries: the file's size and its aligned subtree roots, tags, and what is
 /// bought (replicas for a number of pricing periods).
 #[derive(
-    frame_support::CloneNoBound,
-    frame_support::PartialEqNoBound,
-    frame_support::EqNoBound,
-    frame_support::DebugNoBound,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
+	frame_support::CloneNoBound,
+	frame_support::PartialEqNoBound,
+	frame_support::EqNoBound,
+	frame_support::DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxTags))]
 pub struct Submission<MaxTags: Get<u32>> {
-    /// The file's Merkle root (`zerog_erasure::storage::FileTree::root`): what uploaded
-    /// segments are checked against.
-    pub root: Hash,
-    /// File size in bytes.
-    pub size: u64,
-    /// The file's aligned subtrees (height, root), largest first, as
-    /// `zerog_erasure::storage::FileTree::flow_subtrees` gives them.
-    pub subtrees: BoundedVec<(u32, Hash), ConstU32<MAX_FILE_SUBTREES>>,
-    /// Tags (KV streams, application tags).
-    pub tags: BoundedVec<Tag, MaxTags>,
-    /// Copies kept by providers.
-    pub replicas: u32,
-    /// Pricing periods paid for.
-    pub periods: u32,
+	/// The file's Merkle root (`zerog_erasure::storage::FileTree::root`): what uploaded
+	/// segments are checked against.
+	pub root: Hash,
+	/// File size in bytes.
+	pub size: u64,
+	/// The file's aligned subtrees (height, root), largest first, as
+	/// `zerog_erasure::storage::FileTree::flow_subtrees` gives them.
+	pub subtrees: BoundedVec<(u32, Hash), ConstU32<MAX_FILE_SUBTREES>>,
+	/// Tags (KV streams, application tags).
+	pub tags: BoundedVec<Tag, MaxTags>,
+	/// Copies kept by providers.
+	pub replicas: u32,
+	/// Pricing periods paid for.
+	pub periods: u32,
 }
 
 /// A storage deal: one submitted file, what was paid, and what of it was claimed.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Deal<AccountId, Balance, BlockNumber> {
-    /// Who paid.
-    pub owner: AccountId,
-    /// The file's Merkle root.
-    pub root: Hash,
-    /// File size in bytes.
-    pub size: u64,
-    /// First sector in the flow.
-    pub start_sector: u64,
-    /// Sectors it takes in the flow (padding included).
-    pub sectors: u64,
-    /// Copies bought.
-    pub replicas: u32,
-    /// Block it was submitted at.
-    pub start: BlockNumber,
-    /// Block it expires at.
-    pub end: BlockNumber,
-    /// Everything paid (submission and renewals); held in the pallet's pool account.
-    pub paid: Balance,
-    /// Paid out to miners so far.
-    pub claimed: Balance,
+	/// Who paid.
+	pub owner: AccountId,
+	/// The file's Merkle root.
+	pub root: Hash,
+	/// File size in bytes.
+	pub size: u64,
+	/// First sector in the flow.
+	pub start_sector: u64,
+	/// Sectors it takes in the flow (padding included).
+	pub sectors: u64,
+	/// Copies bought.
+	pub replicas: u32,
+	/// Block it was submitted at.
+	pub start: BlockNumber,
+	/// Block it expires at.
+	pub end: BlockNumber,
+	/// Everything paid (submission and renewals); held in the pallet's pool account.
+	pub paid: Balance,
+	/// Paid out to miners so far.
+	pub claimed: Balance,
 }
 
 /// A registered storage provider.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Provider<Balance, BlockNumber> {
-    /// What its data is sealed to; unique among providers.
-    pub miner_id: MinerId,
-    /// Bond held.
-    pub bond: Balance,
-    /// The shard it stores and mines.
-    pub shard: Shard,
-    /// When it asked to leave; it may withdraw at this block.
-    pub unbonding_until: Option<BlockNumber>,
+	/// What its data is sealed to; unique among providers.
+	pub miner_id: MinerId,
+	/// Bond held.
+	pub bond: Balance,
+	/// The shard it stores and mines.
+	pub shard: Shard,
+	/// When it asked to leave; it may withdraw at this block.
+	pub unbonding_until: Option<BlockNumber>,
 }
 
 /// A shard: the segments whose index mod `count` equals `id`.
 #[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Debug,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
-    serde::Serialize,
-    serde::Deserialize,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct Shard {
-    /// This shard's id, below `count`.
-    pub id: u32,
-    /// Number of shards, a power of two.
-    pub count: u32,
+	/// This shard's id, below `count`.
+	pub id: u32,
+	/// Number of shards, a power of two.
+	pub count: u32,
 }
 
 impl Shard {
-    /// The whole flow.
-    pub const ALL: Shard = Shard { id: 0, count: 1 };
+	/// The whole flow.
+	pub const ALL: Shard = Shard { id: 0, count: 1 };
 
-    /// Whether `segment` falls in this shard.
-    pub fn holds(&self, segment: u64) -> bool {
-        segment % self.count as u64 == self.id as u64
-    }
+	/// Whether `segment` falls in this shard.
+	pub fn holds(&self, segment: u64) -> bool {
+		segment % self.count as u64 == self.id as u64
+	}
 }
 
 /// Parameters of storage, set by [`crate::Config::ParamsOrigin`].
 #[derive(
-    Clone,
-    PartialEq,
-    Eq,
-    Debug,
-    Encode,
-    Decode,
-    DecodeWithMemTracking,
-    MaxEncodedLen,
-    TypeInfo,
-    serde::Serialize,
-    serde::Deserialize,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 #[serde(rename_all = "camelCase")]
 pub struct StorageParams<Balance, BlockNumber> {
-    /// Fee per 256-byte sector, per replica, per period.
-    pub price_per_sector: Balance,
-    /// Blocks per pricing period.
-    pub period: BlockNumber,
-    /// Most replicas a submission may buy.
-    pub max_replicas: u32,
-    /// Most periods a submission or renewal may buy at once.
-    pub max_periods: u32,
-    /// Largest file in bytes (clients split larger ones).
-    pub max_file_size: u64,
-    /// Smallest provider bond.
-    pub min_bond: Balance,
-    /// Blocks between `unbond` and `withdraw`.
-    pub unbonding_period: BlockNumber,
-    /// Most shards a provider may split the flow into (a power of two).
-    pub max_shards: u32,
-    /// Blocks per PoRA epoch.
-    pub epoch_length: BlockNumber,
-    /// Winning answers wanted per epoch (difficulty moves toward it).
-    pub target_answers: u32,
-    /// Most answers accepted per epoch.
-    pub max_answers: u32,
-    /// Share of a deal's claimable fees a win takes.
-    pub reward_share: sp_runtime::Perbill,
-    /// Paid from the reward reserve on top, for each win (less if it holds less).
-    pub base_reward: Balance,
+	/// Fee per 256-byte sector, per replica, per period.
+	pub price_per_sector: Balance,
+	/// Blocks per pricing period.
+	pub period: BlockNumber,
+	/// Most replicas a submission may buy.
+	pub max_replicas: u32,
+	/// Most periods a submission or renewal may buy at once.
+	pub max_periods: u32,
+	/// Largest file in bytes (clients split larger ones).
+	pub max_file_size: u64,
+	/// Smallest provider bond.
+	pub min_bond: Balance,
+	/// Blocks between `unbond` and `withdraw`.
+	pub unbonding_period: BlockNumber,
+	/// Most shards a provider may split the flow into (a power of two).
+	pub max_shards: u32,
+	/// Blocks per PoRA epoch.
+	pub epoch_length: BlockNumber,
+	/// Winning answers wanted per epoch (difficulty moves toward it).
+	pub target_answers: u32,
+	/// Most answers accepted per epoch.
+	pub max_answers: u32,
+	/// Share of a deal's claimable fees a win takes.
+	pub reward_share: sp_runtime::Perbill,
+	/// Paid from the reward reserve on top, for each win (less if it holds less).
+	pub base_reward: Balance,
 }
 
 /// What the chain keeps of a PoRA epoch.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct EpochInfo {
-    /// hash(randomness, flow root, flow length).
-    pub context: Hash,
-    /// The flow root answers prove against.
-    pub flow_root: Hash,
-    /// The flow length (sectors) at the epoch's start.
-    pub flow_length: u64,
-    /// The epoch's target (a win's quality is at most target / shard count).
-    pub target: u128,
+	/// hash(randomness, flow root, flow length).
+	pub context: Hash,
+	/// The flow root answers prove against.
+	pub flow_root: Hash,
+	/// The flow length (sectors) at the epoch's start.
+	pub flow_length: u64,
+	/// The epoch's target (a win's quality is at most target / shard count).
+	pub target: u128,
 }
 
 /// A PoRA answer: one winning try, with the sealed 4 KiB unit it recalled and the unit's
 /// Merkle proof to the epoch's flow root (see `zerog_erasure::pora`).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct PoraAnswer {
-    /// The epoch mined.
-    pub epoch: EpochIndex,
-    /// The miner id the unit is sealed to (the caller's).
-    pub miner_id: MinerId,
-    /// The try's nonce.
-    pub nonce: [u8; 32],
-    /// The recalled unit's index among the flow's 4 KiB units.
-    pub unit: u64,
-    /// The deal covering that unit, whose fees pay the win (`None` for padding).
-    pub deal: Option<DealId>,
-    /// The unit, sealed to `miner_id` (4,096 bytes).
-    pub sealed: alloc::vec::Vec<u8>,
-    /// The unit's subtree root to the flow root.
-    pub proof: zerog_erasure::MerkleProof,
+	/// The epoch mined.
+	pub epoch: EpochIndex,
+	/// The miner id the unit is sealed to (the caller's).
+	pub miner_id: MinerId,
+	/// The try's nonce.
+	pub nonce: [u8; 32],
+	/// The recalled unit's index among the flow's 4 KiB units.
+	pub unit: u64,
+	/// The deal covering that unit, whose fees pay the win (`None` for padding).
+	pub deal: Option<DealId>,
+	/// The unit, sealed to `miner_id` (4,096 bytes).
+	pub sealed: alloc::vec::Vec<u8>,
+	/// The unit's subtree root to the flow root.
+	pub proof: zerog_erasure::MerkleProof,
 }
 
 /// A KV write as the chain logs it: the stream, the deal holding the entry file, its writer,
 /// and the file's root and size (kept after the deal ends).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct KvLogEntry<AccountId> {
-    /// The stream written.
-    pub stream: StreamId,
-    /// The deal of the entry file.
-    pub deal: DealId,
-    /// Who submitted it.
-    pub writer: AccountId,
-    /// The entry file's root.
-    pub root: Hash,
-    /// The entry file's size.
-    pub size: u64,
+	/// The stream written.
+	pub stream: StreamId,
+	/// The deal of the entry file.
+	pub deal: DealId,
+	/// Who submitted it.
+	pub writer: AccountId,
+	/// The entry file's root.
+	pub root: Hash,
+	/// The entry file's size.
+	pub size: u64,
 }

@@ -8,15 +8,15 @@ use sp_runtime::BuildStorage;
 type Block = frame_system::mocking::MockBlock<Test>;
 
 frame_support::construct_runtime!(
-    pub enum Test {
-        System: frame_system,
-        ValidatorSet: pallet_validator_set,
-    }
+	pub enum Test {
+		System: frame_system,
+		ValidatorSet: pallet_validator_set,
+	}
 );
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
-    type Block = Block;
+	type Block = Block;
 }
 
 /// The account that never registered session keys.
@@ -25,34 +25,34 @@ pub const KEYLESS: u64 = 666;
 /// Every account but [`KEYLESS`] has session keys.
 pub struct MockSessionKeys;
 impl Contains<u64> for MockSessionKeys {
-    fn contains(who: &u64) -> bool {
-        *who != KEYLESS
-    }
+	fn contains(who: &u64) -> bool {
+		*who != KEYLESS
+	}
 }
 
 parameter_types! {
-    pub const MaxValidators: u32 = 4;
-    pub const MinValidators: u32 = 1;
+	pub const MaxValidators: u32 = 4;
+	pub const MinValidators: u32 = 1;
 }
 
 impl pallet_validator_set::Config for Test {
-    type RuntimeEvent = RuntimeEvent;
-    type ManageOrigin = EnsureRoot<u64>;
-    type HasSessionKeys = MockSessionKeys;
-    type MaxValidators = MaxValidators;
-    type MinValidators = MinValidators;
-    type WeightInfo = ();
-    #[cfg(feature = "runtime-benchmarks")]
-    type BenchmarkHelper = ();
+	type RuntimeEvent = RuntimeEvent;
+	type ManageOrigin = EnsureRoot<u64>;
+	type HasSessionKeys = MockSessionKeys;
+	type MaxValidators = MaxValidators;
+	type MinValidators = MinValidators;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
 }
 
 /// Genesis: validators 1 and 2.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-    let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    pallet_validator_set::GenesisConfig::<Test> { initial_validators: vec![1, 2] }
-        .assimilate_storage(&mut storage)
-        .unwrap();
-    let mut ext = sp_io::TestExternalities::new(storage);
-    ext.execute_with(|| System::set_block_number(1));
-    ext
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_validator_set::GenesisConfig::<Test> { initial_validators: vec![1, 2] }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
 }

@@ -12,10 +12,10 @@
 //! is that a tiny blob still costs 3,072 chunks of at least 64 bytes (192 KiB coded).
 
 use crate::{
-    codecs::{Chunks, CodecId, ErasureCodec, ReedSolomonSimd},
-    hash::{hash_leaf, Hash},
-    merkle::{MerkleProof, MerkleTree},
-    ErasureError,
+	codecs::{Chunks, CodecId, ErasureCodec, ReedSolomonSimd},
+	hash::{hash_leaf, Hash},
+	merkle::{MerkleProof, MerkleTree},
+	ErasureError,
 };
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -37,181 +37,183 @@ pub const CHUNK_TREE_PAD: Hash = [0u8; 32];
 /// What a blob is bound to on chain: the Merkle root over its coded chunks, its size and
 /// the codec that produced them. Everything else (chunk count, chunk size) follows.
 #[derive(
-    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct BlobCommitment {
-    /// Merkle root over the `n` coded chunks (blake2b-256, padded to 4,096 leaves).
-    pub root: Hash,
-    /// The blob's size in bytes.
-    pub size: u32,
-    /// The erasure code used.
-    pub codec: CodecId,
+	/// Merkle root over the `n` coded chunks (blake2b-256, padded to 4,096 leaves).
+	pub root: Hash,
+	/// The blob's size in bytes.
+	pub size: u32,
+	/// The erasure code used.
+	pub codec: CodecId,
 }
 
 /// How a blob of a given size is cut.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct BlobLayout {
-    /// Blob size in bytes.
-    pub size: u32,
-    /// Bytes per chunk.
-    pub chunk_size: u32,
-    /// The codec.
-    pub codec: CodecId,
+	/// Blob size in bytes.
+	pub size: u32,
+	/// Bytes per chunk.
+	pub chunk_size: u32,
+	/// The codec.
+	pub codec: CodecId,
 }
 
 impl BlobLayout {
-    /// The layout of a `size`-byte blob coded with `codec`; refuses empty and oversized blobs.
-    pub fn new(size: u64, codec: CodecId) -> Result<Self, ErasureError> {
-        if size == 0 {
-            return Err(ErasureError::EmptyBlob);
-        }
-        if size > MAX_BLOB_SIZE as u64 {
-            return Err(ErasureError::BlobTooLarge { size, max: MAX_BLOB_SIZE });
-        }
-        let k = DATA_CHUNKS as usize;
-        let chunk_size = match codec {
-            CodecId::ReedSolomonSimd => ReedSolomonSimd::chunk_size(size as usize, k),
-            #[cfg(feature = "novelpoly")]
-            CodecId::ReedSolomonNovelPoly =>
-                crate::codecs::ReedSolomonNovelPoly::chunk_size(size as usize, k),
-            #[cfg(not(feature = "novelpoly"))]
-            CodecId::ReedSolomonNovelPoly => return Err(ErasureError::CodecUnavailable(codec)),
-        };
-        Ok(BlobLayout { size: size as u32, chunk_size: chunk_size as u32, codec })
-    }
+	/// The layout of a `size`-byte blob coded with `codec`; refuses empty and oversized blobs.
+	pub fn new(size: u64, codec: CodecId) -> Result<Self, ErasureError> {
+		if size == 0 {
+			return Err(ErasureError::EmptyBlob);
+		}
+		if size > MAX_BLOB_SIZE as u64 {
+			return Err(ErasureError::BlobTooLarge { size, max: MAX_BLOB_SIZE });
+		}
+		let k = DATA_CHUNKS as usize;
+		let chunk_size = match codec {
+			CodecId::ReedSolomonSimd => ReedSolomonSimd::chunk_size(size as usize, k),
+			#[cfg(feature = "novelpoly")]
+			CodecId::ReedSolomonNovelPoly => {
+				crate::codecs::ReedSolomonNovelPoly::chunk_size(size as usize, k)
+			},
+			#[cfg(not(feature = "novelpoly"))]
+			CodecId::ReedSolomonNovelPoly => return Err(ErasureError::CodecUnavailable(codec)),
+		};
+		Ok(BlobLayout { size: size as u32, chunk_size: chunk_size as u32, codec })
+	}
 
-    /// Checks that `chunk` could be coded chunk `index`: index in range, exact size.
-    pub fn check_chunk(&self, index: u32, chunk: &[u8]) -> Result<(), ErasureError> {
-        if index >= CODED_CHUNKS {
-            return Err(ErasureError::ChunkIndexOutOfRange { index, count: CODED_CHUNKS });
-        }
-        if chunk.len() != self.chunk_size as usize {
-            return Err(ErasureError::WrongChunkSize {
-                expected: self.chunk_size,
-                got: chunk.len() as u32,
-            });
-        }
-        Ok(())
-    }
+	/// Checks that `chunk` could be coded chunk `index`: index in range, exact size.
+	pub fn check_chunk(&self, index: u32, chunk: &[u8]) -> Result<(), ErasureError> {
+		if index >= CODED_CHUNKS {
+			return Err(ErasureError::ChunkIndexOutOfRange { index, count: CODED_CHUNKS });
+		}
+		if chunk.len() != self.chunk_size as usize {
+			return Err(ErasureError::WrongChunkSize {
+				expected: self.chunk_size,
+				got: chunk.len() as u32,
+			});
+		}
+		Ok(())
+	}
 
-    /// Bytes of all coded chunks together.
-    pub fn coded_size(&self) -> u64 {
-        self.chunk_size as u64 * CODED_CHUNKS as u64
-    }
+	/// Bytes of all coded chunks together.
+	pub fn coded_size(&self) -> u64 {
+		self.chunk_size as u64 * CODED_CHUNKS as u64
+	}
 }
 
 impl BlobCommitment {
-    /// The layout this commitment implies.
-    pub fn layout(&self) -> Result<BlobLayout, ErasureError> {
-        BlobLayout::new(self.size as u64, self.codec)
-    }
+	/// The layout this commitment implies.
+	pub fn layout(&self) -> Result<BlobLayout, ErasureError> {
+		BlobLayout::new(self.size as u64, self.codec)
+	}
 
-    /// Checks that `chunk` is coded chunk `index` of this blob. Costs 13 hashes.
-    pub fn verify_chunk(
-        &self,
-        index: u32,
-        chunk: &[u8],
-        proof: &MerkleProof,
-    ) -> Result<(), ErasureError> {
-        self.layout()?.check_chunk(index, chunk)?;
-        if proof.index != index as u64 {
-            return Err(ErasureError::ProofDoesNotMatchRoot);
-        }
-        proof.verify(&self.root, hash_leaf(chunk), CHUNK_PROOF_DEPTH)
-    }
+	/// Checks that `chunk` is coded chunk `index` of this blob. Costs 13 hashes.
+	pub fn verify_chunk(
+		&self,
+		index: u32,
+		chunk: &[u8],
+		proof: &MerkleProof,
+	) -> Result<(), ErasureError> {
+		self.layout()?.check_chunk(index, chunk)?;
+		if proof.index != index as u64 {
+			return Err(ErasureError::ProofDoesNotMatchRoot);
+		}
+		proof.verify(&self.root, hash_leaf(chunk), CHUNK_PROOF_DEPTH)
+	}
 }
 
 /// A blob after coding: its chunks, their tree and the commitment.
 pub struct EncodedBlob {
-    /// What goes on chain.
-    pub commitment: BlobCommitment,
-    /// The `n` coded chunks.
-    pub chunks: Chunks,
-    tree: MerkleTree,
+	/// What goes on chain.
+	pub commitment: BlobCommitment,
+	/// The `n` coded chunks.
+	pub chunks: Chunks,
+	tree: MerkleTree,
 }
 
 impl EncodedBlob {
-    /// Coded chunk `index`.
-    pub fn chunk(&self, index: u32) -> &[u8] {
-        self.chunks.get(index as usize)
-    }
+	/// Coded chunk `index`.
+	pub fn chunk(&self, index: u32) -> &[u8] {
+		self.chunks.get(index as usize)
+	}
 
-    /// The proof of chunk `index` against the commitment's root.
-    pub fn proof(&self, index: u32) -> Option<MerkleProof> {
-        self.tree.proof(index as u64)
-    }
+	/// The proof of chunk `index` against the commitment's root.
+	pub fn proof(&self, index: u32) -> Option<MerkleProof> {
+		self.tree.proof(index as u64)
+	}
 }
 
 /// Builds the Merkle tree over coded chunks, hashing leaves on all cores.
 pub fn chunk_tree(chunks: &Chunks) -> MerkleTree {
-    let leaves: Vec<&[u8]> = chunks.iter().collect();
-    MerkleTree::new(crate::parallel::hash_leaves_parallel(&leaves), CHUNK_TREE_PAD)
+	let leaves: Vec<&[u8]> = chunks.iter().collect();
+	MerkleTree::new(crate::parallel::hash_leaves_parallel(&leaves), CHUNK_TREE_PAD)
 }
 
 /// Erasure-codes `blob` with `codec` and commits to the coded chunks.
 pub fn encode_blob(blob: &[u8], codec: CodecId) -> Result<EncodedBlob, ErasureError> {
-    let chunks = code_blob(blob, codec)?;
-    Ok(commit_chunks(chunks, blob.len() as u32, codec))
+	let chunks = code_blob(blob, codec)?;
+	Ok(commit_chunks(chunks, blob.len() as u32, codec))
 }
 
 /// The coding half of [`encode_blob`]: the `n` coded chunks of `blob`.
 pub fn code_blob(blob: &[u8], codec: CodecId) -> Result<Chunks, ErasureError> {
-    let layout = BlobLayout::new(blob.len() as u64, codec)?;
-    let (k, n) = (DATA_CHUNKS as usize, CODED_CHUNKS as usize);
-    let chunks = match codec {
-        CodecId::ReedSolomonSimd => ReedSolomonSimd::encode(blob, k, n)?,
-        #[cfg(feature = "novelpoly")]
-        CodecId::ReedSolomonNovelPoly => crate::codecs::ReedSolomonNovelPoly::encode(blob, k, n)?,
-        #[cfg(not(feature = "novelpoly"))]
-        CodecId::ReedSolomonNovelPoly => return Err(ErasureError::CodecUnavailable(codec)),
-    };
-    debug_assert_eq!(chunks.chunk_size, layout.chunk_size as usize);
-    Ok(chunks)
+	let layout = BlobLayout::new(blob.len() as u64, codec)?;
+	let (k, n) = (DATA_CHUNKS as usize, CODED_CHUNKS as usize);
+	let chunks = match codec {
+		CodecId::ReedSolomonSimd => ReedSolomonSimd::encode(blob, k, n)?,
+		#[cfg(feature = "novelpoly")]
+		CodecId::ReedSolomonNovelPoly => crate::codecs::ReedSolomonNovelPoly::encode(blob, k, n)?,
+		#[cfg(not(feature = "novelpoly"))]
+		CodecId::ReedSolomonNovelPoly => return Err(ErasureError::CodecUnavailable(codec)),
+	};
+	debug_assert_eq!(chunks.chunk_size, layout.chunk_size as usize);
+	Ok(chunks)
 }
 
 /// The hashing half of [`encode_blob`]: the Merkle tree over coded `chunks` of a `size`-byte
 /// blob, and its commitment.
 pub fn commit_chunks(chunks: Chunks, size: u32, codec: CodecId) -> EncodedBlob {
-    let tree = chunk_tree(&chunks);
-    let commitment = BlobCommitment { root: tree.root(), size, codec };
-    EncodedBlob { commitment, chunks, tree }
+	let tree = chunk_tree(&chunks);
+	let commitment = BlobCommitment { root: tree.root(), size, codec };
+	EncodedBlob { commitment, chunks, tree }
 }
 
 /// Rebuilds a blob from any `k` of its coded chunks, given as (index, bytes). Chunks should
 /// have been checked against the commitment with [`BlobCommitment::verify_chunk`] first.
 pub fn reconstruct_blob(
-    commitment: &BlobCommitment,
-    chunks: &[(u32, &[u8])],
+	commitment: &BlobCommitment,
+	chunks: &[(u32, &[u8])],
 ) -> Result<Vec<u8>, ErasureError> {
-    let layout = commitment.layout()?;
-    let mut seen = alloc::vec![false; CODED_CHUNKS as usize];
-    let mut usable: Vec<(usize, &[u8])> = Vec::with_capacity(DATA_CHUNKS as usize);
-    for &(index, chunk) in chunks {
-        layout.check_chunk(index, chunk)?;
-        if core::mem::replace(&mut seen[index as usize], true) {
-            return Err(ErasureError::DuplicateChunk(index));
-        }
-        // k chunks are enough; more only slow the decoder down.
-        if usable.len() < DATA_CHUNKS as usize {
-            usable.push((index as usize, chunk));
-        }
-    }
-    if usable.len() < DATA_CHUNKS as usize {
-        return Err(ErasureError::NotEnoughChunks { have: usable.len() as u32, need: DATA_CHUNKS });
-    }
-    let (size, k, n) = (layout.size as usize, DATA_CHUNKS as usize, CODED_CHUNKS as usize);
-    match commitment.codec {
-        CodecId::ReedSolomonSimd => ReedSolomonSimd::reconstruct(size, k, n, &usable),
-        #[cfg(feature = "novelpoly")]
-        CodecId::ReedSolomonNovelPoly =>
-            crate::codecs::ReedSolomonNovelPoly::reconstruct(size, k, n, &usable),
-        #[cfg(not(feature = "novelpoly"))]
-        CodecId::ReedSolomonNovelPoly => Err(ErasureError::CodecUnavailable(commitment.codec)),
-    }
+	let layout = commitment.layout()?;
+	let mut seen = alloc::vec![false; CODED_CHUNKS as usize];
+	let mut usable: Vec<(usize, &[u8])> = Vec::with_capacity(DATA_CHUNKS as usize);
+	for &(index, chunk) in chunks {
+		layout.check_chunk(index, chunk)?;
+		if core::mem::replace(&mut seen[index as usize], true) {
+			return Err(ErasureError::DuplicateChunk(index));
+		}
+		// k chunks are enough; more only slow the decoder down.
+		if usable.len() < DATA_CHUNKS as usize {
+			usable.push((index as usize, chunk));
+		}
+	}
+	if usable.len() < DATA_CHUNKS as usize {
+		return Err(ErasureError::NotEnoughChunks { have: usable.len() as u32, need: DATA_CHUNKS });
+	}
+	let (size, k, n) = (layout.size as usize, DATA_CHUNKS as usize, CODED_CHUNKS as usize);
+	match commitment.codec {
+		CodecId::ReedSolomonSimd => ReedSolomonSimd::reconstruct(size, k, n, &usable),
+		#[cfg(feature = "novelpoly")]
+		CodecId::ReedSolomonNovelPoly => {
+			crate::codecs::ReedSolomonNovelPoly::reconstruct(size, k, n, &usable)
+		},
+		#[cfg(not(feature = "novelpoly"))]
+		CodecId::ReedSolomonNovelPoly => Err(ErasureError::CodecUnavailable(commitment.codec)),
+	}
 }
 
 // The depth constant matches the chunk count: 2^11 < 3,072 <= 2^12.
 const _: () = assert!(
-    1u64 << CHUNK_PROOF_DEPTH >= CODED_CHUNKS as u64 &&
-        1u64 << (CHUNK_PROOF_DEPTH - 1) < CODED_CHUNKS as u64
+	1u64 << CHUNK_PROOF_DEPTH >= CODED_CHUNKS as u64
+		&& 1u64 << (CHUNK_PROOF_DEPTH - 1) < CODED_CHUNKS as u64
 );

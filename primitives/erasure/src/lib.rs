@@ -39,19 +39,19 @@ pub mod flow;
 pub mod hash;
 pub mod kv;
 pub mod merkle;
-pub mod pora;
 mod parallel;
+pub mod pora;
 pub mod storage;
 
 pub use assignment::{assign_chunks, ChunkAssignment};
-pub use codecs::{Chunks, CodecId, ErasureCodec, ReedSolomonSimd};
 #[cfg(feature = "std")]
 pub use codecs::set_max_threads;
 #[cfg(feature = "novelpoly")]
 pub use codecs::ReedSolomonNovelPoly;
+pub use codecs::{Chunks, CodecId, ErasureCodec, ReedSolomonSimd};
 pub use da::{
-    code_blob, commit_chunks, encode_blob, reconstruct_blob, BlobCommitment, BlobLayout, EncodedBlob, CHUNK_PROOF_DEPTH,
-    CODED_CHUNKS, DATA_CHUNKS, EXTENSION_FACTOR, MAX_BLOB_SIZE,
+	code_blob, commit_chunks, encode_blob, reconstruct_blob, BlobCommitment, BlobLayout,
+	EncodedBlob, CHUNK_PROOF_DEPTH, CODED_CHUNKS, DATA_CHUNKS, EXTENSION_FACTOR, MAX_BLOB_SIZE,
 };
 pub use error::ErasureError;
 pub use flow::{Flow, FlowProver};
