@@ -2,7 +2,7 @@
 # Installs what a zerog build needs on Debian/Ubuntu, skipping what is already there:
 # protobuf-compiler (litep2p), clang + libclang-dev (rocksdb bindings), and the
 # wasm32-unknown-unknown target with rust-src (the runtime's wasm build), and Node.js with
-# npm (the EVM test installs solc and ethers from npm).
+# npm (the EVM test installs solc and ethers from npm), and python3 (the module-cycle check).
 set -euo pipefail
 
 need_apt=()
@@ -11,6 +11,7 @@ command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"

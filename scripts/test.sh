@@ -15,9 +15,16 @@ stage() {
 }
 
 stage setup scripts/setup.sh
-# One format for the whole tree (rustfmt.toml).
+# One format for the whole tree (rustfmt.toml), and no modules that import each other.
 stage format cargo fmt --all -- --check
+stage module-cycles python3 scripts/check-module-cycles.py
 stage build cargo build --locked --workspace --bins --tests
+# The workspace lints ([workspace.lints]) as errors, with the runtime's try-runtime code
+# (the pallets' `try_state` invariants and the `TryRuntime` API) included.
+stage clippy env SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets \
+  --features zerog-runtime/try-runtime -- -D warnings
+# Unit tests, then the end-to-end tests (one binary, `node/tests/it`, whose suites run in
+# parallel within the slots of node/tests/it/common/load.rs).
 stage test cargo test --locked --workspace
 # Both erasure codecs, and the shared primitives built without std (as the runtime does).
 stage erasure-novelpoly cargo test --locked -p zerog-erasure --features novelpoly

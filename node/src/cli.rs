@@ -119,21 +119,21 @@ pub enum Subcommand {
 
 	/// Data availability client: `submit` a blob, `get` one back, `bench` the data path.
 	#[command(subcommand)]
-	Da(crate::da_cli::DaCmd),
+	Da(zerog_cli::DaCmd),
 
 	/// Storage client: `upload` a file and wait for its replicas, `download` one (verified),
-	/// `status` of one.
+	/// `status` of one, `bench` the segment path.
 	#[command(subcommand)]
-	Storage(crate::storage_cli::StorageCmd),
+	Storage(zerog_cli::StorageCmd),
 
 	/// KV client: `put` a value (a KV entry file), `grant` a writer, `get` one, `iter` a
-	/// stream.
+	/// stream, `bench` reads.
 	#[command(subcommand)]
-	Kv(crate::kv_cli::KvCmd),
+	Kv(zerog_cli::KvCmd),
 
 	/// Load generators: `transfers` (native balance transfers per second).
 	#[command(subcommand)]
-	Bench(crate::transfer_bench::BenchCmd),
+	Bench(zerog_cli::BenchCmd),
 }
 
 #[cfg(test)]

@@ -3,12 +3,15 @@
 use crate::{
 	chain_spec,
 	cli::{Cli, Subcommand},
-	service::{self, HostFunctions},
+	service::{
+		self,
+		types::{FullBackend, FullClient, HostFunctions},
+	},
 };
 use frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE};
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
-use zerog_runtime::opaque::Block;
+use service::types::Block;
 
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
@@ -40,16 +43,21 @@ impl SubstrateCli for Cli {
 	}
 }
 
+/// A client command's error, as the node's command line reports it.
+fn client_error(e: zerog_cli::CliError) -> sc_cli::Error {
+	sc_cli::Error::Input(e.to_string())
+}
+
 /// Parses the command line and runs what it asks for.
 pub fn run() -> sc_cli::Result<()> {
 	let mut cli = Cli::from_args();
 	// A 32 MiB blob travels as 64 MiB of hex: raise the RPC limits unless they were set.
 	let rpc = &mut cli.run.rpc_params;
 	if rpc.rpc_max_request_size == sc_cli::RPC_DEFAULT_MAX_REQUEST_SIZE_MB {
-		rpc.rpc_max_request_size = crate::da::DA_RPC_PAYLOAD_MB;
+		rpc.rpc_max_request_size = crate::roles::da::DA_RPC_PAYLOAD_MB;
 	}
 	if rpc.rpc_max_response_size == sc_cli::RPC_DEFAULT_MAX_RESPONSE_SIZE_MB {
-		rpc.rpc_max_response_size = crate::da::DA_RPC_PAYLOAD_MB;
+		rpc.rpc_max_response_size = crate::roles::da::DA_RPC_PAYLOAD_MB;
 	}
 
 	match &cli.subcommand {
@@ -102,8 +110,8 @@ pub fn run() -> sc_cli::Result<()> {
 				let PartialComponents { client, task_manager, backend, .. } =
 					service::new_partial(&config)?;
 				let aux_revert = Box::new(
-					|client: std::sync::Arc<service::FullClient>,
-					 backend: std::sync::Arc<service::FullBackend>,
+					|client: std::sync::Arc<FullClient>,
+					 backend: std::sync::Arc<FullBackend>,
 					 blocks| {
 						sc_consensus_babe::revert(client.clone(), backend, blocks)?;
 						sc_consensus_grandpa::revert(client, blocks)?;
@@ -155,10 +163,10 @@ pub fn run() -> sc_cli::Result<()> {
 				},
 			})
 		},
-		Some(Subcommand::Da(cmd)) => cmd.run(),
-		Some(Subcommand::Storage(cmd)) => cmd.run(),
-		Some(Subcommand::Kv(cmd)) => cmd.run(),
-		Some(Subcommand::Bench(cmd)) => cmd.run(),
+		Some(Subcommand::Da(cmd)) => cmd.run().map_err(client_error),
+		Some(Subcommand::Storage(cmd)) => cmd.run().map_err(client_error),
+		Some(Subcommand::Kv(cmd)) => cmd.run().map_err(client_error),
+		Some(Subcommand::Bench(cmd)) => cmd.run().map_err(client_error),
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
@@ -175,9 +183,9 @@ pub fn run() -> sc_cli::Result<()> {
 			let eth_rpc = match cli.eth_rpc_port.as_deref() {
 				Some("off") => None,
 				None if !cli.run.shared_params.is_dev() => None,
-				port => Some(crate::eth_rpc::EthRpcOptions {
+				port => Some(crate::roles::eth_rpc::EthRpcOptions {
 					port: match port {
-						None => crate::eth_rpc::DEFAULT_PORT,
+						None => crate::roles::eth_rpc::DEFAULT_PORT,
 						Some(port) => port.parse().map_err(|e| {
 							sc_cli::Error::Input(format!("--eth-rpc-port {port}: {e}"))
 						})?,
@@ -186,18 +194,20 @@ pub fn run() -> sc_cli::Result<()> {
 					extra_args: cli.eth_rpc_arg.clone(),
 				}),
 			};
-			let options = service::ZerogOptions {
-				da_operator: cli.da_operator,
-				da_http_addr,
-				storage_provider: cli.storage_provider || cli.run.shared_params.is_dev(),
-				pora_cpu: cli.pora_cpu,
-				alignment: cli.alignment,
-				kv: cli.kv.then(|| std::time::Duration::from_secs(cli.kv_entry_timeout)),
-				eth_rpc,
+			let options = service::NodeOptions {
+				roles: crate::roles::RoleOptions {
+					da_operator: cli.da_operator,
+					da_http_addr,
+					storage_provider: cli.storage_provider || cli.run.shared_params.is_dev(),
+					pora_cpu: cli.pora_cpu,
+					alignment: cli.alignment,
+					kv: cli.kv.then(|| std::time::Duration::from_secs(cli.kv_entry_timeout)),
+					eth_rpc,
+				},
 				finality_vote_lag: cli.finality_vote_lag,
 			};
 			runner.run_node_until_exit(|mut config| async move {
-				if options.da_operator {
+				if options.roles.da_operator {
 					config.offchain_worker.enabled = true;
 				}
 				match config.network.network_backend {

@@ -413,4 +413,24 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 			Ok(batches)
 		}
 	}
+
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			// A failed check panics here, so that the error comes with a backtrace.
+			let weight = Executive::try_runtime_upgrade(checks).unwrap();
+			(weight, crate::configs::RuntimeBlockWeights::get().max_block)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			// As above: panic with the error rather than return it.
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.expect("execute-block failed")
+		}
+	}
 );

@@ -25,6 +25,7 @@ pub mod genesis_presets;
 pub mod governance;
 #[cfg(test)]
 mod tests;
+mod transactions;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -40,6 +41,9 @@ pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
 #[cfg(any(feature = "std", test))]
 pub use sp_runtime::BuildStorage;
+pub use transactions::{
+	signed_transaction, tx_extension, EthExtraImpl, SignedPayload, SigningContext, TxExtension,
+};
 
 /// Block number: 2-second slots give about 490 years of blocks in a `u32`.
 pub type BlockNumber = u32;
@@ -188,20 +192,6 @@ pub type Address = MultiAddress<AccountId, ()>;
 pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
-/// The checks every signed transaction passes: sender, versions, genesis, mortality, nonce,
-/// weight, fee, and weight reclaim.
-pub type TxExtension = (
-	frame_system::CheckNonZeroSender<Runtime>,
-	frame_system::CheckSpecVersion<Runtime>,
-	frame_system::CheckTxVersion<Runtime>,
-	frame_system::CheckGenesis<Runtime>,
-	frame_system::CheckEra<Runtime>,
-	frame_system::CheckNonce<Runtime>,
-	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
-	frame_system::WeightReclaim<Runtime>,
-	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
-);
 /// A transaction as it travels in a block: a signed or bare extrinsic, or an Ethereum
 /// transaction wrapped in `revive.eth_transact` (checked by [`EthExtraImpl`]).
 pub type UncheckedExtrinsic =
@@ -215,32 +205,6 @@ pub type GenericUncheckedExtrinsic = generic::UncheckedExtrinsic<
 	sp_runtime::traits::InvalidVersion,
 >;
 
-/// Turns Ethereum transactions into checked extrinsics with our extensions.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct EthExtraImpl;
-
-impl pallet_revive::evm::runtime::EthExtra for EthExtraImpl {
-	type Config = Runtime;
-	type ExtensionV0 = TxExtension;
-	type ExtensionOtherVersions = sp_runtime::traits::InvalidVersion;
-
-	fn get_eth_extension(nonce: Nonce, tip: Balance) -> TxExtension {
-		(
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(generic::Era::Immortal),
-			frame_system::CheckNonce::from(nonce),
-			frame_system::CheckWeight::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::from(tip),
-			frame_system::WeightReclaim::new(),
-			pallet_revive::evm::tx_extension::SetOrigin::new_from_eth_transaction(),
-		)
-	}
-}
-/// The payload a signer signs.
-pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Storage migrations run on the next runtime upgrade.
 type Migrations = ();
 /// Dispatches blocks and transactions to the pallets.

@@ -61,15 +61,19 @@ impl HealthAnswer {
 }
 
 /// Why a health check failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HealthError {
 	/// The endpoint could not be reached, or did not answer `200` in time.
+	#[error("the endpoint is unreachable: {0}")]
 	Unreachable(String),
 	/// The answer is not the expected JSON.
+	#[error("malformed answer: {0}")]
 	Malformed(String),
 	/// The answer names another signer than the registered one.
+	#[error("the answer names another signer than the registered one")]
 	WrongSigner,
 	/// The signature does not verify.
+	#[error("the signature does not verify")]
 	BadSignature,
 }
 

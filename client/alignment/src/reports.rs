@@ -10,7 +10,7 @@ use std::{
 	fs, io,
 	path::{Path, PathBuf},
 };
-use zerog_da_service::store::{invalid, replace_file};
+use zerog_data_plane::files::{invalid, replace_file};
 
 /// One era's report: the verdicts, in subject order, as `(ok, evidence)` (SCALE-identical
 /// to `pallet_alignment::Verdict`), and the salt of the commitment.

@@ -1,4 +1,4 @@
-//! The binary path for blobs: routes of the data HTTP server ([`crate::http_server`]) next
+//! The binary path for blobs: routes of the data HTTP server (`zerog_data_plane::http_server`) next
 //! to the JSON-RPC server, so that large blobs travel as raw bytes instead of hex inside JSON
 //! (half the bytes, no parsing).
 //!
@@ -8,14 +8,13 @@
 //! Errors answer a status (400, 404, 413, 500) and a JSON body `{"code", "message"}` with
 //! the codes of the RPC. `da_info` tells clients the port.
 
-use crate::{
-	http_server::{Accept, Answer, Routes},
-	rpc::{BlobRef, DaRpc},
-};
+use crate::rpc::DaRpc;
 use futures::{future::BoxFuture, FutureExt};
 use jsonrpsee::types::ErrorObjectOwned;
 use std::sync::Arc;
+use zerog_data_plane::http_server::{Accept, Answer, Routes};
 use zerog_erasure::MAX_BLOB_SIZE;
+use zerog_rpc_api::da::{codes, BlobRef, BLOB_ROUTES};
 
 /// The DA routes (`/blobs`).
 pub struct BlobRoutes(pub Arc<DaRpc>);
@@ -23,9 +22,9 @@ pub struct BlobRoutes(pub Arc<DaRpc>);
 /// The HTTP status of an RPC error.
 fn error_answer(e: ErrorObjectOwned) -> Answer {
 	let status = match e.code() {
-		crate::rpc::codes::BLOB_TOO_LARGE => "413 Payload Too Large",
-		crate::rpc::codes::UNKNOWN_BLOB => "404 Not Found",
-		crate::rpc::codes::INTERNAL => "500 Internal Server Error",
+		codes::BLOB_TOO_LARGE => "413 Payload Too Large",
+		codes::UNKNOWN_BLOB => "404 Not Found",
+		codes::INTERNAL => "500 Internal Server Error",
 		_ => "400 Bad Request",
 	};
 	Answer::error(status, e.code(), e.message())
@@ -65,7 +64,7 @@ impl Routes for BlobRoutes {
 	}
 
 	fn describe(&self) -> &'static str {
-		"POST /blobs, GET /blobs/<id|0xroot>"
+		BLOB_ROUTES
 	}
 
 	fn too_large(&self, length: u64, _limit: u64) -> Answer {

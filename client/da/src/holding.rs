@@ -1,40 +1,14 @@
 //! Proofs of holding, for alignment checks: a node answers a challenge for data it is
 //! responsible for with the data, its Merkle proof and a signature by the key the chain
-//! knows it by. Shared by DA (chunks, signed by the operator's `zgda` key) and storage
-//! (segments, signed by the provider's `zgst` key; see `zerog_storage_service::holding`).
+//! knows it by (the signing side is `zerog_data_plane::holding`, shared with storage).
 //!
 //! For DA, the checker sends [`crate::protocol::DaRequest::Prove`] with the member's
 //! operator key. Only the node holding that key answers, and only when it holds the chunk.
 
 use crate::{store::ChunkWithProof, ChunkStore};
 use codec::{Decode, Encode};
-use sp_core::{crypto::Pair as _, sr25519};
+use zerog_data_plane::holding::{signed_by, HoldingError, HoldingSigner};
 use zerog_erasure::{BlobCommitment, Hash};
-
-/// Signs with the node's keys (the keystore in the node, a key pair in tests).
-pub trait HoldingSigner: Send + Sync {
-	/// An sr25519 signature by the key `public` over `message`, or `None` when this node does
-	/// not have that key.
-	fn sign_as(&self, public: &[u8; 32], message: &[u8]) -> Option<[u8; 64]>;
-}
-
-/// A [`HoldingSigner`] with one sr25519 key pair (tests and tools).
-pub struct PairSigner(pub sr25519::Pair);
-
-impl HoldingSigner for PairSigner {
-	fn sign_as(&self, public: &[u8; 32], message: &[u8]) -> Option<[u8; 64]> {
-		(&self.0.public().0 == public).then(|| self.0.sign(message).0)
-	}
-}
-
-/// Whether `signature` is `public`'s sr25519 signature over `message`.
-pub fn signed_by(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
-	sr25519::Pair::verify(
-		&sr25519::Signature::from_raw(*signature),
-		message,
-		&sr25519::Public::from_raw(*public),
-	)
-}
 
 /// The domain tag of a DA holding signature.
 pub const CHUNK_HOLDING_DOMAIN: &[u8; 19] = b"zerog:da:holding:v1";
@@ -75,17 +49,6 @@ pub fn answer_chunk_challenge(
 	Some(ChunkHoldingProof { chunk, signature })
 }
 
-/// Why a holding proof was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HoldingError {
-	/// The answer is for other data than asked.
-	WrongIndex,
-	/// The data does not match the root.
-	BadProof,
-	/// The signature is not by the key asked about.
-	BadSignature,
-}
-
 /// Checks `proof` for chunk `index` of the blob with `commitment` and the challenge, signed
 /// by `key`. Returns blake2-256 of the chunk: the check's evidence.
 pub fn verify_chunk_holding(
@@ -116,6 +79,8 @@ pub fn verify_chunk_holding(
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use sp_core::{crypto::Pair as _, sr25519};
+	use zerog_data_plane::holding::PairSigner;
 	use zerog_erasure::{encode_blob, CodecId};
 
 	#[test]

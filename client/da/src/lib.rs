@@ -10,20 +10,19 @@
 //!   checks;
 //! - [`service`]: encoding submitted blobs, rebuilding blobs, and the native work behind
 //!   the DA off-chain worker's host functions ([`zerog_da_io::DaHost`]);
-//! - [`rpc`]: `da_submitBlob`, `da_getBlob`, `da_getChunk`, `da_blobStatus`, `da_info`;
+//! - [`rpc`]: the server of `da_submitBlob`, `da_getBlob`, `da_getChunk`, `da_blobStatus`,
+//!   `da_info` (API: `zerog_rpc_api::da`);
 //! - [`blob_http`]: the same blobs as raw bytes over plain HTTP (`POST /blobs`,
 //!   `GET /blobs/<blob>`), for large payloads;
-//! - [`http_server`]: the small HTTP server those raw-byte routes (and storage's) run on;
-//! - [`http`]: a small blocking JSON-RPC client with upload progress (the `da` CLI);
 //! - [`metrics`]: Prometheus counters and gauges.
 //!
 //! The crate knows nothing of the runtime's types: the node reads chain state for it
-//! through [`rpc::ChainView`] and finds peers through [`protocol::PeerSource`].
+//! through [`chain::ChainView`] and finds peers through
+//! `zerog_data_plane::request_response::PeerSource`.
 
 pub mod blob_http;
+pub mod chain;
 pub mod holding;
-pub mod http;
-pub mod http_server;
 pub mod metrics;
 pub mod protocol;
 pub mod rpc;

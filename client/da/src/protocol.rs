@@ -8,19 +8,23 @@
 //! answered only by the node holding the named operator key (see [`crate::holding`]).
 
 use crate::{
-	holding::{answer_chunk_challenge, verify_chunk_holding, ChunkHoldingProof, HoldingSigner},
+	holding::{answer_chunk_challenge, verify_chunk_holding, ChunkHoldingProof},
 	metrics::Metrics,
 	store::ChunkWithProof,
 	ChunkStore,
 };
 use codec::{Decode, Encode};
-use futures::{future::BoxFuture, stream::StreamExt};
+use futures::stream::StreamExt;
 use sc_network::{
 	request_responses::{IncomingRequest, OutgoingResponse},
 	service::traits::NetworkRequest,
 	IfDisconnected, NetworkBackend, PeerId, ProtocolName,
 };
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use zerog_data_plane::{
+	holding::HoldingSigner,
+	request_response::{refuse, request_response_protocol, PeerSource},
+};
 use zerog_erasure::{BlobCommitment, Hash, CODED_CHUNKS};
 
 /// Largest request accepted (a root and 3,072 indices fit with room to spare).
@@ -33,8 +37,6 @@ pub const MAX_INDICES_PER_REQUEST: usize = CODED_CHUNKS as usize;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// Requests in flight to one peer.
 const REQUESTS_IN_FLIGHT: usize = 4;
-/// Queue of incoming requests before new ones are refused.
-const INBOUND_QUEUE: usize = 64;
 
 /// A request for chunks of one blob.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -69,34 +71,6 @@ pub enum DaRequest {
 /// The protocol's name on a chain with genesis hash `genesis`.
 pub fn protocol_name(genesis: &[u8]) -> ProtocolName {
 	format!("/{}/zerog-da/chunks/1", hex::encode(genesis)).into()
-}
-
-/// A request-response protocol `name` for network backend `N` with these size caps and
-/// timeout, and the queue its requests arrive on.
-pub fn request_response_protocol<B, N>(
-	name: ProtocolName,
-	max_request: u64,
-	max_response: u64,
-	timeout: Duration,
-) -> (N::RequestResponseProtocolConfig, async_channel::Receiver<IncomingRequest>)
-where
-	B: sp_runtime::traits::Block,
-	N: NetworkBackend<B, B::Hash>,
-{
-	let (tx, rx) = async_channel::bounded(INBOUND_QUEUE);
-	let config =
-		N::request_response_config(name, Vec::new(), max_request, max_response, timeout, Some(tx));
-	(config, rx)
-}
-
-/// Refuses an undecodable request and lowers the sender's reputation.
-pub fn refuse(incoming: IncomingRequest, what: &'static str) {
-	log::debug!(target: "net", "{what} from {}", incoming.peer);
-	let _ = incoming.pending_response.send(OutgoingResponse {
-		result: Err(()),
-		reputation_changes: vec![sc_network::ReputationChange::new(-(1 << 10), what)],
-		sent_feedback: None,
-	});
 }
 
 /// The protocol's configuration for network backend `N`, and the queue its requests arrive
@@ -179,12 +153,6 @@ pub async fn serve_requests(
 			});
 		});
 	}
-}
-
-/// Where the fetcher finds peers to ask (the node's connected peers).
-pub trait PeerSource: Send + Sync {
-	/// The peers connected now.
-	fn peers(&self) -> BoxFuture<'static, Vec<PeerId>>;
 }
 
 /// What a fetch got.

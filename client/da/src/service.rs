@@ -6,9 +6,10 @@ use crate::{
 	protocol::ChunkFetcher,
 	store::{ChunkStore, ChunkWithProof},
 };
+use parking_lot::{Condvar, Mutex};
 use std::{
 	collections::HashMap,
-	sync::{Arc, Condvar, Mutex, OnceLock},
+	sync::{Arc, OnceLock},
 	time::{Duration, Instant},
 };
 use zerog_da_io::{DaHost, FetchStatus};
@@ -23,42 +24,32 @@ const FETCH_WAIT: Duration = Duration::from_millis(1500);
 const RETRY_AFTER: Duration = Duration::from_secs(2);
 
 /// Why a DA request failed; the RPC turns these into error objects.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DaError {
 	/// The blob is empty.
+	#[error("the blob is empty")]
 	EmptyBlob,
 	/// The blob exceeds [`MAX_BLOB_SIZE`].
+	#[error("the blob is {0} bytes; the most a blob may hold is {MAX_BLOB_SIZE} bytes")]
 	BlobTooLarge(u64),
 	/// Neither this node nor the chain knows the blob.
+	#[error("unknown blob")]
 	UnknownBlob,
 	/// Fewer than 1,024 chunks could be found here and at peers.
-	NotEnoughChunks { have: usize },
+	#[error("only {have} of the {DATA_CHUNKS} chunks needed to rebuild the blob could be found")]
+	NotEnoughChunks {
+		/// Chunks found.
+		have: usize,
+	},
 	/// The chunk index is not below 3,072.
+	#[error("chunk index {0} is out of range (0..3072)")]
 	BadIndex(u32),
 	/// No peer returned this chunk.
+	#[error("no peer returned chunk {0}")]
 	ChunkUnavailable(u32),
 	/// Coding or disk failure.
+	#[error("internal error: {0}")]
 	Internal(String),
-}
-
-impl core::fmt::Display for DaError {
-	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-		match self {
-			DaError::EmptyBlob => write!(f, "the blob is empty"),
-			DaError::BlobTooLarge(size) => write!(
-				f,
-				"the blob is {size} bytes; the most a blob may hold is {MAX_BLOB_SIZE} bytes"
-			),
-			DaError::UnknownBlob => write!(f, "unknown blob"),
-			DaError::NotEnoughChunks { have } => write!(
-				f,
-				"only {have} of the {DATA_CHUNKS} chunks needed to rebuild the blob could be found"
-			),
-			DaError::BadIndex(i) => write!(f, "chunk index {i} is out of range (0..3072)"),
-			DaError::ChunkUnavailable(i) => write!(f, "no peer returned chunk {i}"),
-			DaError::Internal(e) => write!(f, "internal error: {e}"),
-		}
-	}
 }
 
 /// Timings of one submission, in milliseconds.
@@ -228,7 +219,7 @@ impl DaService {
 	/// Deletes the chunks of every blob the chain no longer keeps (expired, dropped as
 	/// unavailable, or uploaded but never submitted), once they are older than `grace`
 	/// seconds. Returns how many blobs were removed. Blocking.
-	pub fn prune(&self, chain: &dyn crate::rpc::ChainView, grace_secs: u64) -> usize {
+	pub fn prune(&self, chain: &dyn crate::chain::ChainView, grace_secs: u64) -> usize {
 		let now = std::time::SystemTime::now()
 			.duration_since(std::time::UNIX_EPOCH)
 			.map(|d| d.as_secs())
@@ -259,9 +250,9 @@ impl DaService {
 	/// Starts (unless one runs) a fetch of the chunks of `commitment` not yet held among
 	/// `indices`, storing them as they are verified.
 	fn start_fetch(self: &Arc<Self>, commitment: &BlobCommitment, indices: &[u32]) -> Arc<Job> {
-		let mut jobs = self.jobs.lock().expect("jobs lock");
+		let mut jobs = self.jobs.lock();
 		if let Some(job) = jobs.get(&commitment.root) {
-			let state = *job.state.lock().expect("job lock");
+			let state = *job.state.lock();
 			match state {
 				JobState::Running => return job.clone(),
 				JobState::Done { at, .. } if at.elapsed() < RETRY_AFTER => return job.clone(),
@@ -314,8 +305,7 @@ impl DaService {
 				},
 				_ => missing.is_empty(),
 			};
-			*handle.state.lock().expect("job lock") =
-				JobState::Done { complete, at: Instant::now() };
+			*handle.state.lock() = JobState::Done { complete, at: Instant::now() };
 			handle.changed.notify_all();
 		});
 		job
@@ -337,11 +327,8 @@ impl DaHost for OffchainHost {
 			return FetchStatus::Stored;
 		}
 		let job = service.start_fetch(commitment, indices);
-		let state = job.state.lock().expect("job lock");
-		let (state, _) = job
-			.changed
-			.wait_timeout_while(state, FETCH_WAIT, |s| *s == JobState::Running)
-			.expect("job lock");
+		let mut state = job.state.lock();
+		job.changed.wait_while_for(&mut state, |s| *s == JobState::Running, FETCH_WAIT);
 		let running = *state == JobState::Running;
 		drop(state);
 		if service.store.missing(&commitment.root, indices).is_empty() {
@@ -361,7 +348,7 @@ impl DaHost for OffchainHost {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::rpc::{ChainBlob, ChainView};
+	use crate::chain::{ChainBlob, ChainView};
 
 	struct Chain(Vec<Hash>);
 	impl ChainView for Chain {

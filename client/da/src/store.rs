@@ -10,14 +10,14 @@
 //! is reopened from disk at start, so chunks survive restarts.
 
 use codec::{Decode, Encode};
+use parking_lot::Mutex;
 use std::{
 	collections::HashMap,
 	fs, io,
 	os::unix::fs::FileExt,
 	path::{Path, PathBuf},
-	sync::Mutex,
-	time::{SystemTime, UNIX_EPOCH},
 };
+use zerog_data_plane::files::{index_root_dirs, invalid, now_secs, replace_file};
 use zerog_erasure::{BlobCommitment, Hash, MerkleProof, CHUNK_PROOF_DEPTH, CODED_CHUNKS};
 
 /// Bytes of a chunk's proof in its slot: the sibling hashes (the index is the slot's).
@@ -97,58 +97,6 @@ pub struct ChunkStore {
 	index: Mutex<HashMap<Hash, Entry>>,
 }
 
-/// Unix time in seconds.
-pub fn now_secs() -> u64 {
-	SystemTime::now()
-		.duration_since(UNIX_EPOCH)
-		.map(|d| d.as_secs())
-		.unwrap_or_default()
-}
-
-/// Replaces `dir/name` with `bytes` in one step: writes `name.tmp`, then renames it over
-/// `name`, so a reader (or a restart after a crash) sees the old file or the new one, never
-/// a torn one.
-pub fn replace_file(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-	let tmp = dir.join(format!("{name}.tmp"));
-	fs::write(&tmp, bytes)?;
-	fs::rename(&tmp, dir.join(name))
-}
-
-/// An `InvalidData` I/O error.
-pub fn invalid(what: String) -> io::Error {
-	io::Error::new(io::ErrorKind::InvalidData, what)
-}
-
-/// Creates `dir` if needed and loads every `<root hex>/` folder in it with `load`; other
-/// entries are ignored and folders that fail to load are skipped with a warning (log
-/// target `target`).
-pub fn index_root_dirs<E>(
-	dir: &Path,
-	target: &str,
-	load: impl Fn(&Path) -> io::Result<E>,
-) -> io::Result<HashMap<Hash, E>> {
-	fs::create_dir_all(dir)?;
-	let mut index = HashMap::new();
-	for entry in fs::read_dir(dir)? {
-		let path = entry?.path();
-		let Some(root) = path
-			.file_name()
-			.and_then(|n| n.to_str())
-			.and_then(|n| hex::decode(n).ok())
-			.and_then(|b| Hash::try_from(b.as_slice()).ok())
-		else {
-			continue;
-		};
-		match load(&path) {
-			Ok(e) => {
-				index.insert(root, e);
-			},
-			Err(e) => log::warn!(target: target, "skipping {}: {e}", path.display()),
-		}
-	}
-	Ok(index)
-}
-
 impl ChunkStore {
 	/// Opens (creating if needed) the store in `dir` and indexes what it holds. Folders
 	/// that cannot be read are skipped with a warning.
@@ -204,7 +152,7 @@ impl ChunkStore {
 			}
 		}
 		let dir = self.blob_dir(&commitment.root);
-		let known = self.index.lock().expect("store lock").get(&commitment.root).map(|e| {
+		let known = self.index.lock().get(&commitment.root).map(|e| {
 			if e.meta.commitment != *commitment {
 				Err(invalid("another commitment with the same root".into()))
 			} else {
@@ -239,7 +187,7 @@ impl ChunkStore {
 			}
 		}
 		replace_file(&dir, "held", &held.to_bytes())?;
-		let mut index = self.index.lock().expect("store lock");
+		let mut index = self.index.lock();
 		let entry = index.entry(commitment.root).or_insert_with(|| Entry {
 			meta: StoredMeta { commitment: commitment.clone(), stored_at: now_secs() },
 			held: Held([0; BITMAP_WORDS]),
@@ -255,7 +203,7 @@ impl ChunkStore {
 	/// Chunk `index` of the blob with `root`, with its proof.
 	pub fn get(&self, root: &Hash, index: u32) -> io::Result<Option<ChunkWithProof>> {
 		let slot_size = {
-			let guard = self.index.lock().expect("store lock");
+			let guard = self.index.lock();
 			match guard.get(root) {
 				Some(entry) if entry.held.contains(index) => entry.slot_size,
 				_ => return Ok(None),
@@ -279,21 +227,17 @@ impl ChunkStore {
 
 	/// The commitment of a blob the store knows.
 	pub fn commitment(&self, root: &Hash) -> Option<BlobCommitment> {
-		self.index
-			.lock()
-			.expect("store lock")
-			.get(root)
-			.map(|e| e.meta.commitment.clone())
+		self.index.lock().get(root).map(|e| e.meta.commitment.clone())
 	}
 
 	/// When the blob with `root` was first stored (unix seconds).
 	pub fn stored_at(&self, root: &Hash) -> Option<u64> {
-		self.index.lock().expect("store lock").get(root).map(|e| e.meta.stored_at)
+		self.index.lock().get(root).map(|e| e.meta.stored_at)
 	}
 
 	/// The chunk indices held of the blob with `root`.
 	pub fn held(&self, root: &Hash) -> Vec<u32> {
-		let guard = self.index.lock().expect("store lock");
+		let guard = self.index.lock();
 		match guard.get(root) {
 			Some(entry) => (0..CODED_CHUNKS).filter(|i| entry.held.contains(*i)).collect(),
 			None => Vec::new(),
@@ -302,7 +246,7 @@ impl ChunkStore {
 
 	/// Which of `indices` are not held.
 	pub fn missing(&self, root: &Hash, indices: &[u32]) -> Vec<u32> {
-		let guard = self.index.lock().expect("store lock");
+		let guard = self.index.lock();
 		match guard.get(root) {
 			Some(entry) => indices.iter().copied().filter(|i| !entry.held.contains(*i)).collect(),
 			None => indices.to_vec(),
@@ -311,12 +255,12 @@ impl ChunkStore {
 
 	/// Roots of every blob held.
 	pub fn roots(&self) -> Vec<Hash> {
-		self.index.lock().expect("store lock").keys().copied().collect()
+		self.index.lock().keys().copied().collect()
 	}
 
 	/// Deletes a blob's chunks. Returns whether it was held.
 	pub fn remove(&self, root: &Hash) -> io::Result<bool> {
-		let was = self.index.lock().expect("store lock").remove(root).is_some();
+		let was = self.index.lock().remove(root).is_some();
 		match fs::remove_dir_all(self.blob_dir(root)) {
 			Ok(()) => Ok(was),
 			Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(was),
@@ -326,7 +270,7 @@ impl ChunkStore {
 
 	/// Blobs, chunks and bytes held.
 	pub fn usage(&self) -> StoreUsage {
-		let guard = self.index.lock().expect("store lock");
+		let guard = self.index.lock();
 		guard.values().fold(StoreUsage::default(), |mut usage, entry| {
 			let chunks = entry.held.count() as u64;
 			usage.blobs += 1;

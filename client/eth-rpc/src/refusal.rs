@@ -42,10 +42,21 @@ pub struct DecodedTransaction {
 	pub fee_per_gas: U256,
 }
 
+/// Why a raw transaction could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+	/// The bytes are not an RLP-encoded transaction.
+	#[error("rlp: {0}")]
+	Rlp(String),
+	/// The signature does not recover a sender.
+	#[error("invalid sender")]
+	InvalidSender,
+}
+
 /// Decodes a raw (EIP-2718 typed or legacy) transaction and recovers its sender.
-pub fn decode(raw: &[u8]) -> Result<DecodedTransaction, String> {
-	let signed = TransactionSigned::decode(raw).map_err(|e| format!("rlp: {e:?}"))?;
-	let from = signed.recover_eth_address().map_err(|()| "invalid sender".to_string())?;
+pub fn decode(raw: &[u8]) -> Result<DecodedTransaction, DecodeError> {
+	let signed = TransactionSigned::decode(raw).map_err(|e| DecodeError::Rlp(format!("{e:?}")))?;
+	let from = signed.recover_eth_address().map_err(|()| DecodeError::InvalidSender)?;
 	let unsigned = TransactionUnsigned::from(signed);
 	// Legacy and EIP-2930 transactions name a gas price; `GenericTransaction` replaces it
 	// with the effective price at a base fee, so read it first.

@@ -10,8 +10,7 @@
 
 use crate::store::{SegmentStore, SegmentWithProof};
 use codec::{Decode, Encode};
-use zerog_da_service::holding::signed_by;
-pub use zerog_da_service::holding::{HoldingError, HoldingSigner, PairSigner};
+use zerog_data_plane::holding::{signed_by, HoldingError, HoldingSigner};
 use zerog_erasure::{storage::verify_segment, Hash};
 
 /// The domain tag of a holding signature.
@@ -83,6 +82,7 @@ mod tests {
 	use super::*;
 	use crate::tests::{file, segments, service};
 	use sp_core::{crypto::Pair as _, sr25519};
+	use zerog_data_plane::holding::PairSigner;
 	use zerog_erasure::storage::SEGMENT_SIZE;
 
 	fn provider() -> PairSigner {

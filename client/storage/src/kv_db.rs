@@ -15,12 +15,12 @@
 //!   keys set to special need a special writer of that key.
 
 use codec::{Decode, Encode};
+use parking_lot::{Mutex, RwLock};
 use std::{
 	collections::{BTreeMap, BTreeSet, HashMap},
 	fs,
 	io::{self, Write},
 	path::{Path, PathBuf},
-	sync::{Mutex, RwLock},
 };
 use zerog_erasure::kv::{Account, AclOp, KvEntry, StreamId};
 
@@ -134,7 +134,7 @@ impl KvDb {
 
 	/// The next KV log index to replay.
 	pub fn next_version(&self) -> Version {
-		self.state.read().expect("kv lock").next
+		self.state.read().next
 	}
 
 	/// Applies the entry of KV log index `version` (and `span` more indices of the same deal),
@@ -150,7 +150,7 @@ impl KvDb {
 		data: Result<Vec<u8>, String>,
 	) -> io::Result<Outcome> {
 		let record = LogRecord { version, deal, writer, tags, data, span };
-		let mut state = self.state.write().expect("kv lock");
+		let mut state = self.state.write();
 		if version != state.next {
 			return Err(io::Error::new(
 				io::ErrorKind::InvalidInput,
@@ -159,7 +159,7 @@ impl KvDb {
 		}
 		let bytes = record.encode();
 		{
-			let mut log = self.log.lock().expect("kv log lock");
+			let mut log = self.log.lock();
 			log.write_all(&(bytes.len() as u32).encode())?;
 			log.write_all(&bytes)?;
 			log.sync_data()?;
@@ -169,18 +169,18 @@ impl KvDb {
 
 	/// The outcome of deal `deal`'s entry, with its version.
 	pub fn outcome(&self, deal: u64) -> Option<(Version, Outcome)> {
-		self.state.read().expect("kv lock").outcomes.get(&deal).cloned()
+		self.state.read().outcomes.get(&deal).cloned()
 	}
 
 	/// Counts.
 	pub fn stats(&self) -> KvStats {
-		let s = self.state.read().expect("kv lock");
+		let s = self.state.read();
 		KvStats { next: s.next, applied: s.applied, rejected: s.rejected, skipped: s.skipped }
 	}
 
 	/// The value of `key` at version `at` (latest when `None`).
 	pub fn get(&self, stream: &StreamId, key: &[u8], at: Option<Version>) -> Option<Found> {
-		let state = self.state.read().expect("kv lock");
+		let state = self.state.read();
 		let history = state.values.get(&(*stream, key.to_vec()))?;
 		value_at(key, history, at)
 	}
@@ -195,7 +195,7 @@ impl KvDb {
 		at: Option<Version>,
 	) -> Option<Found> {
 		use std::ops::Bound::{Excluded, Included, Unbounded};
-		let state = self.state.read().expect("kv lock");
+		let state = self.state.read();
 		let low = (*stream, Vec::new());
 		let range = match (key, forward) {
 			(Some(k), true) => state.values.range((Excluded((*stream, k.to_vec())), Unbounded)),
@@ -316,7 +316,9 @@ impl State {
 				AclOp::RenounceAdmin => drop(a.admins.remove(&who)),
 				AclOp::GrantWriter(x) => need_admin().map(|_| a.writers.insert(*x)).map(drop)?,
 				AclOp::RevokeWriter(x) => need_admin().map(|_| a.writers.remove(x)).map(drop)?,
-				AclOp::RenounceWriter => drop(a.writers.remove(&who)),
+				AclOp::RenounceWriter => {
+					a.writers.remove(&who);
+				},
 				AclOp::GrantSpecialWriter(x, k) => {
 					need_admin().map(|_| a.special_writers.insert((k.clone(), *x))).map(drop)?
 				},
@@ -324,7 +326,7 @@ impl State {
 					need_admin().map(|_| a.special_writers.remove(&(k.clone(), *x))).map(drop)?
 				},
 				AclOp::RenounceSpecialWriter(k) => {
-					drop(a.special_writers.remove(&(k.clone(), who)))
+					a.special_writers.remove(&(k.clone(), who));
 				},
 				AclOp::SetKeyToSpecial(k) => {
 					need_admin().map(|_| a.special_keys.insert(k.clone())).map(drop)?

@@ -5,13 +5,14 @@
 //!   placements), which survives restarts;
 //! - [`protocol`]: segment exchange between nodes over an sc-network request-response
 //!   protocol, and the [`protocol::SegmentFetcher`] that checks every segment it gets;
+//! - [`serve`]: answers peers' segment requests and holding challenges;
 //! - [`service`]: upload checks, serving segments, replication of a provider's shard and
 //!   replica counting;
-//! - [`rpc`]: `storage_uploadSegments`, `storage_downloadSegment`, `storage_fileInfo`,
-//!   `storage_info`;
+//! - [`rpc`]: the server of `storage_uploadSegments`, `storage_downloadSegment`,
+//!   `storage_fileInfo`, `storage_info` (API: `zerog_rpc_api::storage`);
 //! - [`segment_http`]: the same segments as SCALE bytes over the node's data HTTP server;
 //! - [`kv_db`]: the KV node's database (replay in flow order, ACLs, read checks, versions);
-//! - [`kv_rpc`]: `kv_get`, `kv_next`, `kv_prev`, `kv_first`, `kv_last`, `kv_entry`, `kv_info`;
+//! - [`kv_rpc`]: the server of `kv_get`, `kv_next`, `kv_prev`, `kv_first`, `kv_last`, `kv_entry`, `kv_info`;
 //! - [`holding`]: signed proofs that a named provider holds a segment (alignment checks);
 //! - [`miner`]: PoRA mining over the held segments, and answers with proofs to the flow root;
 //! - [`metrics`]: Prometheus counters and gauges (`zerog_storage_*`).
@@ -27,6 +28,7 @@ pub mod miner;
 pub mod protocol;
 pub mod rpc;
 pub mod segment_http;
+pub mod serve;
 pub mod service;
 pub mod store;
 

@@ -11,19 +11,18 @@
 //!   with the segment and its signature (see [`crate::holding`]).
 
 use crate::{
-	holding::{answer_challenge, verify_holding, HoldingProof},
+	holding::{verify_holding, HoldingProof},
 	metrics::Metrics,
-	service::StorageService,
 	store::{Held, SegmentStore, SegmentWithProof},
 };
 use codec::{Decode, Encode};
 use futures::stream::StreamExt;
 use sc_network::{
-	request_responses::{IncomingRequest, OutgoingResponse},
-	service::traits::NetworkRequest,
-	IfDisconnected, NetworkBackend, PeerId, ProtocolName,
+	request_responses::IncomingRequest, service::traits::NetworkRequest, IfDisconnected,
+	NetworkBackend, PeerId, ProtocolName,
 };
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use zerog_data_plane::request_response::{request_response_protocol, PeerSource};
 use zerog_erasure::{storage::verify_segment, Hash};
 
 /// Largest request accepted.
@@ -128,57 +127,6 @@ pub fn answer_segments(
 	}
 	out
 }
-
-/// Answers requests from peers until the network stops.
-pub async fn serve_requests(
-	service: Arc<StorageService>,
-	requests: async_channel::Receiver<IncomingRequest>,
-) {
-	while let Ok(incoming) = requests.recv().await {
-		let Ok(request) = StorageRequest::decode(&mut &incoming.payload[..]) else {
-			refuse(incoming, "bad storage request");
-			continue;
-		};
-		let service = service.clone();
-		// Disk reads off the async threads.
-		tokio::task::spawn_blocking(move || {
-			let (store, metrics) = (service.store(), service.metrics());
-			let payload = match request {
-				StorageRequest::Segments { root, indices, limit } => {
-					let segments = answer_segments(store, &root, &indices, limit);
-					if let Some(m) = metrics {
-						m.segments_served.inc_by(segments.len() as u64);
-						m.bytes_served.inc_by(segments.iter().map(|s| s.data.len() as u64).sum());
-					}
-					segments.encode()
-				},
-				StorageRequest::Have { root } => {
-					let file = store.file(&root);
-					HaveAnswer {
-						size: file.as_ref().map(|(meta, _)| meta.size),
-						held: file.map(|(_, held)| held.to_bytes()).unwrap_or_default(),
-						replica: service.replica_held(&root).to_bytes(),
-					}
-					.encode()
-				},
-				StorageRequest::Prove { provider, root, index, challenge } => {
-					let signer = service.holding_signer();
-					answer_challenge(store, signer.as_deref(), &provider, &root, index, &challenge)
-						.encode()
-				},
-			};
-			let _ = incoming.pending_response.send(OutgoingResponse {
-				result: Ok(payload),
-				reputation_changes: Vec::new(),
-				sent_feedback: None,
-			});
-		});
-	}
-}
-
-/// Where the fetcher finds peers to ask: the same source as DA's chunk fetcher.
-pub use zerog_da_service::protocol::PeerSource;
-use zerog_da_service::protocol::{refuse, request_response_protocol};
 
 /// What a fetch got.
 #[derive(Debug, Default)]

@@ -1,5 +1,5 @@
 //! The raw-byte path for segments: routes of the node's data HTTP server
-//! (`zerog_da_service::http_server`), so that large files travel as SCALE-encoded bytes
+//! (`zerog_data_plane::http_server`), so that large files travel as SCALE-encoded bytes
 //! instead of hex inside JSON.
 //!
 //! - `POST /files/segments`, body = SCALE [`UploadBatch`]: same as `storage_uploadSegments`;
@@ -10,34 +10,16 @@
 //! Errors answer a status (400, 404, 413, 500) and a JSON body `{"code", "message"}` with
 //! the codes of the RPC. `storage_info` tells clients the port.
 
-use crate::{
-	rpc::{codes, parse_hash, StorageRpc},
-	service::MAX_SEGMENTS_PER_UPLOAD,
-	store::SegmentWithProof,
-};
+use crate::rpc::{parse_hash, StorageRpc};
 use codec::{Decode, Encode};
 use futures::{future::BoxFuture, FutureExt};
 use jsonrpsee::types::ErrorObjectOwned;
 use std::sync::Arc;
-use zerog_da_service::http_server::{Accept, Answer, Routes};
-use zerog_erasure::{storage::SEGMENT_SIZE, Hash};
-
-/// Most segments per download request.
-pub const MAX_SEGMENTS_PER_DOWNLOAD: u64 = 64;
-/// Largest upload body: a full batch with proofs and encoding overhead.
-pub const MAX_UPLOAD_BODY: u64 =
-	(MAX_SEGMENTS_PER_UPLOAD * (SEGMENT_SIZE + 64 * 32 + 32) + 4096) as u64;
-
-/// The body of `POST /files/segments`.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct UploadBatch {
-	/// The file root.
-	pub root: Hash,
-	/// The file size.
-	pub size: u64,
-	/// Segments with their proofs.
-	pub segments: Vec<SegmentWithProof>,
-}
+use zerog_data_plane::http_server::{Accept, Answer, Routes};
+use zerog_erasure::Hash;
+use zerog_rpc_api::storage::{
+	codes, UploadBatch, MAX_SEGMENTS_PER_DOWNLOAD, MAX_UPLOAD_BODY, SEGMENT_ROUTES,
+};
 
 /// The storage routes (`/files/...`).
 pub struct SegmentRoutes(pub Arc<StorageRpc>);
@@ -119,6 +101,6 @@ impl Routes for SegmentRoutes {
 	}
 
 	fn describe(&self) -> &'static str {
-		"POST /files/segments, GET /files/<0xroot>/segments/<from>/<count>"
+		SEGMENT_ROUTES
 	}
 }

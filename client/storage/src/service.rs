@@ -10,67 +10,51 @@
 //! period if no deal for the root lands.
 
 use crate::{
-	holding::HoldingSigner,
 	metrics::Metrics,
 	protocol::{holders_per_segment, SegmentFetcher},
-	store::{now_secs, FileMeta, Held, SegmentStore, SegmentWithProof},
+	store::{FileMeta, Held, SegmentStore, SegmentWithProof},
 };
+use parking_lot::{Mutex, RwLock};
 use std::{
 	collections::HashSet,
-	sync::{Arc, Mutex, OnceLock, RwLock},
+	sync::{Arc, OnceLock},
 	time::Instant,
 };
+use zerog_data_plane::{files::now_secs, holding::HoldingSigner};
 use zerog_erasure::{
 	storage::{segment_count, verify_segment, SECTORS_PER_SEGMENT},
 	Hash,
 };
 
-/// Largest file accepted (the chain's `max_file_size` default; clients split larger files).
-pub const MAX_FILE_SIZE: u64 = 4 << 30;
-/// Most segments in one upload call (16 MiB).
-pub const MAX_SEGMENTS_PER_UPLOAD: usize = 64;
+pub use zerog_rpc_api::storage::{MAX_FILE_SIZE, MAX_SEGMENTS_PER_UPLOAD};
 
 /// Errors of the storage service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StorageError {
 	/// The file is larger than [`MAX_FILE_SIZE`].
+	#[error("file of {0} bytes is larger than the maximum {MAX_FILE_SIZE}; split it")]
 	FileTooLarge(u64),
 	/// Files hold at least one byte.
+	#[error("a file holds at least one byte")]
 	EmptyFile,
 	/// More than [`MAX_SEGMENTS_PER_UPLOAD`] segments in one call.
+	#[error("{0} segments in one upload; at most {MAX_SEGMENTS_PER_UPLOAD}")]
 	TooManySegments(usize),
 	/// A segment does not belong to the file (size, index or proof); nothing was stored.
+	#[error("segment {0} does not belong to the file: {1}")]
 	BadSegment(u64, String),
 	/// No such file here, on chain or at any peer.
+	#[error("unknown file root")]
 	UnknownFile,
 	/// The segment index is past the file's end.
+	#[error("segment index {0} is past the end of the file")]
 	BadIndex(u64),
 	/// No peer had the segment.
+	#[error("no node had segment {0}")]
 	SegmentUnavailable(u64),
 	/// Disk or task failure.
+	#[error("internal error: {0}")]
 	Internal(String),
-}
-
-impl core::fmt::Display for StorageError {
-	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-		match self {
-			StorageError::FileTooLarge(size) => write!(
-				f,
-				"file of {size} bytes is larger than the maximum {MAX_FILE_SIZE}; split it"
-			),
-			StorageError::EmptyFile => write!(f, "a file holds at least one byte"),
-			StorageError::TooManySegments(n) => {
-				write!(f, "{n} segments in one upload; at most {MAX_SEGMENTS_PER_UPLOAD}")
-			},
-			StorageError::BadSegment(i, why) => {
-				write!(f, "segment {i} does not belong to the file: {why}")
-			},
-			StorageError::UnknownFile => write!(f, "unknown file root"),
-			StorageError::BadIndex(i) => write!(f, "segment index {i} is past the end of the file"),
-			StorageError::SegmentUnavailable(i) => write!(f, "no node had segment {i}"),
-			StorageError::Internal(e) => write!(f, "internal error: {e}"),
-		}
-	}
 }
 
 fn internal(e: impl core::fmt::Display) -> StorageError {
@@ -157,22 +141,22 @@ impl StorageService {
 
 	/// Sets this node's provider shard (`None`: not a registered provider).
 	pub fn set_role(&self, role: Option<ShardRole>) {
-		*self.role.write().expect("role lock") = role;
+		*self.role.write() = role;
 	}
 
 	/// Sets the key that signs this provider's answers to holding challenges.
 	pub fn set_holding_signer(&self, signer: Arc<dyn HoldingSigner>) {
-		*self.holding_signer.write().expect("signer lock") = Some(signer);
+		*self.holding_signer.write() = Some(signer);
 	}
 
 	/// The key that signs holding proofs, if this node is a provider with its key.
 	pub fn holding_signer(&self) -> Option<Arc<dyn HoldingSigner>> {
-		self.holding_signer.read().expect("signer lock").clone()
+		self.holding_signer.read().clone()
 	}
 
 	/// This node's provider shard.
 	pub fn role(&self) -> Option<ShardRole> {
-		*self.role.read().expect("role lock")
+		*self.role.read()
 	}
 
 	/// The store.
@@ -323,7 +307,7 @@ impl StorageService {
 			return Ok(0);
 		}
 		let Some(fetcher) = self.fetcher.get() else { return Ok(0) };
-		if !self.syncing.lock().expect("sync lock").insert(*root) {
+		if !self.syncing.lock().insert(*root) {
 			return Ok(0);
 		}
 		let mut stored = 0u64;
@@ -337,7 +321,7 @@ impl StorageService {
 				Err(e) => failure = Some(internal(e)),
 			})
 			.await;
-		self.syncing.lock().expect("sync lock").remove(root);
+		self.syncing.lock().remove(root);
 		if let Some(m) = &self.metrics {
 			m.segments_replicated.inc_by(stored);
 		}

@@ -13,12 +13,12 @@
 //! store is reopened from disk at start, so files survive restarts.
 
 use codec::{Decode, Encode};
+use parking_lot::Mutex;
 use std::{
 	collections::HashMap,
 	fs, io,
 	os::unix::fs::FileExt,
 	path::{Path, PathBuf},
-	sync::Mutex,
 };
 use zerog_erasure::{
 	storage::{segment_count, SEGMENT_SIZE},
@@ -47,17 +47,6 @@ pub struct FileMeta {
 	pub stored_at: u64,
 	/// The live deals of this root, as the chain reported them.
 	pub placements: Vec<Placement>,
-}
-
-/// A segment with its proof to the file root, as stored, served and uploaded.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct SegmentWithProof {
-	/// Segment index in the file.
-	pub index: u64,
-	/// Its bytes (256 KiB, less for the last one).
-	pub data: Vec<u8>,
-	/// Its proof to the file root.
-	pub proof: MerkleProof,
 }
 
 /// Which segments of a file are held.
@@ -128,7 +117,9 @@ pub struct SegmentStore {
 	write_lock: Mutex<()>,
 }
 
-pub use zerog_da_service::store::{index_root_dirs, invalid, now_secs, replace_file};
+use zerog_data_plane::files::{index_root_dirs, invalid, now_secs, replace_file};
+/// A segment with its proof to the file root, as stored, served and uploaded.
+pub use zerog_rpc_api::storage::SegmentWithProof;
 
 /// Sibling hashes of a segment proof in a file of `size` bytes.
 pub fn proof_depth(size: u64) -> u32 {
@@ -186,9 +177,9 @@ impl SegmentStore {
 				return Err(invalid(format!("proof of segment {} has the wrong shape", s.index)));
 			}
 		}
-		let _writer = self.write_lock.lock().expect("store write lock");
+		let _writer = self.write_lock.lock();
 		let dir = self.file_dir(root);
-		let known = self.index.lock().expect("store lock").get(root).map(|e| {
+		let known = self.index.lock().get(root).map(|e| {
 			if e.meta.size != size {
 				Err(invalid(format!("root already stored with size {}", e.meta.size)))
 			} else {
@@ -201,10 +192,7 @@ impl SegmentStore {
 				fs::create_dir_all(&dir)?;
 				let meta = FileMeta { size, stored_at: now_secs(), placements: Vec::new() };
 				fs::write(dir.join("meta"), meta.encode())?;
-				self.index
-					.lock()
-					.expect("store lock")
-					.insert(*root, Entry { meta, held: Held::empty(count) });
+				self.index.lock().insert(*root, Entry { meta, held: Held::empty(count) });
 				Held::empty(count)
 			},
 		};
@@ -232,7 +220,7 @@ impl SegmentStore {
 		}
 		if added > 0 {
 			replace_file(&dir, "held", &held.to_bytes())?;
-			if let Some(entry) = self.index.lock().expect("store lock").get_mut(root) {
+			if let Some(entry) = self.index.lock().get_mut(root) {
 				entry.held = held;
 			}
 		}
@@ -260,7 +248,7 @@ impl SegmentStore {
 	}
 
 	fn held_size(&self, root: &Hash, index: u64) -> Option<u64> {
-		let index_guard = self.index.lock().expect("store lock");
+		let index_guard = self.index.lock();
 		let entry = index_guard.get(root)?;
 		entry.held.contains(index).then_some(entry.meta.size)
 	}
@@ -283,21 +271,12 @@ impl SegmentStore {
 
 	/// A file's record and held segments.
 	pub fn file(&self, root: &Hash) -> Option<(FileMeta, Held)> {
-		self.index
-			.lock()
-			.expect("store lock")
-			.get(root)
-			.map(|e| (e.meta.clone(), e.held.clone()))
+		self.index.lock().get(root).map(|e| (e.meta.clone(), e.held.clone()))
 	}
 
 	/// Every file's root and record.
 	pub fn files(&self) -> Vec<(Hash, FileMeta)> {
-		self.index
-			.lock()
-			.expect("store lock")
-			.iter()
-			.map(|(r, e)| (*r, e.meta.clone()))
-			.collect()
+		self.index.lock().iter().map(|(r, e)| (*r, e.meta.clone())).collect()
 	}
 
 	/// Records that deal `placement` placed the file with `root` and `size` (creating the
@@ -334,9 +313,9 @@ impl SegmentStore {
 		size: u64,
 		change: impl FnOnce(&mut FileMeta),
 	) -> io::Result<()> {
-		let _writer = self.write_lock.lock().expect("store write lock");
+		let _writer = self.write_lock.lock();
 		let dir = self.file_dir(root);
-		let mut index = self.index.lock().expect("store lock");
+		let mut index = self.index.lock();
 		let entry = index.entry(*root).or_insert_with(|| Entry {
 			meta: FileMeta { size, stored_at: now_secs(), placements: Vec::new() },
 			held: Held::empty(segment_count(size)),
@@ -351,8 +330,8 @@ impl SegmentStore {
 
 	/// Deletes a file and its segments.
 	pub fn remove(&self, root: &Hash) -> io::Result<()> {
-		let _writer = self.write_lock.lock().expect("store write lock");
-		self.index.lock().expect("store lock").remove(root);
+		let _writer = self.write_lock.lock();
+		self.index.lock().remove(root);
 		match fs::remove_dir_all(self.file_dir(root)) {
 			Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
 			_ => Ok(()),
@@ -362,9 +341,9 @@ impl SegmentStore {
 	/// Deletes a file's segments but keeps its record (placements), for a node that no longer
 	/// needs its copy but still follows the deal.
 	pub fn remove_segments_keep_meta(&self, root: &Hash) -> io::Result<()> {
-		let _writer = self.write_lock.lock().expect("store write lock");
+		let _writer = self.write_lock.lock();
 		let dir = self.file_dir(root);
-		if let Some(entry) = self.index.lock().expect("store lock").get_mut(root) {
+		if let Some(entry) = self.index.lock().get_mut(root) {
 			entry.held = Held::empty(segment_count(entry.meta.size));
 		}
 		for name in ["held", "data", "proofs"] {
@@ -378,7 +357,7 @@ impl SegmentStore {
 
 	/// Files, segments and bytes held.
 	pub fn usage(&self) -> StoreUsage {
-		let index = self.index.lock().expect("store lock");
+		let index = self.index.lock();
 		let mut usage = StoreUsage { files: index.len() as u64, ..Default::default() };
 		for entry in index.values() {
 			let count = segment_count(entry.meta.size);

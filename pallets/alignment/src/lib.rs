@@ -52,6 +52,8 @@ pub mod runtime_api;
 mod tests;
 #[cfg(test)]
 mod tests_eras;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -92,7 +94,11 @@ pub mod pallet {
 	pub type CreditOf<T> =
 		fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
+	/// The in-code storage version: the pallet's first storage layout.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -328,6 +334,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::advance(now)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 

@@ -128,8 +128,17 @@ pub fn params() -> AlignmentParams<u64, u64> {
 	}
 }
 
-/// Accounts 1-9 start with 10,000 each. Providers: storage 100, DA 101, compute 102.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants after every `execute_with`.
+pub type TestExt = zerog_traits::testing::CheckedExternalities;
+
+/// Accounts 1-9 start with 10,000 each. Providers: storage 100, DA 101, compute 102. The
+/// invariants are checked after every `execute_with`.
+pub fn new_test_ext() -> TestExt {
+	TestExt::new(new_test_ext_unchecked(), "alignment", Alignment::do_try_state)
+}
+
+/// [`new_test_ext`] without the invariant check, for tests that corrupt storage on purpose.
+pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=9).map(|who| (who, 10_000)).collect(),

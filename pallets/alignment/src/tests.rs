@@ -264,3 +264,64 @@ fn params_are_checked_and_need_the_admin_origin() {
 		System::assert_last_event(Event::ParamsSet.into());
 	});
 }
+
+/// The invariants can fail: each test breaks some directly in storage, in externalities that
+/// do not check them at the end.
+mod try_state {
+	use super::*;
+	use crate::{CommitmentCount, Revealing, TotalAccrued};
+	use frame_support::assert_err;
+
+	#[test]
+	fn licence_records_that_disagree_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			let id = buy(1);
+			assert_ok!(Alignment::delegate(RuntimeOrigin::signed(1), id, 21));
+			assert_ok!(Alignment::do_try_state());
+			Operators::<Test>::mutate(21, |op| op.as_mut().unwrap().licences = 2);
+			assert_err!(
+				Alignment::do_try_state(),
+				"An operator's licence count differs from the licences delegated to it."
+			);
+			Operators::<Test>::mutate(21, |op| op.as_mut().unwrap().licences = 1);
+			assert_ok!(Alignment::do_try_state());
+			LicenceCount::<Test>::put(2);
+			assert_err!(
+				Alignment::do_try_state(),
+				"LicenceCount differs from the number of licences."
+			);
+		});
+	}
+
+	#[test]
+	fn accrual_that_does_not_add_up_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			buy(1);
+			assert_ok!(Alignment::do_try_state());
+			TotalAccrued::<Test>::put(5);
+			assert_err!(
+				Alignment::do_try_state(),
+				"Claimed and claimable rewards do not add up to what the eras accrued."
+			);
+		});
+	}
+
+	#[test]
+	fn era_records_that_disagree_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			assert_ok!(Alignment::do_try_state());
+			CommitmentCount::<Test>::insert(0, 1);
+			assert_err!(
+				Alignment::do_try_state(),
+				"CommitmentCount differs from the number of the era's commitments."
+			);
+			CommitmentCount::<Test>::remove(0);
+			assert_ok!(Alignment::do_try_state());
+			Revealing::<Test>::put((0, 5));
+			assert_err!(
+				Alignment::do_try_state(),
+				"The era being revealed is not before the current one."
+			);
+		});
+	}
+}

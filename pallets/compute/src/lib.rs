@@ -54,6 +54,8 @@ mod tasks;
 mod tests;
 #[cfg(test)]
 mod tests_settle;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -121,7 +123,11 @@ pub mod pallet {
 	pub type CreditOf<T> =
 		fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
+	/// The in-code storage version: the pallet's first storage layout.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why this pallet holds balance.
@@ -382,6 +388,14 @@ pub mod pallet {
 		TaskNotExpired,
 		/// An amount overflows.
 		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]

@@ -180,8 +180,17 @@ pub fn receipt_to(
 	}
 }
 
-/// Genesis: Alice, the providers and Bob funded, Poor with 5, parameters set.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants after every `execute_with`.
+pub type TestExt = zerog_traits::testing::CheckedExternalities;
+
+/// Genesis: Alice, the providers and Bob funded, Poor with 5, parameters set. The invariants
+/// are checked after every `execute_with`.
+pub fn new_test_ext() -> TestExt {
+	TestExt::new(new_test_ext_unchecked(), "compute", Compute::do_try_state)
+}
+
+/// [`new_test_ext`] without the invariant check, for tests that corrupt storage on purpose.
+pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let bob = account_of(&key("Bob"));
 	pallet_balances::GenesisConfig::<Test> {

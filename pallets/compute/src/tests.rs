@@ -492,3 +492,82 @@ fn alignment_draws_only_services_that_are_not_retiring() {
 		assert!((0..16u8).all(|i| Compute::sample(&[i.wrapping_mul(41); 32]).is_none()));
 	});
 }
+
+/// The invariants can fail: each test breaks some directly in storage, in externalities that
+/// do not check them at the end.
+mod try_state {
+	use super::*;
+	use frame_support::assert_err;
+
+	#[test]
+	fn ledger_records_that_disagree_with_the_pot_or_holds_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			assert_ok!(Compute::deposit(signed(&alice()), 1_000));
+			assert_ok!(Compute::do_try_state());
+			Ledgers::<Test>::mutate(alice(), |ledger| {
+				ledger.as_mut().unwrap().available += 1_000_000
+			});
+			assert_err!(
+				Compute::do_try_state(),
+				"The pot holds less than the ledgers, sub-accounts and escrowed task fees."
+			);
+			Ledgers::<Test>::mutate(alice(), |ledger| {
+				let ledger = ledger.as_mut().unwrap();
+				ledger.available = 1_000;
+				ledger.deposit += 1;
+			});
+			assert_err!(
+				Compute::do_try_state(),
+				"An account's record deposits differ from the balance held for them."
+			);
+		});
+	}
+
+	#[test]
+	fn refunds_above_the_sub_account_balance_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			funded_sub_account(300);
+			assert_ok!(Compute::do_try_state());
+			SubAccounts::<Test>::mutate(alice(), prov(), |sub| {
+				sub.as_mut()
+					.unwrap()
+					.refunds
+					.try_push(Refund { amount: 301, unlock_at: 5 })
+					.unwrap()
+			});
+			assert_err!(
+				Compute::do_try_state(),
+				"A sub-account's pending refunds exceed its balance."
+			);
+		});
+	}
+
+	#[test]
+	fn a_task_id_at_or_above_the_counter_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			open_task(10);
+			assert_ok!(Compute::do_try_state());
+			NextTaskId::<Test>::put(0);
+			assert_err!(Compute::do_try_state(), "A task id is not below NextTaskId.");
+		});
+	}
+
+	#[test]
+	fn service_records_that_disagree_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			register(inference_info());
+			assert_ok!(Compute::do_try_state());
+			Services::<Test>::mutate(prov(), |service| service.as_mut().unwrap().bond += 1);
+			assert_err!(
+				Compute::do_try_state(),
+				"A service's recorded bond differs from the balance held for it."
+			);
+			Services::<Test>::mutate(prov(), |service| {
+				let service = service.as_mut().unwrap();
+				service.bond = MIN_BOND;
+				service.info.endpoint = b"ftp://gpu.example".to_vec().try_into().unwrap();
+			});
+			assert_err!(Compute::do_try_state(), "A service record is malformed.");
+		});
+	}
+}

@@ -63,6 +63,8 @@ mod tests;
 mod tests_alignment;
 #[cfg(test)]
 mod tests_offchain;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -117,7 +119,11 @@ pub mod pallet {
 		<T as Config>::MaxCommitteeSize,
 	>;
 
+	/// The in-code storage version: the pallet's first storage layout.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why this pallet holds balance.
@@ -290,7 +296,12 @@ pub mod pallet {
 			if let Some(params) = &self.params {
 				Params::<T>::put(params);
 			}
+			assert!(
+				self.operators.len() as u32 <= T::MaxOperators::get(),
+				"more genesis operators than MaxOperators"
+			);
 			for (who, key, bond) in &self.operators {
+				assert!(!Operators::<T>::contains_key(who), "genesis operators must be distinct");
 				T::Currency::hold(&HoldReason::OperatorBond.into(), who, *bond)
 					.expect("genesis operators can pay their bond");
 				Operators::<T>::insert(
@@ -446,6 +457,11 @@ pub mod pallet {
 
 		fn offchain_worker(now: BlockNumberFor<T>) {
 			Self::run_offchain_worker(now);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 

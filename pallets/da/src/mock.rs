@@ -140,8 +140,17 @@ pub fn operator_public(who: u64) -> operator_key::Public {
 	operator_pair(who).public().into()
 }
 
-/// Genesis: accounts 1..=6 and 10 funded; operators 1, 2, 3 with bonds 100, 200, 300.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants after every `execute_with`.
+pub type TestExt = zerog_traits::testing::CheckedExternalities;
+
+/// Genesis: accounts 1..=6 and 10 funded; operators 1, 2, 3 with bonds 100, 200, 300. The
+/// invariants are checked after every `execute_with`.
+pub fn new_test_ext() -> TestExt {
+	TestExt::new(new_test_ext_unchecked(), "DA", Da::do_try_state)
+}
+
+/// [`new_test_ext`] without the invariant check, for tests that corrupt storage on purpose.
+pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![

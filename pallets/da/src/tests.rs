@@ -82,8 +82,8 @@ fn register_operator_works_and_refuses_bad_input() {
 
 #[test]
 fn nothing_works_before_parameters_are_set() {
-	let mut ext: sp_io::TestExternalities =
-		frame_system::GenesisConfig::<Test>::default().build_storage().unwrap().into();
+	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut ext = TestExt::new(sp_io::TestExternalities::new(storage), "DA", Da::do_try_state);
 	ext.execute_with(|| {
 		assert_noop!(
 			Da::register_operator(RuntimeOrigin::signed(1), operator_public(1), 100),
@@ -596,5 +596,104 @@ mod challenges {
 				"fees, rewards and slashes only move balance"
 			);
 		});
+	}
+}
+
+/// The invariants can fail: each test breaks some directly in storage, in externalities that
+/// do not check them at the end.
+mod try_state {
+	use super::*;
+	use frame_support::assert_err;
+
+	/// Submits blob 0 (root `[9; 32]`) from account 4.
+	fn submit_blob() {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
+	}
+
+	#[test]
+	fn an_operator_bond_that_differs_from_its_hold_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			assert_ok!(Da::do_try_state());
+			Operators::<Test>::mutate(1, |op| op.as_mut().unwrap().bond += 1);
+			assert_err!(
+				Da::do_try_state(),
+				"An operator's recorded bond differs from the balance held for it."
+			);
+		});
+	}
+
+	#[test]
+	fn epoch_records_that_disagree_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			submit_blob();
+			assert_ok!(Da::do_try_state());
+			EpochBlobs::<Test>::insert(0, 5);
+			assert_err!(
+				Da::do_try_state(),
+				"EpochBlobs differs from the number of blobs of its epoch."
+			);
+			EpochBlobs::<Test>::insert(0, 1);
+			assert_ok!(Da::do_try_state());
+			EpochSeeds::<Test>::remove(0);
+			assert_err!(Da::do_try_state(), "An epoch has a committee but no seed.");
+		});
+	}
+
+	#[test]
+	fn blob_records_that_disagree_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			submit_blob();
+			assert_ok!(attest(3, 0));
+			assert_ok!(Da::do_try_state());
+			Blobs::<Test>::mutate(0, |blob| blob.as_mut().unwrap().attested_stake = 1);
+			assert_err!(
+				Da::do_try_state(),
+				"A blob's attested stake differs from the stake of its attesting seats."
+			);
+			Blobs::<Test>::mutate(0, |blob| blob.as_mut().unwrap().attested_stake = 300);
+			assert_ok!(Da::do_try_state());
+			BlobByRoot::<Test>::remove([9; 32]);
+			assert_err!(Da::do_try_state(), "A blob is not indexed by its commitment root.");
+		});
+	}
+
+	#[test]
+	fn a_challenge_slot_count_that_is_off_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			submit_blob();
+			assert_ok!(attest(3, 0));
+			assert_ok!(attest(2, 0));
+			assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
+			assert_ok!(Da::do_try_state());
+			LiveBlobCount::<Test>::put(2);
+			assert_err!(
+				Da::do_try_state(),
+				"LiveBlobCount differs from the number of challenge slots used."
+			);
+		});
+	}
+
+	#[test]
+	fn a_challenge_that_is_not_queued_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			Challenges::<Test>::insert(0, Challenge { blob: 0, chunk: 1, member: 1, deadline: 50 });
+			assert_err!(Da::do_try_state(), "A challenge id is not below NextChallengeId.");
+			NextChallengeId::<Test>::put(1);
+			assert_err!(Da::do_try_state(), "An open challenge is not queued at its deadline.");
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "genesis operators must be distinct")]
+	fn genesis_refuses_an_operator_twice() {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> { balances: vec![(1, 1_000)], ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let _ = crate::GenesisConfig::<Test> {
+			params: Some(params()),
+			operators: vec![(1, operator_public(1), 100), (1, operator_public(1), 100)],
+		}
+		.assimilate_storage(&mut storage);
 	}
 }

@@ -36,7 +36,7 @@ type Pool = Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>;
 
 /// Test externalities with an off-chain context, operator 2's key in the keystore and,
 /// when `host` is given, the DA host.
-fn offchain_ext(host: Option<Arc<MockHost>>) -> (sp_io::TestExternalities, Pool) {
+fn offchain_ext(host: Option<Arc<MockHost>>) -> (TestExt, Pool) {
 	let mut ext = new_test_ext();
 	let (offchain, _) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();

@@ -52,6 +52,8 @@ mod tests;
 #[cfg(test)]
 mod tests_proofs;
 mod tokens;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -98,7 +100,11 @@ pub mod pallet {
 	/// A sealed key.
 	pub type SealedKeyOf<T> = BoundedVec<u8, <T as Config>::MaxSealedKeyLen>;
 
+	/// The in-code storage version: the pallet's first storage layout.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why this pallet holds balance.
@@ -252,6 +258,14 @@ pub mod pallet {
 		SameOwner,
 		/// No more token ids.
 		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]

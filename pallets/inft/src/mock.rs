@@ -183,8 +183,16 @@ pub fn proofs(
 	proofs.try_into().unwrap()
 }
 
-/// Every account funded with 10,000.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants after every `execute_with`.
+pub type TestExt = zerog_traits::testing::CheckedExternalities;
+
+/// Every account funded with 10,000. The invariants are checked after every `execute_with`.
+pub fn new_test_ext() -> TestExt {
+	TestExt::new(new_test_ext_unchecked(), "iNFT", Inft::do_try_state)
+}
+
+/// [`new_test_ext`] without the invariant check, for tests that corrupt storage on purpose.
+pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let funded = ["Alice", "Bob", "Charlie", "Dave", "Oracle"]
 		.iter()

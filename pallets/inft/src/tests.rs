@@ -274,3 +274,60 @@ fn burning_returns_every_deposit_to_who_paid_it() {
 		assert_noop!(Inft::burn(RuntimeOrigin::signed(bob), plain), Error::<Test>::UnknownToken);
 	});
 }
+
+/// The invariants can fail: each test breaks some directly in storage, in externalities that
+/// do not check them at the end.
+mod try_state {
+	use super::*;
+	use frame_support::{assert_err, BoundedVec};
+
+	type Users = BoundedVec<AccountId, <Test as Config>::MaxAuthorizedUsers>;
+
+	#[test]
+	fn a_token_id_at_or_above_the_counter_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			mint_token(1);
+			assert_ok!(Inft::do_try_state());
+			NextTokenId::<Test>::put(0);
+			assert_err!(Inft::do_try_state(), "A token id is not below NextTokenId.");
+		});
+	}
+
+	#[test]
+	fn authorization_lists_that_are_malformed_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			let id = mint_token(0);
+			assert_ok!(Inft::do_try_state());
+			let bob = acc("Bob");
+			Authorizations::<Test>::insert(
+				id,
+				Users::truncate_from(vec![bob.clone(), bob.clone()]),
+			);
+			assert_err!(Inft::do_try_state(), "A user is authorized twice on one token.");
+			Authorizations::<Test>::remove(id);
+			assert_ok!(Inft::do_try_state());
+			Authorizations::<Test>::insert(id + 1, Users::truncate_from(vec![bob]));
+			assert_err!(Inft::do_try_state(), "Authorizations outlived their token.");
+		});
+	}
+
+	#[test]
+	fn deposits_that_differ_from_the_holds_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			let id = mint_token(1);
+			assert_ok!(Inft::do_try_state());
+			Tokens::<Test>::mutate(id, |token| token.as_mut().unwrap().deposit += 1);
+			assert_err!(
+				Inft::do_try_state(),
+				"An account's deposits differ from the balance held for them."
+			);
+			Tokens::<Test>::mutate(id, |token| token.as_mut().unwrap().deposit -= 1);
+			assert_ok!(Inft::do_try_state());
+			Assistants::<Test>::insert(acc("Bob"), acc("Charlie"));
+			assert_err!(
+				Inft::do_try_state(),
+				"An account's deposits differ from the balance held for them."
+			);
+		});
+	}
+}

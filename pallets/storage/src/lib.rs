@@ -56,6 +56,8 @@ mod tests;
 mod tests_alignment;
 #[cfg(test)]
 mod tests_pora;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -94,7 +96,11 @@ pub mod pallet {
 	/// A submission.
 	pub type SubmissionOf<T> = Submission<<T as Config>::MaxTags>;
 
+	/// The in-code storage version: the pallet's first storage layout.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why this pallet holds balance.
@@ -266,6 +272,7 @@ pub mod pallet {
 					"genesis provider shard out of range"
 				);
 				assert!(!MinerOwners::<T>::contains_key(miner_id), "genesis miner ids are unique");
+				assert!(!Providers::<T>::contains_key(who), "genesis providers are distinct");
 				T::Currency::hold(&HoldReason::ProviderBond.into(), who, *bond)
 					.expect("genesis providers can hold their bond");
 				Providers::<T>::insert(
@@ -425,6 +432,11 @@ pub mod pallet {
 				Self::expire(id);
 			}
 			weight
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 

@@ -80,8 +80,17 @@ pub fn params() -> StorageParams<u64, u64> {
 	}
 }
 
-/// Genesis: accounts 1..=4 funded (4 only a little), parameters set.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants after every `execute_with`.
+pub type TestExt = zerog_traits::testing::CheckedExternalities;
+
+/// Genesis: accounts 1..=4 funded (4 only a little), parameters set. The invariants are
+/// checked after every `execute_with`.
+pub fn new_test_ext() -> TestExt {
+	TestExt::new(new_test_ext_unchecked(), "storage", FileStorage::do_try_state)
+}
+
+/// [`new_test_ext`] without the invariant check, for tests that corrupt storage on purpose.
+pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![(1, 100_000), (2, 100_000), (3, 100_000), (4, 150)],

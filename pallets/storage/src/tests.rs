@@ -359,3 +359,127 @@ fn set_params_needs_root_and_sane_values() {
 		}
 	});
 }
+
+/// The invariants can fail: each test breaks some directly in storage, in externalities that
+/// do not check them at the end.
+mod try_state {
+	use super::*;
+	use frame_support::assert_err;
+	use sp_runtime::BuildStorage;
+
+	/// Account 1 submits a 3,000-byte file: deal 0.
+	fn submit_file() {
+		assert_ok!(FileStorage::submit(
+			RuntimeOrigin::signed(1),
+			submission(&file(3_000, 1), 1, 1, vec![])
+		));
+	}
+
+	#[test]
+	fn a_flow_that_disagrees_with_its_appends_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			submit_file();
+			assert_ok!(FileStorage::do_try_state());
+			FlowAppendCount::<Test>::put(2);
+			assert_err!(
+				FileStorage::do_try_state(),
+				"FlowAppendCount differs from NextDealId, though every submission adds one of each."
+			);
+			FlowAppendCount::<Test>::put(1);
+			FlowState::<Test>::kill();
+			assert_err!(
+				FileStorage::do_try_state(),
+				"The flow does not end where its last append ends."
+			);
+		});
+	}
+
+	#[test]
+	fn deal_records_that_disagree_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			submit_file();
+			let paid = Deals::<Test>::get(0).unwrap().paid;
+			Deals::<Test>::mutate(0, |deal| deal.as_mut().unwrap().claimed = paid + 1);
+			assert_err!(
+				FileStorage::do_try_state(),
+				"A deal has paid out more than was paid for it."
+			);
+			Deals::<Test>::mutate(0, |deal| deal.as_mut().unwrap().claimed = 0);
+			assert_ok!(FileStorage::do_try_state());
+			DealsByOwner::<Test>::remove(1, 0);
+			assert_err!(FileStorage::do_try_state(), "A deal is missing from its owner's index.");
+		});
+	}
+
+	#[test]
+	fn a_pool_short_of_what_it_owes_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			submit_file();
+			assert_ok!(FileStorage::do_try_state());
+			RewardReserve::<Test>::put(1_000_000);
+			assert_err!(
+				FileStorage::do_try_state(),
+				"The pool holds less than the unclaimed fees and the reward reserve."
+			);
+		});
+	}
+
+	#[test]
+	fn a_provider_bond_that_differs_from_its_hold_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			assert_ok!(FileStorage::register_provider(
+				RuntimeOrigin::signed(1),
+				[1; 32],
+				500,
+				Shard::ALL
+			));
+			assert_ok!(FileStorage::do_try_state());
+			Providers::<Test>::mutate(1, |provider| provider.as_mut().unwrap().bond = 400);
+			assert_err!(
+				FileStorage::do_try_state(),
+				"A provider's recorded bond differs from the balance held for it."
+			);
+		});
+	}
+
+	#[test]
+	fn a_stream_admin_that_never_wrote_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			let stream = [7u8; 32];
+			assert_ok!(FileStorage::submit(
+				RuntimeOrigin::signed(1),
+				submission(&file(500, 1), 1, 1, vec![Tag::KvStream(stream)])
+			));
+			assert_ok!(FileStorage::do_try_state());
+			StreamAdmins::<Test>::insert(stream, 3);
+			assert_err!(FileStorage::do_try_state(), "A stream's admin is not one of its writers.");
+		});
+	}
+
+	#[test]
+	fn a_miscounted_pora_epoch_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			assert_ok!(FileStorage::do_try_state());
+			EpochAnswers::<Test>::insert(0, 2);
+			assert_err!(
+				FileStorage::do_try_state(),
+				"EpochAnswers differs from the number of answers seen in its epoch."
+			);
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "genesis providers are distinct")]
+	fn genesis_refuses_a_provider_twice() {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> { balances: vec![(1, 1_000)], ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		let _ = crate::GenesisConfig::<Test> {
+			params: Some(params()),
+			initial_target: 0,
+			providers: vec![(1, [1; 32], 100, Shard::ALL), (1, [2; 32], 100, Shard::ALL)],
+		}
+		.assimilate_storage(&mut storage);
+	}
+}

@@ -50,7 +50,11 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
+	/// The in-code storage version: the pallet's first storage layout.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -134,6 +138,14 @@ pub mod pallet {
 		NoSessionKeys,
 	}
 
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Add `who` to the validator set, from the session after next.
@@ -179,6 +191,29 @@ impl<T: Config> Pallet<T> {
 	/// The current validator set.
 	pub fn validators() -> Vec<T::AccountId> {
 		Validators::<T>::get().into_inner()
+	}
+
+	/// Checks the pallet's invariants:
+	/// - the stored set decodes (it holds at most `MaxValidators` validators);
+	/// - no validator is in the set twice.
+	///
+	/// Not checked, because they do not always hold: at least `MinValidators` validators
+	/// (genesis may start with fewer), and session keys for every validator (keys can be
+	/// purged after the validator was added).
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		frame_support::ensure!(
+			!Validators::<T>::exists() || Validators::<T>::try_get().is_ok(),
+			"The stored validator set does not decode: it holds more than MaxValidators."
+		);
+		let set = Validators::<T>::get();
+		for (i, who) in set.iter().enumerate() {
+			frame_support::ensure!(
+				!set.iter().skip(i + 1).any(|other| other == who),
+				"A validator is in the set twice."
+			);
+		}
+		Ok(())
 	}
 }
 

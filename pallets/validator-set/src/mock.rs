@@ -46,8 +46,16 @@ impl pallet_validator_set::Config for Test {
 	type BenchmarkHelper = ();
 }
 
-/// Genesis: validators 1 and 2.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants after every `execute_with`.
+pub type TestExt = zerog_traits::testing::CheckedExternalities;
+
+/// Genesis: validators 1 and 2. The invariants are checked after every `execute_with`.
+pub fn new_test_ext() -> TestExt {
+	TestExt::new(new_test_ext_unchecked(), "validator-set", ValidatorSet::do_try_state)
+}
+
+/// [`new_test_ext`] without the invariant check, for tests that corrupt storage on purpose.
+pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_validator_set::GenesisConfig::<Test> { initial_validators: vec![1, 2] }
 		.assimilate_storage(&mut storage)

@@ -117,3 +117,33 @@ fn genesis_rejects_duplicates() {
 	use sp_runtime::BuildStorage;
 	let _ = crate::GenesisConfig::<Test> { initial_validators: vec![1, 1] }.build_storage();
 }
+
+/// The invariants can fail: each test breaks one directly in storage, in externalities that do
+/// not check them at the end.
+mod try_state {
+	use super::*;
+	use frame_support::{assert_err, BoundedVec};
+
+	#[test]
+	fn a_validator_listed_twice_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			assert_ok!(ValidatorSet::do_try_state());
+			Validators::<Test>::put(BoundedVec::<u64, MaxValidators>::truncate_from(vec![1, 2, 1]));
+			assert_err!(ValidatorSet::do_try_state(), "A validator is in the set twice.");
+		});
+	}
+
+	#[test]
+	fn a_set_above_the_bound_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			frame_support::storage::unhashed::put(
+				&Validators::<Test>::hashed_key(),
+				&[1u64, 2, 3, 4, 5][..],
+			);
+			assert_err!(
+				ValidatorSet::do_try_state(),
+				"The stored validator set does not decode: it holds more than MaxValidators."
+			);
+		});
+	}
+}

@@ -1,30 +1,8 @@
 //! Erasure codecs behind one trait. Each commitment records its codec's id, so a chain can
 //! change codec later without reinterpreting old blobs.
 
-use crate::ErasureError;
+use crate::{CodecId, ErasureError};
 use alloc::vec::Vec;
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use scale_info::TypeInfo;
-
-/// Which erasure code produced a blob's chunks.
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-pub enum CodecId {
-	/// Reed-Solomon over GF(2^16) with the Leopard FFT (crate `reed-solomon-simd`). Default.
-	ReedSolomonSimd,
-	/// Polkadot's availability code (crate `reed-solomon-novelpoly`), feature `novelpoly`.
-	ReedSolomonNovelPoly,
-}
 
 /// Coded chunks of one blob in one buffer: chunk `i` is `bytes[i * chunk_size..][..chunk_size]`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,10 +12,10 @@
 //! is that a tiny blob still costs 3,072 chunks of at least 64 bytes (192 KiB coded).
 
 use crate::{
-	codecs::{Chunks, CodecId, ErasureCodec, ReedSolomonSimd},
+	codecs::{Chunks, ErasureCodec, ReedSolomonSimd},
 	hash::{hash_leaf, Hash},
 	merkle::{MerkleProof, MerkleTree},
-	ErasureError,
+	CodecId, ErasureError,
 };
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

@@ -32,6 +32,7 @@
 extern crate alloc;
 
 pub mod assignment;
+pub mod codec_id;
 pub mod codecs;
 pub mod da;
 pub mod error;
@@ -44,11 +45,12 @@ pub mod pora;
 pub mod storage;
 
 pub use assignment::{assign_chunks, ChunkAssignment};
+pub use codec_id::CodecId;
 #[cfg(feature = "std")]
 pub use codecs::set_max_threads;
 #[cfg(feature = "novelpoly")]
 pub use codecs::ReedSolomonNovelPoly;
-pub use codecs::{Chunks, CodecId, ErasureCodec, ReedSolomonSimd};
+pub use codecs::{Chunks, ErasureCodec, ReedSolomonSimd};
 pub use da::{
 	code_blob, commit_chunks, encode_blob, reconstruct_blob, BlobCommitment, BlobLayout,
 	EncodedBlob, CHUNK_PROOF_DEPTH, CODED_CHUNKS, DATA_CHUNKS, EXTENSION_FACTOR, MAX_BLOB_SIZE,

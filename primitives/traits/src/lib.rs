@@ -9,6 +9,9 @@
 
 extern crate alloc;
 
+#[cfg(feature = "std")]
+pub mod testing;
+
 use sp_runtime::{DispatchError, DispatchResult};
 use zerog_erasure::BlobCommitment;
 

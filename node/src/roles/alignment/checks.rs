@@ -1,0 +1,253 @@
+//! The checks of an alignment node: one verdict per subject of an era, from the chain state
+//! at the era's first block (the same for every operator) and the subject's check seed.
+//!
+//! - Storage provider: a segment of a live file in its shard (files whose deal is at least
+//!   an era old, so that replication had time), proved over `StorageRequest::Prove`.
+//! - DA member: a chunk assigned to it of a blob available at the era's start, proved over
+//!   `DaRequest::Prove` with its `zgda` key.
+//! - Compute provider: its endpoint's health check, signed by its registered signer.
+//!
+//! A subject with nothing to check passes with the same evidence at every operator
+//! ([`nothing_to_check`]); one that does not answer fails. When this node is the subject
+//! (a validator is usually also a provider), it answers itself: a node is not its own peer.
+
+use crate::service::types::{BlockHash, FullClient};
+use codec::Decode;
+use frame_support::storage::StoragePrefixedMap;
+use futures::future::join_all;
+use pallet_alignment::{check_seed, Subject};
+use pallet_compute::runtime_api::ComputeApi;
+use pallet_da::runtime_api::DaApi;
+use pallet_storage::runtime_api::StorageApi;
+use sc_client_api::{HeaderBackend, StorageProvider};
+use sp_api::ProvideRuntimeApi;
+use sp_core::storage::StorageKey;
+use std::sync::Arc;
+use zerog_alignment_service::{
+	challenge::{da_challenge, nothing_to_check, storage_challenge, StorageCandidate},
+	compute::HealthClient,
+};
+use zerog_da_service::{
+	holding::{answer_chunk_challenge, verify_chunk_holding},
+	protocol::ChunkFetcher,
+	DaService,
+};
+use zerog_data_plane::holding::HoldingSigner;
+use zerog_erasure::BlobCommitment;
+use zerog_runtime::{AccountId, BlockNumber, Runtime};
+use zerog_storage_service::{
+	holding::{answer_challenge, verify_holding},
+	protocol::SegmentFetcher,
+	StorageService,
+};
+
+/// The era record as the runtime names it.
+pub type EraRecord = pallet_alignment::EraOf<Runtime>;
+
+/// A verdict as kept in the report store: `(ok, evidence)`.
+pub type CheckVerdict = (bool, [u8; 32]);
+
+/// A failed check's evidence (the pallet ignores it).
+const FAILED: CheckVerdict = (false, [0; 32]);
+
+/// What the checks read and ask through.
+pub struct Checker {
+	/// The client (chain state at the era's start).
+	pub client: Arc<FullClient>,
+	/// This node's storage service (it answers for its own provider).
+	pub storage: Arc<StorageService>,
+	/// Asks peers for storage holding proofs.
+	pub segments: Arc<SegmentFetcher>,
+	/// This node's DA service (it answers for its own operator key).
+	pub da: Arc<DaService>,
+	/// Asks peers for DA holding proofs.
+	pub chunks: Arc<ChunkFetcher>,
+	/// Signs with this node's `zgda` keys.
+	pub da_signer: Arc<dyn HoldingSigner>,
+	/// Calls compute endpoints.
+	pub health: HealthClient,
+}
+
+/// Chain state the era's checks are drawn from, read once per era at its first block.
+struct Candidates {
+	at: BlockHash,
+	files: Vec<StorageCandidate>,
+	blobs: Vec<(u64, BlobCommitment)>,
+}
+
+impl Checker {
+	/// The verdicts of `era`, in subject order; `None` when the era's first block is not
+	/// known here (the node is still syncing).
+	pub async fn check_era(
+		&self,
+		era: &EraRecord,
+		era_length: BlockNumber,
+	) -> Option<Vec<CheckVerdict>> {
+		let at = self.client.hash(era.start).ok()??;
+		let candidates = Candidates {
+			at,
+			files: self.live_files(at, era.start.saturating_sub(era_length)),
+			blobs: self.live_blobs(at),
+		};
+		let checks = era.subjects.iter().enumerate().map(|(index, subject)| {
+			let seed = check_seed(&era.seed, index as u32);
+			self.check(&candidates, subject, seed)
+		});
+		Some(join_all(checks).await)
+	}
+
+	async fn check(
+		&self,
+		candidates: &Candidates,
+		subject: &Subject<AccountId>,
+		seed: [u8; 32],
+	) -> CheckVerdict {
+		let verdict = match subject {
+			Subject::Storage(who) => self.check_storage(candidates, who, seed).await,
+			Subject::Da(who) => self.check_da(candidates, who, seed).await,
+			Subject::Compute(who) => self.check_compute(candidates.at, who, seed).await,
+		};
+		log::debug!(target: "alignment", "{subject:?}: {}", if verdict.0 { "pass" } else { "FAIL" });
+		verdict
+	}
+
+	/// Files with a live deal at `at` that started at or before `started_by`, in deal id
+	/// order. One scan of the deal map's state (expired deals are not in it), not a runtime
+	/// call per deal id ever issued.
+	fn live_files(&self, at: BlockHash, started_by: BlockNumber) -> Vec<StorageCandidate> {
+		let prefix = StorageKey(pallet_storage::Deals::<Runtime>::final_prefix().to_vec());
+		let Ok(pairs) = self.client.storage_pairs(at, Some(&prefix), None) else {
+			return Vec::new();
+		};
+		let mut deals: Vec<(u64, StorageCandidate)> = pairs
+			.filter_map(|(key, value)| {
+				// Twox64Concat: the id is the key's last 8 bytes.
+				let id = u64::decode(&mut &key.0[key.0.len().checked_sub(8)?..]).ok()?;
+				let deal = pallet_storage::DealOf::<Runtime>::decode(&mut &value.0[..]).ok()?;
+				(deal.start <= started_by).then_some((
+					id,
+					StorageCandidate {
+						root: deal.root,
+						size: deal.size,
+						start_sector: deal.start_sector,
+					},
+				))
+			})
+			.collect();
+		deals.sort_by_key(|(id, _)| *id);
+		deals.into_iter().map(|(_, candidate)| candidate).collect()
+	}
+
+	/// Blobs available at `at`, by id.
+	fn live_blobs(&self, at: BlockHash) -> Vec<(u64, BlobCommitment)> {
+		let prefix = StorageKey(pallet_da::LiveBlobs::<Runtime>::final_prefix().to_vec());
+		let Ok(pairs) = self.client.storage_pairs(at, Some(&prefix), None) else {
+			return Vec::new();
+		};
+		let api = self.client.runtime_api();
+		let mut blobs: Vec<(u64, BlobCommitment)> = pairs
+			.filter_map(|(_, value)| u64::decode(&mut &value.0[..]).ok())
+			.filter_map(|id| {
+				let blob = api.blob(at, id).ok()??;
+				(blob.status == pallet_da::BlobStatus::Available).then_some((id, blob.commitment))
+			})
+			.collect();
+		blobs.sort_by_key(|(id, _)| *id);
+		blobs
+	}
+
+	async fn check_storage(
+		&self,
+		candidates: &Candidates,
+		who: &AccountId,
+		seed: [u8; 32],
+	) -> CheckVerdict {
+		let Ok(Some(provider)) = self.client.runtime_api().provider(candidates.at, who.clone())
+		else {
+			return (true, nothing_to_check());
+		};
+		let Some((file, index)) =
+			storage_challenge(&seed, &candidates.files, provider.shard.id, provider.shard.count)
+		else {
+			return (true, nothing_to_check());
+		};
+		let StorageCandidate { root, size, .. } = candidates.files[file];
+		let provider: [u8; 32] = *<AccountId as AsRef<[u8; 32]>>::as_ref(who);
+		let signer = self.storage.holding_signer();
+		let local = answer_challenge(
+			self.storage.store(),
+			signer.as_deref(),
+			&provider,
+			&root,
+			index,
+			&seed,
+		)
+		.and_then(|proof| verify_holding(&proof, &provider, &root, size, index, &seed).ok());
+		let evidence = match local {
+			Some(evidence) => Some(evidence),
+			None => self.segments.prove(provider, &root, size, index, seed).await,
+		};
+		evidence.map_or(FAILED, |e| (true, e))
+	}
+
+	async fn check_da(
+		&self,
+		candidates: &Candidates,
+		who: &AccountId,
+		seed: [u8; 32],
+	) -> CheckVerdict {
+		let Some(key) = self.da_key(candidates.at, who) else { return (true, nothing_to_check()) };
+		let api = self.client.runtime_api();
+		let assigned: Vec<(u64, Vec<u32>)> = candidates
+			.blobs
+			.iter()
+			.map(|(id, _)| {
+				(*id, api.chunks_of(candidates.at, *id, who.clone()).unwrap_or_default())
+			})
+			.collect();
+		let Some((blob, index)) = da_challenge(&seed, &assigned) else {
+			return (true, nothing_to_check());
+		};
+		let Some((_, commitment)) = candidates.blobs.iter().find(|(id, _)| *id == blob) else {
+			return FAILED;
+		};
+		let local = answer_chunk_challenge(
+			self.da.store(),
+			Some(&*self.da_signer),
+			&key,
+			&commitment.root,
+			index,
+			&seed,
+		)
+		.and_then(|proof| verify_chunk_holding(&proof, &key, commitment, index, &seed).ok());
+		let evidence = match local {
+			Some(evidence) => Some(evidence),
+			None => self.chunks.prove(key, commitment, index, seed).await,
+		};
+		evidence.map_or(FAILED, |e| (true, e))
+	}
+
+	/// The operator key of DA member `who` at `at`.
+	fn da_key(&self, at: BlockHash, who: &AccountId) -> Option<[u8; 32]> {
+		let key = StorageKey(pallet_da::Operators::<Runtime>::hashed_key_for(who));
+		let data = self.client.storage(at, &key).ok()??;
+		let operator = pallet_da::OperatorOf::<Runtime>::decode(&mut &data.0[..]).ok()?;
+		<pallet_da::operator_key::Public as AsRef<[u8]>>::as_ref(&operator.key)
+			.try_into()
+			.ok()
+	}
+
+	async fn check_compute(&self, at: BlockHash, who: &AccountId, seed: [u8; 32]) -> CheckVerdict {
+		let Ok(Some(service)) = self.client.runtime_api().service(at, who.clone()) else {
+			return (true, nothing_to_check());
+		};
+		let endpoint = String::from_utf8_lossy(&service.info.endpoint).into_owned();
+		match self.health.check(&endpoint, &service.info.signer, &seed).await {
+			Ok(evidence) => (true, evidence),
+			Err(e) => {
+				log::info!(target: "alignment", "compute service of {who} at {endpoint}: {e:?}");
+				FAILED
+			},
+		}
+	}
+}

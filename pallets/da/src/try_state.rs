@@ -1,0 +1,227 @@
+//! The invariants of the pallet's storage, checked by the `try_state` hook (try-runtime) and
+//! at the end of every unit test.
+//!
+//! Operators
+//! - the operator counter equals the number of operators, and at most `MaxOperators` are
+//!   registered;
+//! - each operator's recorded bond is exactly the balance held from it for
+//!   [`HoldReason::OperatorBond`].
+//!
+//! Epochs
+//! - committees and seeds exist for the same epochs, none after the current one;
+//! - a committee seats distinct operators, each with a non-zero bond;
+//! - an epoch other than the current one is kept only while it has blobs;
+//! - `EpochBlobs` counts the blobs of each epoch, and only of epochs that are kept.
+//!
+//! Blobs
+//! - every blob id is below `NextBlobId`; `BlobByRoot` and `Blobs` agree both ways;
+//! - a blob's epoch has a non-empty committee, and its attestations name seats of it;
+//! - a blob's attested stake is the stake of its attesting seats, and the blob is available
+//!   exactly when that reaches 2/3 of its committee's stake;
+//! - a pending blob has no expiry, is queued at its deadline and cannot be challenged; an
+//!   available one is queued at its expiry and has a challenge slot;
+//! - attestations exist only for kept blobs; ids queued in `Deadlines` and `Expiries` were
+//!   issued.
+//!
+//! Challenge slots
+//! - `LiveBlobs` fills slots `0..LiveBlobCount` with available blobs, and `BlobSlots` is its
+//!   inverse.
+//!
+//! Challenges
+//! - every challenge id is below `NextChallengeId`, each open challenge is queued at its
+//!   deadline and names a coded chunk; ids queued in `ChallengeDeadlines` were issued.
+//!
+//! Not checked, because it does not always hold: that the fee pool covers the refunds of
+//! pending blobs (challenge rewards are paid from any spare pool balance, and refunds are
+//! best effort), or even the existential deposit (a refund may empty the pool).
+
+use crate::{pallet::*, types::*};
+use alloc::collections::BTreeMap;
+use frame_support::{
+	ensure,
+	traits::{fungible::InspectHold, Get},
+};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	TryRuntimeError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant listed in the [module documentation](self).
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		Self::try_state_operators()?;
+		Self::try_state_epochs()?;
+		Self::try_state_blobs()?;
+		Self::try_state_live_slots()?;
+		Self::try_state_challenges()
+	}
+
+	fn try_state_operators() -> Result<(), TryRuntimeError> {
+		let operators = Operators::<T>::iter().count() as u32;
+		ensure!(
+			Operators::<T>::count() == operators,
+			"The operator counter differs from the number of operators."
+		);
+		ensure!(
+			operators <= T::MaxOperators::get(),
+			"More operators are registered than MaxOperators allows."
+		);
+		for (who, operator) in Operators::<T>::iter() {
+			let held = T::Currency::balance_on_hold(&HoldReason::OperatorBond.into(), &who);
+			ensure!(
+				held == operator.bond,
+				"An operator's recorded bond differs from the balance held for it."
+			);
+		}
+		Ok(())
+	}
+
+	fn try_state_epochs() -> Result<(), TryRuntimeError> {
+		let current = CurrentEpoch::<T>::get();
+		for (epoch, committee) in Committees::<T>::iter() {
+			ensure!(epoch <= current, "A committee exists for an epoch that has not started.");
+			ensure!(EpochSeeds::<T>::contains_key(epoch), "An epoch has a committee but no seed.");
+			ensure!(
+				epoch == current || EpochBlobs::<T>::get(epoch) > 0,
+				"A finished epoch without blobs was not pruned."
+			);
+			for (seat, (member, bond)) in committee.iter().enumerate() {
+				ensure!(!bond.is_zero(), "A committee member was drawn with a zero bond.");
+				ensure!(
+					!committee.iter().skip(seat + 1).any(|(other, _)| other == member),
+					"A committee seats the same operator twice."
+				);
+			}
+		}
+		for epoch in EpochSeeds::<T>::iter_keys() {
+			ensure!(Committees::<T>::contains_key(epoch), "An epoch has a seed but no committee.");
+		}
+		let mut counts = BTreeMap::<EpochIndex, u32>::new();
+		for blob in Blobs::<T>::iter_values() {
+			*counts.entry(blob.epoch).or_default() += 1;
+		}
+		for (epoch, count) in EpochBlobs::<T>::iter() {
+			ensure!(
+				Committees::<T>::contains_key(epoch),
+				"Blobs are counted for an epoch that is not kept."
+			);
+			ensure!(
+				counts.remove(&epoch).unwrap_or(0) == count,
+				"EpochBlobs differs from the number of blobs of its epoch."
+			);
+		}
+		ensure!(counts.is_empty(), "An epoch has blobs that EpochBlobs does not count.");
+		Ok(())
+	}
+
+	fn try_state_blobs() -> Result<(), TryRuntimeError> {
+		let next = NextBlobId::<T>::get();
+		for (id, blob) in Blobs::<T>::iter() {
+			ensure!(id < next, "A blob id is not below NextBlobId.");
+			ensure!(
+				BlobByRoot::<T>::get(blob.commitment.root) == Some(id),
+				"A blob is not indexed by its commitment root."
+			);
+			let committee =
+				Committees::<T>::get(blob.epoch).ok_or("A blob's epoch has no committee.")?;
+			ensure!(!committee.is_empty(), "A blob's epoch has an empty committee.");
+			let mut attested: BalanceOf<T> = Zero::zero();
+			for (seat, ()) in Attestations::<T>::iter_prefix(id) {
+				let (_, stake) = committee
+					.get(seat as usize)
+					.ok_or("An attestation names a seat outside its blob's committee.")?;
+				attested = attested.saturating_add(*stake);
+			}
+			ensure!(
+				attested == blob.attested_stake,
+				"A blob's attested stake differs from the stake of its attesting seats."
+			);
+			let total = committee
+				.iter()
+				.fold(BalanceOf::<T>::zero(), |sum, (_, bond)| sum.saturating_add(*bond));
+			let quorum = blob.attested_stake.saturating_mul(3u32.into())
+				>= total.saturating_mul(2u32.into());
+			match blob.status {
+				BlobStatus::Pending => {
+					ensure!(!quorum, "A pending blob has reached quorum.");
+					ensure!(blob.expires_at.is_none(), "A pending blob has an expiry.");
+					ensure!(
+						Deadlines::<T>::get(blob.deadline).contains(&id),
+						"A pending blob is not queued at its deadline."
+					);
+					ensure!(!BlobSlots::<T>::contains_key(id), "A pending blob can be challenged.");
+				},
+				BlobStatus::Available => {
+					ensure!(quorum, "An available blob has not reached quorum.");
+					let expires_at = blob.expires_at.ok_or("An available blob has no expiry.")?;
+					ensure!(
+						Expiries::<T>::get(expires_at).contains(&id),
+						"An available blob is not queued at its expiry."
+					);
+					ensure!(
+						BlobSlots::<T>::contains_key(id),
+						"An available blob has no challenge slot."
+					);
+				},
+			}
+		}
+		for (root, id) in BlobByRoot::<T>::iter() {
+			ensure!(
+				Blobs::<T>::get(id).is_some_and(|blob| blob.commitment.root == root),
+				"BlobByRoot names a blob that does not have that root."
+			);
+		}
+		for (id, _) in Attestations::<T>::iter_keys() {
+			ensure!(Blobs::<T>::contains_key(id), "An attestation outlived its blob.");
+		}
+		for ids in Deadlines::<T>::iter_values().chain(Expiries::<T>::iter_values()) {
+			ensure!(
+				ids.iter().all(|id| *id < next),
+				"A blob id queued for a deadline or an expiry was never issued."
+			);
+		}
+		Ok(())
+	}
+
+	fn try_state_live_slots() -> Result<(), TryRuntimeError> {
+		let count = LiveBlobCount::<T>::get();
+		let mut used = 0u32;
+		for (slot, id) in LiveBlobs::<T>::iter() {
+			used.saturating_inc();
+			ensure!(slot < count, "A challenge slot at or above LiveBlobCount is used.");
+			ensure!(BlobSlots::<T>::get(id) == Some(slot), "LiveBlobs and BlobSlots disagree.");
+			ensure!(
+				Blobs::<T>::get(id).is_some_and(|blob| blob.status == BlobStatus::Available),
+				"A challenge slot holds a blob that is not available."
+			);
+		}
+		ensure!(used == count, "LiveBlobCount differs from the number of challenge slots used.");
+		ensure!(
+			BlobSlots::<T>::iter_keys().count() as u32 == count,
+			"BlobSlots differs from the number of challenge slots used."
+		);
+		Ok(())
+	}
+
+	fn try_state_challenges() -> Result<(), TryRuntimeError> {
+		let next = NextChallengeId::<T>::get();
+		for (id, challenge) in Challenges::<T>::iter() {
+			ensure!(id < next, "A challenge id is not below NextChallengeId.");
+			ensure!(
+				ChallengeDeadlines::<T>::get(challenge.deadline).contains(&id),
+				"An open challenge is not queued at its deadline."
+			);
+			ensure!(
+				challenge.chunk < zerog_erasure::CODED_CHUNKS,
+				"A challenge names a chunk that does not exist."
+			);
+		}
+		for ids in ChallengeDeadlines::<T>::iter_values() {
+			ensure!(
+				ids.iter().all(|id| *id < next),
+				"A challenge id queued for a deadline was never issued."
+			);
+		}
+		Ok(())
+	}
+}
