@@ -19,10 +19,11 @@ stage setup scripts/setup.sh
 stage format cargo fmt --all -- --check
 stage module-cycles python3 scripts/check-module-cycles.py
 stage build cargo build --locked --workspace --bins --tests
-# The workspace lints ([workspace.lints]) as errors, with the runtime's try-runtime code
-# (the pallets' `try_state` invariants and the `TryRuntime` API) included.
-stage clippy env SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets \
-  --features zerog-runtime/try-runtime -- -D warnings
+# The workspace lints ([workspace.lints]) as errors, with the build's features (with
+# `--features zerog-runtime/try-runtime` clippy rebuilds the C++ of RocksDB and wasm-opt and
+# checks the whole dependency tree a second time; the pallets' `try_state` code is checked
+# through their unit tests).
+stage clippy cargo clippy --locked --workspace --all-targets -- -D warnings
 # Unit tests, then the end-to-end tests (one binary, `node/tests/it`, whose suites run in
 # parallel within the slots of node/tests/it/common/load.rs).
 stage test cargo test --locked --workspace

@@ -2,8 +2,9 @@
 //!
 //! pallet-revive's eth-rpc answers every transaction the node's pool refuses with
 //! `1010 "Invalid Transaction"`, without the reason. Wallets and libraries recognise the
-//! reasons geth gives (code -32000 with "nonce too low", "insufficient funds for gas * price
-//! + value", "invalid chain id for signer"...), e.g. ethers turns them into `NONCE_EXPIRED`
+//! reasons geth gives (code -32000 with "nonce too low",
+//! "insufficient funds for gas * price + value", "invalid chain id for signer"...),
+//! e.g. ethers turns them into `NONCE_EXPIRED`
 //! and `INSUFFICIENT_FUNDS`. So when a transaction is refused, [`diagnose`] decodes it and
 //! checks it the way geth's pool does, against the chain's view of the sender, to name
 //! the reason. A transaction that passes every check keeps the node's own error.

@@ -8,9 +8,10 @@
 
 use sp_core::{crypto::Pair as _, sr25519};
 use std::time::Instant;
+use zerog_data_plane::holding::PairSigner;
 use zerog_erasure::storage::{segment_count, verify_segment, FileTree, SEGMENT_SIZE};
 use zerog_storage_service::{
-	holding::{answer_challenge, verify_holding, PairSigner},
+	holding::{answer_challenge, verify_holding},
 	store::{SegmentStore, SegmentWithProof},
 };
 

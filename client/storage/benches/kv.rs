@@ -49,7 +49,7 @@ fn main() {
 		(p(0.5), p(0.99), times.len() as f64 / started.elapsed().as_secs_f64())
 	};
 	let (p50, p99, rate) = measure(&|k| db.get(&stream, k, None).is_some());
-	let (b50, b99, brate) = measure(&|k| baseline.get(k).is_some());
+	let (b50, b99, brate) = measure(&|k| baseline.contains_key(k));
 	println!("KvDb::get, 100,000 keys, 8 threads x {per_thread}:");
 	println!("  kv_db get:        p50 {p50:.2} µs  p99 {p99:.2} µs  {rate:.0} gets/s");
 	println!("  BTreeMap baseline: p50 {b50:.2} µs  p99 {b99:.2} µs  {brate:.0} gets/s");

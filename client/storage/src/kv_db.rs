@@ -210,9 +210,9 @@ impl KvDb {
 			value_at(&k.1, history, at)
 		};
 		if forward {
-			in_stream.find_map(|e| pick(e))
+			in_stream.find_map(&pick)
 		} else {
-			in_stream.collect::<Vec<_>>().into_iter().rev().find_map(|e| pick(e))
+			in_stream.collect::<Vec<_>>().into_iter().rev().find_map(pick)
 		}
 	}
 }

@@ -31,7 +31,7 @@ impl<T: Config> Pallet<T> {
 		let due = match CurrentEra::<T>::get() {
 			None => true,
 			Some(era) => Eras::<T>::get(era)
-				.map_or(true, |info| now >= info.start.saturating_add(params.era_length)),
+				.is_none_or(|info| now >= info.start.saturating_add(params.era_length)),
 		};
 		if due {
 			let subjects = Self::start_era(now, &params);

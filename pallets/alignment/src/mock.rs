@@ -33,11 +33,11 @@ impl pallet_balances::Config for Test {
 
 thread_local! {
 	/// Registered providers per kind (0 storage, 1 DA, 2 compute).
-	static PROVIDERS: RefCell<[Vec<AccountId>; 3]> = RefCell::new([vec![], vec![], vec![]]);
+	static PROVIDERS: RefCell<[Vec<AccountId>; 3]> = const { RefCell::new([vec![], vec![], vec![]]) };
 	/// Slashes made: (kind, who, fraction).
-	static SLASHES: RefCell<Vec<(u8, AccountId, Perbill)>> = RefCell::new(vec![]);
+	static SLASHES: RefCell<Vec<(u8, AccountId, Perbill)>> = const { RefCell::new(vec![]) };
 	/// Licence payments received.
-	static PROCEEDS: RefCell<u64> = RefCell::new(0);
+	static PROCEEDS: RefCell<u64> = const { RefCell::new(0) };
 }
 
 /// A registry of one kind that draws uniformly from its members by the seed.

@@ -87,6 +87,8 @@ pub struct DataItem<MaxDescription: Get<u32>, MaxSealedKey: Get<u32>> {
 	DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxItems, MaxDescription, MaxSealedKey, MaxUri))]
+// The SCALE derives repeat the parameters' bounds in their own where-clauses.
+#[allow(clippy::multiple_bound_locations)]
 pub struct Token<
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
@@ -137,6 +139,8 @@ pub enum ProofSignature<Signature> {
 	DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxSealedKey, MaxReceiverKey))]
+// The SCALE derives repeat the parameters' bounds in their own where-clauses.
+#[allow(clippy::multiple_bound_locations)]
 pub struct TransferProof<
 	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
 	Signature: Clone + PartialEq + Eq + core::fmt::Debug,

@@ -6,7 +6,7 @@ use std::time::Instant;
 use zerog_erasure::{da::chunk_tree, ErasureCodec, ReedSolomonSimd, MAX_BLOB_SIZE};
 /// Times encoding and tree hashing separately, three runs each.
 fn main() {
-	let blob: Vec<u8> = (0..MAX_BLOB_SIZE as usize).map(|i| (i * 7 >> 3) as u8).collect();
+	let blob: Vec<u8> = (0..MAX_BLOB_SIZE as usize).map(|i| ((i * 7) >> 3) as u8).collect();
 	for threads in [1, 2] {
 		zerog_erasure::set_max_threads(threads);
 		for _ in 0..3 {

@@ -85,7 +85,7 @@ impl Flow {
 	/// Appends one aligned subtree of `height` with `root`. The length must be a multiple
 	/// of `2^height`.
 	fn push_subtree(&mut self, height: u32, root: Hash) -> Result<(), ErasureError> {
-		debug_assert!(self.length % (1u64 << height) == 0, "subtree not aligned");
+		debug_assert!(self.length.is_multiple_of(1u64 << height), "subtree not aligned");
 		let new_length = self
 			.length
 			.checked_add(1u64 << height)

@@ -56,7 +56,7 @@ pub fn hash_leaves<T: AsRef<[u8]>>(leaves: &[T]) -> alloc::vec::Vec<Hash> {
 /// The level above `level` (an even number of node hashes): the hash of each pair, 4 at a
 /// time with blake2b's SIMD many-hash mode. Equal to `hash_node` on each pair.
 pub fn hash_level(level: &[Hash]) -> alloc::vec::Vec<Hash> {
-	debug_assert!(level.len() % 2 == 0, "a level has pairs");
+	debug_assert!(level.len().is_multiple_of(2), "a level has pairs");
 	if level.len() < 8 {
 		return level.chunks(2).map(|pair| hash_node(&pair[0], &pair[1])).collect();
 	}

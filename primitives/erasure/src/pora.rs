@@ -141,7 +141,7 @@ pub fn verify_unit(
 /// The unit proof from a sector proof (of the unit's first sector) to the flow root: the
 /// sibling path above the unit's subtree.
 pub fn unit_proof(sector_proof: &MerkleProof) -> Option<MerkleProof> {
-	if sector_proof.index % SECTORS_PER_UNIT != 0
+	if !sector_proof.index.is_multiple_of(SECTORS_PER_UNIT)
 		|| sector_proof.siblings.len() < UNIT_HEIGHT as usize
 	{
 		return None;

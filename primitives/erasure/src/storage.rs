@@ -69,7 +69,7 @@ fn sector_leaves(data: &[u8]) -> Vec<Hash> {
 	let full = data.len() / SECTOR_SIZE;
 	let whole: Vec<&[u8]> = data[..full * SECTOR_SIZE].chunks(SECTOR_SIZE).collect();
 	let mut leaves = hash_leaves_parallel(&whole);
-	if data.len() % SECTOR_SIZE != 0 {
+	if !data.len().is_multiple_of(SECTOR_SIZE) {
 		leaves.push(sector_leaf(&data[full * SECTOR_SIZE..]));
 	}
 	leaves

@@ -87,7 +87,7 @@ fn each_governance_origin_reaches_only_its_own_calls() {
 		ReferendumKiller,
 	];
 	let accepted = |check: &dyn Fn(RuntimeOrigin) -> bool| -> Vec<origins::Origin> {
-		all.iter().cloned().filter(|o| check(RuntimeOrigin::from(o.clone()))).collect()
+		all.iter().filter(|&o| check(RuntimeOrigin::from(o.clone()))).cloned().collect()
 	};
 	type Validators = <Runtime as pallet_validator_set::Config>::ManageOrigin;
 	type DaParams = <Runtime as pallet_da::Config>::ParamsOrigin;

@@ -196,7 +196,7 @@ impl Chain {
 
 	/// The finalized head's hash.
 	pub fn finalized_head(&self) -> Result<H256, ChainError> {
-		Ok(self.run(self.methods().chain_get_finalized_head())?)
+		self.run(self.methods().chain_get_finalized_head())
 	}
 
 	/// The finalized head's number.
@@ -215,7 +215,7 @@ impl Chain {
 
 	/// The raw storage value at `key` in block `at` (the best block when `None`).
 	pub fn storage(&self, key: &[u8], at: Option<H256>) -> Result<Option<Vec<u8>>, ChainError> {
-		Ok(self.run(self.methods().state_get_storage(key, at))?)
+		self.run(self.methods().state_get_storage(key, at))
 	}
 
 	/// The account's next nonce, counting its transactions in the pool.
@@ -250,7 +250,7 @@ impl Chain {
 		for chunk in accounts.chunks(2048) {
 			let keys: Vec<Vec<u8>> = chunk
 				.iter()
-				.map(|a| frame_system::Account::<zerog_runtime::Runtime>::hashed_key_for(a))
+				.map(frame_system::Account::<zerog_runtime::Runtime>::hashed_key_for)
 				.collect();
 			let sets = self.run(
 				self.methods().state_query_storage_at(keys.iter().map(|k| k.as_slice()), at),

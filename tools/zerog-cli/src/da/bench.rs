@@ -83,15 +83,14 @@ fn run(cmd: &BenchCmd) -> CliResult<()> {
 		let blobs: Vec<Vec<u8>> =
 			(0..cmd.count).map(|i| random_blob(size, seed * 1000 + i as u64 + 1)).collect();
 		let context = chain.signing_context()?;
-		let mut nonce = chain.next_nonce(&pair.public().into())?;
+		let first_nonce = chain.next_nonce(&pair.public().into())?;
 		let started = Instant::now();
 		let mut pending = Vec::new();
 		let mut uploading = Duration::ZERO;
-		for blob in &blobs {
+		for (nonce, blob) in (first_nonce..).zip(&blobs) {
 			let uploaded = upload(&chain, blob, false, &quiet)?;
 			uploading += uploaded.upload;
 			let sent = send_submit(&chain, &pair, nonce, context, &uploaded)?;
-			nonce += 1;
 			pending.push((uploaded.root, sent));
 		}
 		let mut ids = Vec::new();

@@ -65,8 +65,8 @@ pub fn fund(
 				short.len()
 			)));
 		}
-		let mut nonce = chain.next_nonce(&funder_account)?;
-		for chunk in short.chunks(FUNDING_BATCH) {
+		let first_nonce = chain.next_nonce(&funder_account)?;
+		for (nonce, chunk) in (first_nonce..).zip(short.chunks(FUNDING_BATCH)) {
 			let calls = chunk
 				.iter()
 				.map(|dest| {
@@ -81,7 +81,6 @@ pub fn fund(
 			chain
 				.submit(&xt)
 				.map_err(|source| CliError::Refused { what: "a funding transaction", source })?;
-			nonce += 1;
 		}
 		let deadline = Instant::now() + timeout;
 		loop {
