@@ -298,17 +298,17 @@ pub fn holders_per_segment(count: u64, bitmaps: &[Held]) -> Vec<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use futures::{channel::oneshot, future::BoxFuture};
 	use sc_network::request_responses::RequestFailure;
 
 	/// One peer answers `Have` at once, one never answers (a paused process), and one is
 	/// not connected.
-	struct ScriptedNetwork {
-		quick: PeerId,
-		stalled: PeerId,
-		answer: Vec<u8>,
+	pub(crate) struct ScriptedNetwork {
+		pub quick: PeerId,
+		pub stalled: PeerId,
+		pub answer: Vec<u8>,
 	}
 
 	type Answer = Result<(Vec<u8>, ProtocolName), RequestFailure>;

@@ -355,17 +355,28 @@ impl StorageService {
 	}
 
 	/// A node that is not a replica of a file keeps its staging copy until the deal's
-	/// replica count is seen at providers, then deletes it.
+	/// replica count is seen at other providers, then deletes it.
+	///
+	/// Only peers' replicas count, and whether this node is a replica is read again after
+	/// asking them: a provider whose shard became known meanwhile (at start, before the
+	/// chain follower's first step) keeps its copy.
 	async fn drop_staging_if_replicated(&self, root: &Hash, meta: &FileMeta) {
 		let count = segment_count(meta.size);
-		let mine = self.replica_mask(root).map(|m| m.count()).unwrap_or(0);
-		if mine == count {
+		let wanted = meta.placements.iter().map(|p| p.replicas).max().unwrap_or(0);
+		let mine = || self.replica_mask(root).map(|m| m.count()).unwrap_or(0);
+		if wanted == 0 || mine() != 0 {
 			return;
 		}
-		let report = self.report(root).await;
-		if report.replicas_wanted > 0 && report.replicas_seen >= report.replicas_wanted && mine == 0
-		{
-			log::info!(target: "storage", "0x{} has {} replicas: dropping the staging copy", hex::encode(root), report.replicas_seen);
+		let Some(fetcher) = self.fetcher.get() else { return };
+		let replicas: Vec<Held> = fetcher
+			.have(root)
+			.await
+			.iter()
+			.filter_map(|(_, a)| Held::from_bytes(&a.replica, count))
+			.collect();
+		let seen = holders_per_segment(count, &replicas).into_iter().min().unwrap_or(0);
+		if seen >= wanted && mine() == 0 {
+			log::info!(target: "storage", "0x{} has {seen} replicas at peers: dropping the staging copy", hex::encode(root));
 			let _ = self.store.remove_segments_keep_meta(root);
 		}
 	}

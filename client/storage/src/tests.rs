@@ -184,6 +184,46 @@ async fn uploads_without_a_deal_are_dropped_after_the_grace() {
 	assert!(service.store().files().is_empty());
 }
 
+/// Lists no peers, and makes the node's provider shard known while it is asked: what the
+/// chain follower does at start while the replica keeper already runs.
+struct RoleArrivesWhileAsking(Arc<StorageService>);
+
+impl zerog_data_plane::request_response::PeerSource for RoleArrivesWhileAsking {
+	fn peers(&self) -> futures::future::BoxFuture<'static, Vec<sc_network::PeerId>> {
+		self.0.set_role(Some(ShardRole { id: 0, count: 1 }));
+		Box::pin(async { Vec::new() })
+	}
+}
+
+/// Seen once in CI: a provider killed and restarted lost its whole replica, because its
+/// role was read before peers were asked and its own copy counted as the replica seen.
+#[tokio::test]
+async fn a_restarted_provider_keeps_its_replica_when_its_role_arrives_late() {
+	let dir = tempfile::tempdir().unwrap();
+	let service = Arc::new(service(dir.path()));
+	let (data, tree) = file(4 * SEGMENT_SIZE);
+	let root = tree.root();
+	service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
+	let placement = Placement { deal: 0, start_sector: 0, replicas: 1, end: 10 };
+	service.store().add_placement(&root, data.len() as u64, placement).unwrap();
+	let network = crate::protocol::tests::ScriptedNetwork {
+		quick: sc_network::PeerId::random(),
+		stalled: sc_network::PeerId::random(),
+		answer: Vec::new(),
+	};
+	let peers = Arc::new(RoleArrivesWhileAsking(service.clone()));
+	service.set_fetcher(Arc::new(crate::protocol::SegmentFetcher::new(
+		Arc::new(network),
+		peers,
+		"/test/segments/1".into(),
+		None,
+	)));
+	assert_eq!(service.role(), None, "just restarted: the shard is not known yet");
+	service.maintain(3600).await;
+	assert_eq!(service.role(), Some(ShardRole { id: 0, count: 1 }));
+	assert_eq!(service.store().file(&root).unwrap().1.count(), 4, "the replica was kept");
+}
+
 mod mining {
 	use super::*;
 	use crate::{

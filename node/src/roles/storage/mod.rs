@@ -108,6 +108,9 @@ impl StorageRole {
 			None
 		};
 		if let Some(account) = &account {
+			// The shard is known before the replica keeper's first pass, which would otherwise
+			// take this provider's replicas for staging copies.
+			service.set_role(role_at(&ctx.client, ctx.client.info().best_hash, account));
 			// The provider answers alignment nodes' holding challenges with its key.
 			service.set_holding_signer(Arc::new(KeystoreSigner {
 				keystore: ctx.keystore.clone(),
