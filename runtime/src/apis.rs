@@ -262,6 +262,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
+	#[api_version(2)]
 	impl pallet_alignment::runtime_api::AlignmentApi<
 		Block,
 		AccountId,
@@ -279,7 +280,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 
 		fn pending_rewards(id: pallet_alignment::LicenceId) -> Option<Balance> {
-			pallet_alignment::Licences::<Runtime>::get(id).map(|licence| Alignment::accrued(&licence))
+			pallet_alignment::Licences::<Runtime>::get(id).map(|licence| Alignment::accrued(id, &licence))
 		}
 
 		fn operator(who: AccountId) -> Option<pallet_alignment::Operator<Balance>> {
@@ -296,6 +297,10 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 
 		fn report_status(era: pallet_alignment::EraIndex, operator: AccountId) -> (bool, bool) {
 			Alignment::report_status(era, &operator)
+		}
+
+		fn reporting_weight(era: pallet_alignment::EraIndex, operator: AccountId) -> Option<u32> {
+			Alignment::reporting_weight(era, &operator)
 		}
 
 		fn outcome(era: pallet_alignment::EraIndex) -> Option<pallet_alignment::EraOutcome<Balance>> {

@@ -385,6 +385,25 @@ impl pallet_compute::Config for Runtime {
 	type BenchmarkHelper = SigningBenchmarkKeys;
 }
 
+/// Alignment's era randomness: the VRF output of the parent block (BABE's
+/// `ParentBlockRandomness`), known from that block on. The alignment pallet draws an era's
+/// subjects once its randomness could not be known before the era's first block: with this,
+/// in the era's second block. Only the author of that first block knew its VRF output
+/// earlier (and may withhold the block); BABE's epoch randomness, known to everyone up to an
+/// epoch ahead, would delay the draw to the next epoch (up to 10 minutes, longer than the
+/// 20-block eras of the dev and local chains). Without a VRF output (a secondary plain
+/// slot, or genesis), the epoch randomness, reported as known since block 0, so the draw
+/// waits for the next block.
+pub struct AlignmentRandomness;
+impl frame_support::traits::Randomness<Hash, BlockNumber> for AlignmentRandomness {
+	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
+		match pallet_babe::ParentBlockRandomness::<Runtime>::random(subject) {
+			(Some(random), known_since) => (random, known_since),
+			(None, _) => (pallet_babe::RandomnessFromOneEpochAgo::<Runtime>::random(subject).0, 0),
+		}
+	}
+}
+
 impl pallet_alignment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
@@ -393,7 +412,7 @@ impl pallet_alignment::Config for Runtime {
 		crate::governance::TreasuryAccount,
 		Balances,
 	>;
-	type Randomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+	type Randomness = AlignmentRandomness;
 	type StorageProviders = pallet_storage::Pallet<Runtime>;
 	type DaOperators = pallet_da::Pallet<Runtime>;
 	type ComputeProviders = pallet_compute::Pallet<Runtime>;

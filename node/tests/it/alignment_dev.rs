@@ -2,8 +2,9 @@
 //! holds the genesis licence and operates it; Bob buys a licence and delegates it to her.
 //! Alice commits a report that fails the storage provider drawn for era 0 (herself, the only
 //! one on dev), reveals it after the era, and the quorum of her one report slashes the
-//! provider through pallet-storage. Both licences accrue the whole emission, which Bob
-//! claims. The test plays the operator by hand: it checks the chain's side of the protocol
+//! provider through pallet-storage. Bob's licence, delegated during era 0, counts from era 1
+//! on: of era 0 it earns the holder share only, which Bob claims, and Alice's licence, which
+//! did the work, takes the whole active share. The test plays the operator by hand: it checks the chain's side of the protocol
 //! and the `alignment_*` RPC, not an alignment node's checks.
 
 use crate::common::{
@@ -115,10 +116,13 @@ fn a_revealed_report_slashes_the_failed_provider_and_licences_earn_the_emission(
 		(json!(1), json!(1), json!(1))
 	);
 	let emission = 10_000 * UNIT;
+	assert_eq!(outcome["accrued"], emission.to_string(), "the whole emission is accrued");
+	// The dev preset's holder share is 33%, split over both licences; the active share goes to
+	// the one licence that counted in era 0, Alice's.
+	let holder = 3_300 * UNIT / 2;
 	assert_eq!(
-		outcome["accrued"],
-		emission.to_string(),
-		"two licences split the whole emission evenly"
+		(outcome["holderReward"].clone(), outcome["activeReward"].clone()),
+		(json!(holder.to_string()), json!((emission - 3_300 * UNIT).to_string()))
 	);
 
 	// The slash went through pallet-storage, in the block that finalized the era.
@@ -133,9 +137,9 @@ fn a_revealed_report_slashes_the_failed_provider_and_licences_earn_the_emission(
 	);
 	assert_eq!(slashed, Some((alice.clone(), 50 * UNIT)), "5% of the 1,000 ZG bond");
 
-	// Each licence has half the emission; Bob claims his.
+	// Bob's licence has the holder share of era 0; he claims it.
 	let licence = node.rpc.call("alignment_licence", json!([1])).unwrap();
-	assert_eq!(licence["pendingRewards"], (emission / 2).to_string());
+	assert_eq!(licence["pendingRewards"], holder.to_string());
 	let before = free_balance(&node.rpc, &bob, None);
 	execute(
 		&node,
@@ -143,10 +147,7 @@ fn a_revealed_report_slashes_the_failed_provider_and_licences_earn_the_emission(
 		RuntimeCall::Alignment(AlignmentCall::claim_rewards { licence: 1 }),
 	);
 	let gained = free_balance(&node.rpc, &bob, None) - before;
-	assert!(
-		gained > emission / 2 - UNIT && gained <= emission / 2,
-		"claimed {gained} less the fee"
-	);
+	assert!(gained > holder - UNIT && gained <= holder, "claimed {gained} less the fee");
 	assert_eq!(node.rpc.call("alignment_licence", json!([1])).unwrap()["pendingRewards"], "0");
 	let again = try_execute(
 		&node,

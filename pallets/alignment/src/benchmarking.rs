@@ -1,6 +1,7 @@
 //! Benchmarks for every call and for the era hooks at their worst case: `reveal_report` with
-//! `MaxSubjects` verdicts, `finalize_era` with `MaxReporters` reports on `MaxSubjects`
-//! subjects, all faulty, all agreeing.
+//! `MaxSubjects` verdicts, `start_era` drawing `MaxSubjects` subjects, `finalize_era` with
+//! `MaxReporters` reports on `MaxSubjects` subjects, all faulty, all agreeing, each operator
+//! with delegations pending since two eras that start with its reward.
 
 use super::*;
 use crate::pallet::*;
@@ -40,24 +41,47 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
-/// Sets the parameters and runs era 0 to its start.
+/// Sets the parameters, with no era started: licences delegated now count from era 0.
 fn configured<T: Config>() {
 	Params::<T>::put(params::<T>());
+	CurrentEra::<T>::kill();
+	AwaitingSeed::<T>::kill();
 }
 
-/// A licence owned by `owner`, delegated to `operator`, with one era of holder and active
-/// rewards accrued (so paying it out mints).
+/// A licence owned by `owner`, delegated to `operator` during era 0, with the holder reward
+/// and the active reward of era 1 accrued (so paying it out mints), and its start index
+/// written but not read yet (so paying it out reads and deletes it). No era runs after.
 fn licence_with_rewards<T: Config>(owner: &T::AccountId, operator: &T::AccountId) -> LicenceId {
 	configured::<T>();
+	Eras::<T>::insert(0, era::<T>(0));
+	CurrentEra::<T>::put(0);
 	let id = Pallet::<T>::create_licence(owner.clone());
 	Pallet::<T>::do_delegate(owner.clone(), id, operator.clone()).expect("delegates");
+	Eras::<T>::remove(0);
+	CurrentEra::<T>::kill();
 	HolderIndex::<T>::put(BalanceOf::<T>::from(1_000u32));
-	Operators::<T>::mutate(operator, |op| {
-		if let Some(op) = op {
-			op.reward_index = 2_000u32.into();
-		}
-	});
+	Pallet::<T>::credit(operator, 1, 2_000u32.into());
+	assert!(StartIndexes::<T>::contains_key(operator, 0));
 	id
+}
+
+/// Eras 0 and 1 finalized and era 2 running, with a licence delegated to `operator` in each
+/// of eras 0 and 1 still pending: the most an operator can have, which the next delegation
+/// to it starts.
+fn pending_since_two_eras<T: Config>(operator: &T::AccountId) {
+	for index in 0..2u32 {
+		Eras::<T>::insert(index, era::<T>(0));
+	}
+	for index in 0..2u32 {
+		CurrentEra::<T>::put(index);
+		let owner: T::AccountId = account("pending", index, 0);
+		let id = Pallet::<T>::create_licence(owner.clone());
+		Pallet::<T>::do_delegate(owner, id, operator.clone()).expect("delegates");
+	}
+	Eras::<T>::remove(0);
+	Eras::<T>::remove(1);
+	Eras::<T>::insert(2, era::<T>(0));
+	CurrentEra::<T>::put(2);
 }
 
 /// An era record with `subjects` storage subjects.
@@ -108,14 +132,19 @@ mod benchmarks {
 		assert!(LicencesOf::<T>::contains_key(&to, id));
 	}
 
+	/// The licence reads its start index, and the new operator's delegations pending since
+	/// two finalized eras start.
 	#[benchmark]
 	fn delegate() {
 		let owner = funded::<T>("owner", 0);
 		let id = licence_with_rewards::<T>(&owner, &account("operator", 0, 0));
 		let operator: T::AccountId = account("operator", 1, 0);
+		pending_since_two_eras::<T>(&operator);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, operator.clone());
 		assert!(Operators::<T>::contains_key(&operator));
+		assert!(StartIndexes::<T>::contains_key(&operator, 1));
+		assert_eq!(DelegatedIn::<T>::get(id), Some(2));
 	}
 
 	#[benchmark]
@@ -137,16 +166,27 @@ mod benchmarks {
 		assert!(!TotalClaimed::<T>::get().is_zero());
 	}
 
+	/// The worst case: a full era whose lightest commitment gives way to the caller's.
 	#[benchmark]
 	fn commit_report() {
 		let owner = funded::<T>("owner", 0);
 		let operator = funded::<T>("operator", 0);
 		licence_with_rewards::<T>(&owner, &operator);
+		// A second licence, before era 0: the operator counts two, the others one each.
+		let second = Pallet::<T>::create_licence(owner.clone());
+		Pallet::<T>::do_delegate(owner, second, operator.clone()).expect("delegates");
 		Eras::<T>::insert(0, era::<T>(T::MaxSubjects::get()));
 		CurrentEra::<T>::put(0);
+		let full: Vec<(T::AccountId, u32)> =
+			(0..T::MaxReporters::get()).map(|i| (account("reporter", i, 0), 1)).collect();
+		for (who, _) in &full {
+			Commitments::<T>::insert(0, who, [0; 32]);
+		}
+		Committers::<T>::insert(0, BoundedVec::truncate_from(full));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operator.clone()), 0, [1; 32]);
 		assert!(Commitments::<T>::contains_key(0, &operator));
+		assert!(!Commitments::<T>::contains_key(0, account::<T::AccountId>("reporter", 0, 0)));
 	}
 
 	#[benchmark]
@@ -175,8 +215,9 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Starting an era: the seed and the sampling draws over the runtime's registries. The
-	/// hook adds one storage read per entry a draw may look at.
+	/// Starting an era and drawing its subjects: the seed and the sampling draws over the
+	/// runtime's registries (the era starts at block 0, so any randomness is fresh enough).
+	/// The hook adds one storage read per entry a draw may look at, and the holds.
 	#[benchmark]
 	fn start_era(s: Linear<0, { T::MaxSubjects::get() }>) {
 		let mut p = params::<T>();
@@ -186,14 +227,17 @@ mod benchmarks {
 		CurrentEra::<T>::put(0);
 		#[block]
 		{
-			Pallet::<T>::start_era(1u32.into(), &p);
+			let index = Pallet::<T>::start_era(0u32.into(), &p);
+			Pallet::<T>::draw(index, &p);
 		}
 		assert_eq!(CurrentEra::<T>::get(), Some(1));
+		assert!(AwaitingSeed::<T>::get().is_none());
 	}
 
-	/// Finalizing an era of `s` subjects with `r` reports that all fail every subject (so
+	/// Finalizing era 2 of `s` subjects with `r` reports that all fail every subject (so
 	/// each subject is decided faulty and slashed) and all agree (so each operator's index
-	/// moves).
+	/// moves). Each operator has a licence from before era 0 and one delegated in each of
+	/// eras 0 and 1, still pending: their start indexes are written with its reward.
 	#[benchmark]
 	fn finalize_era(
 		r: Linear<1, { T::MaxReporters::get() }>,
@@ -201,24 +245,36 @@ mod benchmarks {
 	) {
 		configured::<T>();
 		let p = params::<T>();
-		Eras::<T>::insert(0, era::<T>(s));
 		let verdicts: VerdictsOf<T> =
 			BoundedVec::truncate_from(vec![Verdict { ok: false, evidence: [9; 32] }; s as usize]);
-		for i in 0..r {
-			let owner: T::AccountId = account("owner", i, 0);
-			let operator: T::AccountId = account("operator", i, 0);
-			let id = Pallet::<T>::create_licence(owner.clone());
-			Pallet::<T>::do_delegate(owner, id, operator.clone()).expect("delegates");
-			Commitments::<T>::insert(0, &operator, [0; 32]);
-			Reports::<T>::insert(0, &operator, verdicts.clone());
+		let operators: Vec<T::AccountId> = (0..r).map(|i| account("operator", i, 0)).collect();
+		for delegated_in in [None, Some(0), Some(1)] {
+			if let Some(index) = delegated_in {
+				Eras::<T>::insert(index, era::<T>(0));
+				CurrentEra::<T>::put(index);
+			}
+			for (i, operator) in operators.iter().enumerate() {
+				let owner: T::AccountId = account("owner", i as u32, 0);
+				let id = Pallet::<T>::create_licence(owner.clone());
+				Pallet::<T>::do_delegate(owner, id, operator.clone()).expect("delegates");
+			}
 		}
-		Revealing::<T>::put((0, BlockNumberFor::<T>::from(1u32)));
+		Eras::<T>::remove(0);
+		Eras::<T>::remove(1);
+		Eras::<T>::insert(2, era::<T>(s));
+		CurrentEra::<T>::put(3);
+		for operator in &operators {
+			Commitments::<T>::insert(2, operator, [0; 32]);
+			Reports::<T>::insert(2, operator, verdicts.clone());
+		}
+		Revealing::<T>::put((2, BlockNumberFor::<T>::from(1u32)));
 		#[block]
 		{
-			Pallet::<T>::finalize_era(0, &p);
+			Pallet::<T>::finalize_era(2, &p);
 		}
-		let outcome = Outcomes::<T>::get(0).expect("finalized");
+		let outcome = Outcomes::<T>::get(2).expect("finalized");
 		assert_eq!((outcome.reporters, outcome.agreeing, outcome.faulty), (r, r, s));
+		assert!(StartIndexes::<T>::contains_key(&operators[0], 1));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

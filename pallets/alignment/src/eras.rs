@@ -1,5 +1,13 @@
-//! Eras: starting them (seed and subjects), commits and reveals, and finalization (quorum,
-//! slashing, reward accrual).
+//! Eras: starting them, drawing their subjects, commits and reveals, and finalization
+//! (quorum, slashing, reward accrual).
+//!
+//! An era starts in the first block of its `era_length` blocks. From that block on, a newly
+//! delegated licence counts from the next era only (see `delegations.rs`), so the licences
+//! each operator reports with are fixed before anything about the era's subjects is known.
+//! The subjects are drawn once the chain's randomness could not have been known before that
+//! block (`Randomness::random` tells from which block on it could be): in the era's second
+//! block with BABE's VRF output of the parent block, at the next epoch with BABE's epoch
+//! randomness. Nobody can commit before; an era that ends first has no subjects.
 
 use crate::{
 	pallet::*, report_commitment, EraIndex, EraOutcome, Subject, Verdict, WeightInfo, LOG_TARGET,
@@ -12,48 +20,90 @@ use sp_runtime::{traits::Saturating, PerThing, Perbill};
 /// How many finalized eras' outcomes stay in storage.
 pub const KEPT_OUTCOMES: EraIndex = 64;
 
+/// A revealed report and the licences it counts for (more than none).
+type Weighed<T> = (<T as frame_system::Config>::AccountId, VerdictsOf<T>, u32);
+
 impl<T: Config> Pallet<T> {
-	/// The block hook: closes a reveal window that ends now, then starts an era that is due.
+	/// The block hook: closes a reveal window that ends now, starts an era that is due, and
+	/// draws the subjects of an era that waits for them.
 	pub(crate) fn advance(now: BlockNumberFor<T>) -> Weight {
-		let mut weight = T::DbWeight::get().reads(3);
+		let mut weight = T::DbWeight::get().reads(4);
 		let Some(params) = Params::<T>::get() else { return weight };
-		if let Some((era, closes)) = Revealing::<T>::get() {
-			if now >= closes {
-				let (reporters, subjects) = Self::finalize_era(era, &params);
-				weight.saturating_accrue(T::WeightInfo::finalize_era(reporters, subjects));
-				// Slashing runs in the subjects' pallets: a bond read and written, a hold
-				// moved, an event.
-				weight.saturating_accrue(
-					T::DbWeight::get().reads_writes(4, 4).saturating_mul(subjects.into()),
-				);
-			}
-		}
 		let due = match CurrentEra::<T>::get() {
 			None => true,
 			Some(era) => Eras::<T>::get(era)
 				.is_none_or(|info| now >= info.start.saturating_add(params.era_length)),
 		};
+		if let Some((era, closes)) = Revealing::<T>::get() {
+			// A window closes when it ends, or early when the next era is due first (after a
+			// parameter change that shortened eras): every era is finalized, in order, and
+			// releases the subjects it holds.
+			if now >= closes || due {
+				let (reporters, subjects) = Self::finalize_era(era, &params);
+				weight.saturating_accrue(T::WeightInfo::finalize_era(reporters, subjects));
+				// Slashing and releasing run in the subjects' pallets: a bond read and written,
+				// a hold moved, an event; a hold count read and written.
+				weight.saturating_accrue(
+					T::DbWeight::get().reads_writes(5, 5).saturating_mul(subjects.into()),
+				);
+			}
+		}
 		if due {
-			let subjects = Self::start_era(now, &params);
-			weight.saturating_accrue(T::WeightInfo::start_era(subjects));
-			// Each sampling draw may look at `SAMPLE_TRIES` entries of a registry.
-			let draws = params
-				.storage_samples
-				.saturating_add(params.da_samples)
-				.saturating_add(params.compute_samples)
-				.saturating_mul(2);
-			let reads = u64::from(draws).saturating_mul(zerog_traits::SAMPLE_TRIES as u64);
-			weight.saturating_accrue(T::DbWeight::get().reads(reads));
+			Self::start_era(now, &params);
+			weight.saturating_accrue(T::WeightInfo::start_era(0));
+		}
+		if let Some(era) = AwaitingSeed::<T>::get() {
+			// The era's record and the randomness (about two reads in BABE).
+			weight.saturating_accrue(T::DbWeight::get().reads(3));
+			match Self::draw(era, &params) {
+				Some(subjects) => {
+					weight.saturating_accrue(T::WeightInfo::start_era(subjects));
+					// Each sampling draw may look at `SAMPLE_TRIES` entries of a registry, and
+					// each subject is held in its pallet (a count read and written).
+					let draws = params
+						.storage_samples
+						.saturating_add(params.da_samples)
+						.saturating_add(params.compute_samples)
+						.saturating_mul(2);
+					let reads = u64::from(draws).saturating_mul(zerog_traits::SAMPLE_TRIES as u64);
+					weight.saturating_accrue(T::DbWeight::get().reads(reads));
+					weight.saturating_accrue(
+						T::DbWeight::get().reads_writes(2, 1).saturating_mul(subjects.into()),
+					);
+				},
+				None if due => Self::deposit_event(Event::EraAwaitingSeed { era }),
+				None => {},
+			}
 		}
 		weight
 	}
 
-	/// Starts the next era at `now`: its seed, its subjects, and the reveal window of the
-	/// era before. Returns the number of subjects.
-	pub(crate) fn start_era(now: BlockNumberFor<T>, params: &ParamsOf<T>) -> u32 {
+	/// Starts the next era at `now`, with its subjects still to draw, and opens the reveal
+	/// window of the era before. Returns the new era's index.
+	pub(crate) fn start_era(now: BlockNumberFor<T>, params: &ParamsOf<T>) -> EraIndex {
 		let previous = CurrentEra::<T>::get();
 		let era = previous.map_or(0, |e| e.saturating_add(1));
-		let seed = Self::era_seed(era);
+		Eras::<T>::insert(
+			era,
+			EraOf::<T> { start: now, seed: [0; 32], subjects: BoundedVec::new() },
+		);
+		CurrentEra::<T>::put(era);
+		AwaitingSeed::<T>::put(era);
+		EraLicences::<T>::insert(era, DelegatedLicences::<T>::get());
+		if let Some(previous) = previous {
+			Revealing::<T>::put((previous, now.saturating_add(params.reveal_window)));
+		}
+		log::debug!(target: LOG_TARGET, "alignment era {era} started");
+		era
+	}
+
+	/// Draws `era`'s subjects when the chain's randomness could not be known before the era
+	/// started, and has their pallets hold them until the era is finalized. Returns how many
+	/// were drawn, or `None` while the randomness is older than the era.
+	pub(crate) fn draw(era: EraIndex, params: &ParamsOf<T>) -> Option<u32> {
+		let mut info = Eras::<T>::get(era)?;
+		let seed = Self::era_seed(era, info.start)?;
+		AwaitingSeed::<T>::kill();
 		let mut subjects = Vec::new();
 		Self::sample::<T::StorageProviders>(
 			&seed,
@@ -70,16 +120,16 @@ impl<T: Config> Pallet<T> {
 			Subject::Compute,
 			&mut subjects,
 		);
-		let count = subjects.len() as u32;
-		let subjects = BoundedVec::truncate_from(subjects);
-		Eras::<T>::insert(era, EraOf::<T> { start: now, seed, subjects });
-		CurrentEra::<T>::put(era);
-		if let Some(previous) = previous {
-			Revealing::<T>::put((previous, now.saturating_add(params.reveal_window)));
+		info.seed = seed;
+		info.subjects = BoundedVec::truncate_from(subjects);
+		for subject in &info.subjects {
+			Self::hold_subject(subject);
 		}
+		let count = info.subjects.len() as u32;
+		Eras::<T>::insert(era, info);
 		log::debug!(target: LOG_TARGET, "alignment era {era}: {count} subjects");
 		Self::deposit_event(Event::EraStarted { era, seed, subjects: count });
-		count
+		Some(count)
 	}
 
 	/// The era whose checks run now, with its record.
@@ -94,6 +144,28 @@ impl<T: Config> Pallet<T> {
 		Eras::<T>::get(era).map(|info| (era, info, closes))
 	}
 
+	/// The votes a report of `era` by `operator` would weigh: the licences delegated to it
+	/// before `era` started and still delegated now. `None` while `era`'s subjects are not
+	/// drawn (its randomness is not known yet); nobody can commit then.
+	pub fn reporting_weight(era: EraIndex, operator: &T::AccountId) -> Option<u32> {
+		if AwaitingSeed::<T>::get() == Some(era) {
+			return None;
+		}
+		let licences = Operators::<T>::get(operator).map_or(0, |op| op.licences);
+		let weight = Self::era_weight(operator, licences, era);
+		if Commitments::<T>::contains_key(era, operator) {
+			return Some(weight);
+		}
+		// Full slots take only a commitment heavier than the lightest: a lighter one would
+		// be refused (and pay its fee for nothing).
+		let committers = Committers::<T>::get(era);
+		let lightest = committers.iter().map(|(_, weight)| *weight).min();
+		match lightest {
+			Some(least) if committers.is_full() && weight <= least => Some(0),
+			_ => Some(weight),
+		}
+	}
+
 	/// Whether `operator` has committed, and revealed, its report of `era`.
 	pub fn report_status(era: EraIndex, operator: &T::AccountId) -> (bool, bool) {
 		(Commitments::<T>::contains_key(era, operator), Reports::<T>::contains_key(era, operator))
@@ -106,15 +178,34 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		Self::params()?;
 		ensure!(CurrentEra::<T>::get() == Some(era), Error::<T>::WrongEra);
-		ensure!(
-			Operators::<T>::get(&operator).is_some_and(|op| op.licences > 0),
-			Error::<T>::NotAnOperator
-		);
+		ensure!(AwaitingSeed::<T>::get() != Some(era), Error::<T>::SubjectsNotDrawn);
+		let counting = Operators::<T>::get(&operator)
+			.map_or(0, |op| Self::era_weight(&operator, op.licences, era));
+		ensure!(counting > 0, Error::<T>::NotAnOperator);
 		ensure!(!Commitments::<T>::contains_key(era, &operator), Error::<T>::AlreadyCommitted);
-		let count = CommitmentCount::<T>::get(era);
-		ensure!(count < T::MaxReporters::get(), Error::<T>::TooManyReporters);
+		let mut committers = Committers::<T>::get(era);
+		if committers.is_full() {
+			// Slots go to licences, not accounts: the commitment counting the fewest licences
+			// (the first of them) gives way to one that counts more. Filling the slots ahead
+			// of the honest operators thus costs more licences than they hold.
+			let lightest = committers
+				.iter()
+				.enumerate()
+				.min_by_key(|(_, (_, weight))| *weight)
+				.map(|(index, (_, weight))| (index, *weight));
+			let Some((index, least)) = lightest.filter(|(_, least)| counting > *least) else {
+				return Err(Error::<T>::TooManyReporters.into());
+			};
+			let (displaced, _) = committers.remove(index);
+			Commitments::<T>::remove(era, &displaced);
+			log::debug!(target: LOG_TARGET, "era {era}: a commitment counting {least} licences gave way");
+			Self::deposit_event(Event::ReportDisplaced { era, operator: displaced });
+		}
+		committers
+			.try_push((operator.clone(), counting))
+			.map_err(|_| Error::<T>::TooManyReporters)?;
+		Committers::<T>::insert(era, committers);
 		Commitments::<T>::insert(era, &operator, commitment);
-		CommitmentCount::<T>::insert(era, count.saturating_add(1));
 		Self::deposit_event(Event::ReportCommitted { era, operator });
 		Ok(())
 	}
@@ -142,38 +233,63 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Closes `era`: decides each subject, slashes the faulty ones, accrues rewards and
-	/// forgets the era's commitments and reports. Returns (reporters, subjects).
+	/// Closes `era`: weighs each report by the licences that count for its operator, decides
+	/// each subject, slashes the faulty ones, releases the subjects, accrues rewards and
+	/// forgets the era's commitments and reports. Returns (reports revealed, subjects).
 	pub(crate) fn finalize_era(era: EraIndex, params: &ParamsOf<T>) -> (u32, u32) {
 		Revealing::<T>::kill();
 		let subjects =
 			Eras::<T>::take(era).map(|info| info.subjects.into_inner()).unwrap_or_default();
-		let reports: Vec<(T::AccountId, VerdictsOf<T>)> = Reports::<T>::drain_prefix(era).collect();
+		let revealed: Vec<(T::AccountId, VerdictsOf<T>)> =
+			Reports::<T>::drain_prefix(era).collect();
 		let _ = Commitments::<T>::clear_prefix(era, T::MaxReporters::get(), None);
-		CommitmentCount::<T>::remove(era);
+		Committers::<T>::remove(era);
+		let era_licences = EraLicences::<T>::take(era);
+		let read = revealed.len() as u32;
+		// An operator whose licences all left it (or came after the era started) has no say.
+		let reports: Vec<Weighed<T>> = revealed
+			.into_iter()
+			.filter_map(|(who, verdicts)| {
+				let weight = Operators::<T>::get(&who)
+					.map_or(0, |op| Self::era_weight(&who, op.licences, era));
+				(weight > 0).then_some((who, verdicts, weight))
+			})
+			.collect();
 
 		let reporters = reports.len() as u32;
 		let quorum = reporters >= params.min_reports;
 		let mut outcome = EraOutcome::<BalanceOf<T>> { reporters, ..Default::default() };
 		// The quorum's verdict per subject (only when there is a quorum).
-		let mut decided: Vec<Verdict> = Vec::new();
+		// (`None`: undecided).
+		let mut decided: Vec<Option<Verdict>> = Vec::new();
 		if quorum {
+			let counted = Self::total(reports.iter().map(|(_, _, weight)| *weight));
+			// Against every licence that could count, not only those that took a slot.
+			let measure = counted.max(era_licences);
 			for (index, subject) in subjects.iter().enumerate() {
-				let verdict = Self::decide(&reports, index, params.fault_threshold);
-				if !verdict.ok {
-					let fails = reports.iter().filter(|(_, v)| !v[index].ok).count() as u32;
+				let verdict = Self::decide(&reports, index, params.fault_threshold, measure);
+				if verdict.as_ref().is_some_and(|v| !v.ok) {
+					let fails = Self::total(
+						reports
+							.iter()
+							.filter(|(_, v, _)| !v[index].ok)
+							.map(|(_, _, weight)| *weight),
+					);
 					let slashed = Self::slash(subject, params.slash);
 					outcome.faulty.saturating_inc();
 					Self::deposit_event(Event::SubjectFaulty {
 						era,
 						subject: subject.clone(),
 						fails,
-						reporters,
+						reporters: counted,
 						slashed,
 					});
 				}
 				decided.push(verdict);
 			}
+		}
+		for subject in &subjects {
+			Self::release_subject(subject);
 		}
 
 		// Holders' share: every licence.
@@ -185,36 +301,32 @@ impl<T: Config> Pallet<T> {
 			outcome.accrued = outcome.holder_reward.saturating_mul(licences.into());
 		}
 
-		// Active share: licences of operators that agreed with the quorum.
-		if quorum {
-			let needed = params.agreement_threshold.mul_ceil(subjects.len() as u32);
-			let agreeing: Vec<(T::AccountId, u32)> = reports
+		// Active share: the licences that counted for operators that agreed with the quorum
+		// on the decided subjects, in an era that decided something (an empty report agrees
+		// with nothing).
+		let decided_count = decided.iter().flatten().count() as u32;
+		if quorum && decided_count > 0 {
+			let needed = params.agreement_threshold.mul_ceil(decided_count);
+			let agreeing: Vec<&Weighed<T>> = reports
 				.iter()
-				.filter(|(_, verdicts)| {
+				.filter(|(_, verdicts, _)| {
 					let matched = verdicts
 						.iter()
 						.zip(&decided)
-						.filter(|(mine, quorum)| Self::agrees(mine, quorum))
+						.filter(|(mine, quorum)| {
+							quorum.as_ref().is_some_and(|quorum| Self::agrees(mine, quorum))
+						})
 						.count();
 					matched as u32 >= needed
 				})
-				.filter_map(|(who, _)| {
-					Operators::<T>::get(who).map(|op| (who.clone(), op.licences))
-				})
-				.filter(|(_, licences)| *licences > 0)
 				.collect();
 			outcome.agreeing = agreeing.len() as u32;
-			let active_licences: u32 =
-				agreeing.iter().map(|(_, n)| *n).fold(0, u32::saturating_add);
+			let active_licences = Self::total(agreeing.iter().map(|(_, _, weight)| *weight));
 			if active_licences > 0 {
 				let active_pot = params.emission_per_era.saturating_sub(holder_pot);
 				outcome.active_reward = active_pot / active_licences.into();
-				for (who, _) in &agreeing {
-					Operators::<T>::mutate(who, |op| {
-						if let Some(op) = op {
-							op.reward_index.saturating_accrue(outcome.active_reward);
-						}
-					});
+				for (who, _, _) in &agreeing {
+					Self::credit(who, era, outcome.active_reward);
 				}
 				outcome.accrued.saturating_accrue(
 					outcome.active_reward.saturating_mul(active_licences.into()),
@@ -227,37 +339,51 @@ impl<T: Config> Pallet<T> {
 			Outcomes::<T>::remove(old);
 		}
 		Self::deposit_event(Event::EraFinalized { era, outcome });
-		(reporters, subjects.len() as u32)
+		(read, subjects.len() as u32)
 	}
 
-	/// The quorum's verdict on subject `index`: a failure when more than `fault_threshold`
-	/// of the reporters failed it, else a pass with the evidence most reporters saw (ties go
-	/// to the smallest hash, so the choice is deterministic).
+	/// The sum of reports' weights (licences), saturating.
+	fn total(weights: impl Iterator<Item = u32>) -> u32 {
+		weights.fold(0, u32::saturating_add)
+	}
+
+	/// The quorum's verdict on subject `index`, measured against `measure` licences (at
+	/// least the reports'): a failure when reporters holding more than `threshold` of them
+	/// failed it; a pass when reporters holding more than `threshold` of them passed it with
+	/// the same evidence; else undecided (`None`).
 	fn decide(
-		reports: &[(T::AccountId, VerdictsOf<T>)],
+		reports: &[Weighed<T>],
 		index: usize,
 		threshold: Perbill,
-	) -> Verdict {
-		let fails = reports.iter().filter(|(_, v)| !v[index].ok).count() as u64;
-		// fails / reporters > threshold, without rounding.
-		let parts = u64::from(Perbill::ACCURACY);
-		if fails * parts > u64::from(threshold.deconstruct()) * reports.len() as u64 {
-			return Verdict { ok: false, evidence: [0; 32] };
+		measure: u32,
+	) -> Option<Verdict> {
+		let weight_of = |(_, _, weight): &Weighed<T>| *weight;
+		let fails =
+			u128::from(Self::total(reports.iter().filter(|(_, v, _)| !v[index].ok).map(weight_of)));
+		// part / measure > threshold, without rounding.
+		let parts = u128::from(Perbill::ACCURACY);
+		let over =
+			|part: u128| part * parts > u128::from(threshold.deconstruct()) * u128::from(measure);
+		if over(fails) {
+			return Some(Verdict { ok: false, evidence: [0; 32] });
 		}
 		let mut tally = BTreeMap::<[u8; 32], u32>::new();
-		for (_, verdicts) in reports {
+		for (_, verdicts, weight) in reports {
 			if verdicts[index].ok {
-				*tally.entry(verdicts[index].evidence).or_default() += 1;
+				let votes = tally.entry(verdicts[index].evidence).or_default();
+				*votes = votes.saturating_add(*weight);
 			}
 		}
-		let evidence = tally
+		// The evidence of the most licences (ties go to the smallest hash, so the choice is
+		// deterministic), if they are over the threshold.
+		tally
 			.into_iter()
 			.fold(None::<([u8; 32], u32)>, |best, (hash, n)| match best {
 				Some((_, most)) if most >= n => best,
 				_ => Some((hash, n)),
 			})
-			.map_or([0; 32], |(hash, _)| hash);
-		Verdict { ok: true, evidence }
+			.filter(|(_, n)| over(u128::from(*n)))
+			.map(|(evidence, _)| Verdict { ok: true, evidence })
 	}
 
 	/// Whether a reported verdict matches the quorum's: both failed, or both passed on the

@@ -9,33 +9,47 @@
 //! checks and signs the reports.
 //!
 //! ## Eras and checks
-//! Every `era_length` blocks an era starts with a seed from the chain's randomness and a
-//! sample of subjects drawn from it: `storage_samples` storage providers, `da_samples` DA
-//! operators and `compute_samples` compute services (through [`zerog_traits::ProviderRegistry`]).
-//! Nobody knows the subjects before the era starts. Each subject's challenge comes from
+//! Every `era_length` blocks an era starts. From its first block on, delegations count from
+//! the next era only, so what each operator reports with is fixed first. Then a seed is taken
+//! from the chain's randomness, once that randomness was revealed at or after the era's
+//! first block, and a sample of subjects is drawn from it: `storage_samples` storage
+//! providers, `da_samples` DA operators and `compute_samples` compute services (through
+//! [`zerog_traits::ProviderRegistry`], which holds them until the era is finalized). With
+//! BABE's parent-block VRF output (the runtime's choice) only the author of the era's first
+//! block can know its own output ahead, and it could only withhold that block; nobody else
+//! knows the subjects before the era starts. Each subject's challenge comes from
 //! [`check_seed`], so every operator checks the same thing.
 //!
 //! ## Reports: commit, then reveal
-//! During the era an operator with delegated licences commits `report_commitment(era,
-//! operator, verdicts, salt)` (one per operator per era, at most `MaxReporters`). In the
-//! `reveal_window` blocks after the era it reveals the verdicts and salt. An operator cannot
-//! copy another's report: commitments hide the verdicts until commits are closed, and a pass
-//! verdict carries the hash of the data the subject served, which only a real check learns.
+//! During the era, once its subjects are drawn, an operator with licences that count in the
+//! era commits `report_commitment(era, operator, verdicts, salt)` (one per operator per era,
+//! at most `MaxReporters`). In the `reveal_window` blocks after the era it reveals the
+//! verdicts and salt. An operator cannot copy another's report: commitments hide the verdicts
+//! until commits are closed, and a pass verdict carries the hash of the data the subject
+//! served, which only a real check learns.
 //!
 //! ## Quorum
-//! When the reveal window closes, each subject that more than `fault_threshold` of the
-//! reporters failed (with at least `min_reports` reports) is declared faulty
-//! (`SubjectFaulty`) and slashed by `slash` of its bond through the matching pallet's
-//! [`zerog_traits::SlashProvider`]. Otherwise the quorum's verdict is a pass with the most
-//! reported evidence. An operator agrees with the quorum when its verdicts match on at least
-//! `agreement_threshold` of the subjects.
+//! Each report is weighed by the licences that count for its operator in the era: delegated
+//! to it before the era started and still delegated to it (see `delegations.rs`); a licence
+//! counts at most once per era, however often it moves. The quorum is measured against every
+//! licence that could count in the era ([`EraLicences`]: those delegated when it started),
+//! not only against the operators that took one of the `MaxReporters` slots: an attacker who
+//! displaces the lightest honest slots still needs more than `fault_threshold` of all the
+//! era's licences. When the reveal window closes (with at least `min_reports` reports that
+//! count), a subject that operators holding more than `fault_threshold` of the era's licences
+//! failed is declared faulty (`SubjectFaulty`) and slashed by `slash` of its bond through the
+//! matching pallet's [`zerog_traits::SlashProvider`]; a subject that operators holding more
+//! than that passed on the same evidence passes with it; any other subject is undecided: no
+//! slash, and left out of agreement. An operator agrees with the quorum when its verdicts
+//! match on at least `agreement_threshold` of the decided subjects; an era without a decided
+//! subject pays no active share.
 //!
 //! ## Rewards
 //! Each finalized era accrues `emission_per_era`: `holder_share` split evenly over all
-//! licences, the rest split evenly over the licences of agreeing operators. Accrual is by
-//! reward indexes (no loop over licences); `claim_rewards` mints what a licence accrued to
-//! its owner. Rounding dust and unearned shares are never minted, so total issuance rises by
-//! exactly what is claimed, and never by more than the eras' emission.
+//! licences, the rest split evenly over the licences that counted for agreeing operators.
+//! Accrual is by reward indexes (no loop over licences); `claim_rewards` mints what a licence
+//! accrued to its owner. Rounding dust and unearned shares are never minted, so total
+//! issuance rises by exactly what is claimed, and never by more than the eras' emission.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -43,13 +57,17 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod delegations;
 mod eras;
 mod licences;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_attacks;
 #[cfg(test)]
 mod tests_eras;
 #[cfg(any(feature = "try-runtime", test))]
@@ -74,6 +92,7 @@ pub mod pallet {
 		},
 	};
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::One;
 	use zerog_traits::{ProviderRegistry, SlashProvider};
 
 	/// Balance type of the currency.
@@ -88,14 +107,20 @@ pub mod pallet {
 	pub type SubjectOf<T> = Subject<<T as frame_system::Config>::AccountId>;
 	/// A revealed report's verdicts.
 	pub type VerdictsOf<T> = BoundedVec<Verdict, <T as Config>::MaxSubjects>;
+	/// The operators that committed in an era, each with the licences it counted for then.
+	pub type CommittersOf<T> =
+		BoundedVec<(<T as frame_system::Config>::AccountId, u32), <T as Config>::MaxReporters>;
 	/// Parameters.
 	pub type ParamsOf<T> = AlignmentParams<BalanceOf<T>, BlockNumberFor<T>>;
 	/// Funds paid for a licence.
 	pub type CreditOf<T> =
 		fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+	/// An operator's delegations still pending: (the era they were made in, how many). Only
+	/// the current era and the one being revealed can have them.
+	pub type PendingOf = BoundedVec<(EraIndex, u32), ConstU32<2>>;
 
 	/// The in-code storage version: the pallet's first storage layout.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -110,7 +135,9 @@ pub mod pallet {
 		type Currency: Mutate<Self::AccountId> + fungible::Balanced<Self::AccountId>;
 		/// Where licence payments go.
 		type SaleProceeds: OnUnbalanced<CreditOf<Self>>;
-		/// Randomness for era seeds (BABE's in the runtime).
+		/// Randomness for era seeds (BABE's in the runtime). An era's subjects are drawn once
+		/// it reports a block at or after the era's first one as the block from which its
+		/// value could be known.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
 		/// Storage providers: sampled as subjects, slashed when found faulty.
 		type StorageProviders: ProviderRegistry<Self::AccountId> + SlashProvider<Self::AccountId>;
@@ -160,9 +187,41 @@ pub mod pallet {
 	pub type Operators<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Operator<BalanceOf<T>>, OptionQuery>;
 
+	/// Licences delegated to an operator during an era, by that era: they count for it from
+	/// the next era on.
+	#[pallet::storage]
+	pub type PendingDelegations<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PendingOf, OptionQuery>;
+
+	/// The era a licence was delegated in, until it reads its start index.
+	#[pallet::storage]
+	pub type DelegatedIn<T: Config> = StorageMap<_, Twox64Concat, LicenceId, EraIndex, OptionQuery>;
+
+	/// For licences delegated to an operator during a finalized era: the operator's reward
+	/// index their active share starts from, and how many licences have yet to read it.
+	#[pallet::storage]
+	pub type StartIndexes<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		EraIndex,
+		(BalanceOf<T>, u32),
+		OptionQuery,
+	>;
+
 	/// Holder reward per licence, summed over eras.
 	#[pallet::storage]
 	pub type HolderIndex<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Licences delegated to an operator now (the sum of the operators' counts).
+	#[pallet::storage]
+	pub type DelegatedLicences<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// The licences that could count in each era not yet finalized: those delegated when it
+	/// started (a licence delegated later counts from the next era). The quorum's measure.
+	#[pallet::storage]
+	pub type EraLicences<T: Config> = StorageMap<_, Twox64Concat, EraIndex, u32, ValueQuery>;
 
 	/// The era whose checks are running.
 	#[pallet::storage]
@@ -171,6 +230,10 @@ pub mod pallet {
 	/// Eras not yet finalized.
 	#[pallet::storage]
 	pub type Eras<T: Config> = StorageMap<_, Twox64Concat, EraIndex, EraOf<T>, OptionQuery>;
+
+	/// The current era, while its subjects wait for randomness revealed since it started.
+	#[pallet::storage]
+	pub type AwaitingSeed<T: Config> = StorageValue<_, EraIndex, OptionQuery>;
 
 	/// The era whose reports are being revealed, and the block its reveal window closes at.
 	#[pallet::storage]
@@ -188,9 +251,12 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// How many operators committed in an era.
+	/// The operators that committed in an era, with the licences each counted for when it
+	/// committed: at most `MaxReporters`, and a full era gives the lightest slot to a heavier
+	/// newcomer.
 	#[pallet::storage]
-	pub type CommitmentCount<T: Config> = StorageMap<_, Twox64Concat, EraIndex, u32, ValueQuery>;
+	pub type Committers<T: Config> =
+		StorageMap<_, Twox64Concat, EraIndex, CommittersOf<T>, ValueQuery>;
 
 	/// Revealed verdicts by (era, operator).
 	#[pallet::storage]
@@ -263,13 +329,16 @@ pub mod pallet {
 		LicenceUndelegated { licence: LicenceId, operator: T::AccountId },
 		/// Accrued rewards were minted to a licence's owner.
 		RewardsClaimed { licence: LicenceId, owner: T::AccountId, amount: BalanceOf<T> },
-		/// An era started; its checks are derived from `seed`.
+		/// An era's subjects were drawn (in its first block, or once randomness revealed since
+		/// then came); its checks are derived from `seed`.
 		EraStarted { era: EraIndex, seed: [u8; 32], subjects: u32 },
 		/// An operator committed its report.
 		ReportCommitted { era: EraIndex, operator: T::AccountId },
 		/// An operator revealed its report.
 		ReportRevealed { era: EraIndex, operator: T::AccountId },
-		/// The quorum found a subject faulty; `slashed` was taken from its bond.
+		/// The quorum found a subject faulty; `slashed` was taken from its bond. `fails` and
+		/// `reporters` count licences: those of the operators that failed it, and of all that
+		/// reported.
 		SubjectFaulty {
 			era: EraIndex,
 			subject: SubjectOf<T>,
@@ -281,6 +350,13 @@ pub mod pallet {
 		EraFinalized { era: EraIndex, outcome: EraOutcome<BalanceOf<T>> },
 		/// Parameters were changed.
 		ParamsSet,
+		/// An era started, and its subjects wait for randomness revealed since: BABE's epoch
+		/// randomness changes at the next epoch.
+		EraAwaitingSeed { era: EraIndex },
+		/// The era's reporter slots were full, and `operator`'s commitment, the one counting
+		/// the fewest licences, gave way to a commitment that counts more. `operator` may
+		/// commit again if it now counts more than the lightest slot.
+		ReportDisplaced { era: EraIndex, operator: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -308,13 +384,15 @@ pub mod pallet {
 		CannotPayRewards,
 		/// No rewards have accrued.
 		NothingToClaim,
-		/// The caller has no delegated licences.
+		/// The caller has no licence that counts in this era (a licence delegated during an era
+		/// counts from the next one).
 		NotAnOperator,
 		/// Not the era whose reports are committed now.
 		WrongEra,
 		/// The operator already committed a report for this era.
 		AlreadyCommitted,
-		/// The era has as many reporters as it may.
+		/// The era has as many reporters as it may, and each counts at least as many licences
+		/// as the caller.
 		TooManyReporters,
 		/// The era's reports are not being revealed (too early, or the window closed).
 		NotRevealing,
@@ -328,6 +406,9 @@ pub mod pallet {
 		CommitmentMismatch,
 		/// An amount overflows.
 		Overflow,
+		/// The era's subjects are not drawn yet: it waits for randomness revealed since it
+		/// started.
+		SubjectsNotDrawn,
 	}
 
 	#[pallet::hooks]
@@ -440,14 +521,15 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// Whether parameters are usable: eras are at least a block, the reveal window fits
-		/// in an era, the samples fit in `MaxSubjects`, and the quorum needs a report.
+		/// Whether parameters are usable: eras are at least three blocks (one starts the era,
+		/// one draws its subjects, and commits need a block after that), the reveal window
+		/// fits in an era, the samples fit in `MaxSubjects`, and the quorum needs a report.
 		pub(crate) fn params_ok(params: &ParamsOf<T>) -> bool {
 			let samples = params
 				.storage_samples
 				.saturating_add(params.da_samples)
 				.saturating_add(params.compute_samples);
-			!params.era_length.is_zero()
+			params.era_length >= 3u32.into()
 				&& !params.reveal_window.is_zero()
 				&& params.reveal_window <= params.era_length
 				&& samples <= T::MaxSubjects::get()
@@ -459,10 +541,14 @@ pub mod pallet {
 			Params::<T>::get().ok_or(Error::<T>::NotConfigured)
 		}
 
-		/// Seed of an era, from the chain's randomness.
-		pub(crate) fn era_seed(era: EraIndex) -> [u8; 32] {
-			let (random, _) = T::Randomness::random(&(b"zerog-alignment-era", era).encode());
-			sp_io::hashing::blake2_256(random.as_ref())
+		/// Seed of an era, from the chain's randomness, if that randomness could not be known
+		/// before block `start` (the era's first). An era that starts in the first block may
+		/// use any: nothing but genesis came before it.
+		pub(crate) fn era_seed(era: EraIndex, start: BlockNumberFor<T>) -> Option<[u8; 32]> {
+			let (random, known_since) =
+				T::Randomness::random(&(b"zerog-alignment-era", era).encode());
+			let fresh = known_since >= start || start <= One::one();
+			fresh.then(|| sp_io::hashing::blake2_256(random.as_ref()))
 		}
 
 		/// Draws `count` distinct subjects of one kind.
@@ -503,6 +589,24 @@ pub mod pallet {
 				Subject::Storage(who) => T::StorageProviders::slash(who, fraction),
 				Subject::Da(who) => T::DaOperators::slash(who, fraction),
 				Subject::Compute(who) => T::ComputeProviders::slash(who, fraction),
+			}
+		}
+
+		/// Asks a drawn subject's pallet to keep it (and its bond) until the era is finalized.
+		pub(crate) fn hold_subject(subject: &SubjectOf<T>) {
+			match subject {
+				Subject::Storage(who) => T::StorageProviders::hold_subject(who),
+				Subject::Da(who) => T::DaOperators::hold_subject(who),
+				Subject::Compute(who) => T::ComputeProviders::hold_subject(who),
+			}
+		}
+
+		/// Lets a subject's pallet release it: the era that drew it is finalized.
+		pub(crate) fn release_subject(subject: &SubjectOf<T>) {
+			match subject {
+				Subject::Storage(who) => T::StorageProviders::release_subject(who),
+				Subject::Da(who) => T::DaOperators::release_subject(who),
+				Subject::Compute(who) => T::ComputeProviders::release_subject(who),
 			}
 		}
 	}

@@ -1,8 +1,10 @@
 //! Licences: sale, minting, transfer, delegation, and the reward indexes they are paid by.
 //!
 //! A licence's accrued rewards are `(HolderIndex - licence.holder_index)` plus, while it is
-//! delegated, `(operator.reward_index - licence.operator_index)`. Every change of owner or
-//! operator pays them out first, so the indexes never mix two owners' or two operators' eras.
+//! delegated, `(operator.reward_index - start)`, where `start` is `licence.operator_index`,
+//! or for a licence delegated during an era, the operator's index after that era (see
+//! `delegations.rs`; nothing until it is known). Every change of owner or operator pays them
+//! out first, so the indexes never mix two owners' or two operators' eras.
 
 use crate::{pallet::*, LicenceId};
 use frame_support::{
@@ -75,14 +77,22 @@ impl<T: Config> Pallet<T> {
 		LicencesOf::<T>::iter_key_prefix(owner).collect()
 	}
 
-	/// What `licence` has accrued since it was last paid.
-	pub fn accrued(licence: &LicenceOf<T>) -> BalanceOf<T> {
+	/// What licence `id` (`licence`) has accrued since it was last paid: the holder share,
+	/// and while it is delegated, the active share of the eras it counted in.
+	pub fn accrued(id: LicenceId, licence: &LicenceOf<T>) -> BalanceOf<T> {
 		let holder = HolderIndex::<T>::get().saturating_sub(licence.holder_index);
 		let active = licence
 			.operator
 			.as_ref()
-			.and_then(Operators::<T>::get)
-			.map(|op| op.reward_index.saturating_sub(licence.operator_index))
+			.and_then(|operator| {
+				let op = Operators::<T>::get(operator)?;
+				let start = match DelegatedIn::<T>::get(id) {
+					None => licence.operator_index,
+					// Delegated during an era: nothing before the era after it.
+					Some(era) => StartIndexes::<T>::get(operator, era)?.0,
+				};
+				Some(op.reward_index.saturating_sub(start))
+			})
 			.unwrap_or_default();
 		holder.saturating_add(active)
 	}
@@ -90,10 +100,15 @@ impl<T: Config> Pallet<T> {
 	/// Mints what `licence` accrued to its owner and moves its indexes up to date (the
 	/// caller stores the licence). Returns the amount.
 	fn pay(id: LicenceId, licence: &mut LicenceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
-		let amount = Self::accrued(licence);
+		let amount = Self::accrued(id, licence);
 		licence.holder_index = HolderIndex::<T>::get();
-		if let Some(op) = licence.operator.as_ref().and_then(Operators::<T>::get) {
-			licence.operator_index = op.reward_index;
+		if let Some(operator) = licence.operator.as_ref() {
+			if let Some(op) = Operators::<T>::get(operator) {
+				// A licence still waiting for its start index keeps waiting.
+				if Self::settle(id, operator) {
+					licence.operator_index = op.reward_index;
+				}
+			}
 		}
 		if !amount.is_zero() {
 			T::Currency::mint_into(&licence.owner, amount)
@@ -110,7 +125,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_claim(owner: T::AccountId, id: LicenceId) -> DispatchResult {
 		let mut licence = Self::owned(&owner, id)?;
-		ensure!(!Self::accrued(&licence).is_zero(), Error::<T>::NothingToClaim);
+		ensure!(!Self::accrued(id, &licence).is_zero(), Error::<T>::NothingToClaim);
 		Self::pay(id, &mut licence)?;
 		Licences::<T>::insert(id, licence);
 		Ok(())
@@ -132,6 +147,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Delegates licence `id` to `operator`. Once an era has started, the licence counts for
+	/// `operator` from the next era on; leaving its old operator, it stops counting for it in
+	/// the eras not finalized yet.
 	pub(crate) fn do_delegate(
 		owner: T::AccountId,
 		id: LicenceId,
@@ -141,15 +159,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(licence.operator.as_ref() != Some(&operator), Error::<T>::AlreadyDelegated);
 		Self::pay(id, &mut licence)?;
 		if let Some(old) = licence.operator.take() {
-			Self::release(&old);
+			Self::leave(id, &old);
 		}
-		let index = Operators::<T>::mutate(&operator, |op| {
-			let op = op.get_or_insert_with(Default::default);
-			op.licences.saturating_inc();
-			op.reward_index
-		});
+		licence.operator_index = Self::join(id, &operator)?;
 		licence.operator = Some(operator.clone());
-		licence.operator_index = index;
 		Licences::<T>::insert(id, licence);
 		Self::deposit_event(Event::LicenceDelegated { licence: id, operator });
 		Ok(())
@@ -160,22 +173,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(licence.operator.is_some(), Error::<T>::NotDelegated);
 		Self::pay(id, &mut licence)?;
 		let operator = licence.operator.take().ok_or(Error::<T>::NotDelegated)?;
-		Self::release(&operator);
+		Self::leave(id, &operator);
 		licence.operator_index = Zero::zero();
 		Licences::<T>::insert(id, licence);
 		Self::deposit_event(Event::LicenceUndelegated { licence: id, operator });
 		Ok(())
-	}
-
-	/// One licence fewer for `operator`; the record goes with its last licence.
-	fn release(operator: &T::AccountId) {
-		Operators::<T>::mutate_exists(operator, |op| {
-			if let Some(record) = op {
-				record.licences.saturating_dec();
-				if record.licences == 0 {
-					*op = None;
-				}
-			}
-		});
 	}
 }

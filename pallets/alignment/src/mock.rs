@@ -1,7 +1,8 @@
-//! Test runtime: frame-system, balances and alignment, with provider registries whose members
-//! and slashes the tests control and inspect.
+//! Test runtime: frame-system, balances and alignment, with provider registries whose members,
+//! holds and slashes the tests control and inspect, and randomness whose age they choose.
 
 use crate::{self as pallet_alignment, report_commitment, AlignmentParams, EraIndex, Verdict};
+use alloc::collections::BTreeMap;
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::Hooks};
 use sp_runtime::{BuildStorage, Perbill};
@@ -36,6 +37,10 @@ thread_local! {
 	static PROVIDERS: RefCell<[Vec<AccountId>; 3]> = const { RefCell::new([vec![], vec![], vec![]]) };
 	/// Slashes made: (kind, who, fraction).
 	static SLASHES: RefCell<Vec<(u8, AccountId, Perbill)>> = const { RefCell::new(vec![]) };
+	/// Subjects held by eras not finalized: (kind, who) -> holds.
+	static HOLDS: RefCell<BTreeMap<(u8, AccountId), u32>> = const { RefCell::new(BTreeMap::new()) };
+	/// The block the randomness has been known since, when it is not the current one.
+	static RANDOMNESS_SINCE: RefCell<Option<u64>> = const { RefCell::new(None) };
 	/// Licence payments received.
 	static PROCEEDS: RefCell<u64> = const { RefCell::new(0) };
 }
@@ -50,6 +55,22 @@ impl<const KIND: u8> ProviderRegistry<AccountId> for Registry<KIND> {
 			let pick = u64::from_le_bytes(seed[..8].try_into().unwrap()) as usize;
 			(!members.is_empty()).then(|| members[pick % members.len()])
 		})
+	}
+
+	fn hold_subject(who: &AccountId) {
+		HOLDS.with(|h| *h.borrow_mut().entry((KIND, *who)).or_default() += 1);
+	}
+
+	fn release_subject(who: &AccountId) {
+		HOLDS.with(|h| {
+			let mut holds = h.borrow_mut();
+			if let Some(n) = holds.get_mut(&(KIND, *who)) {
+				*n -= 1;
+				if *n == 0 {
+					holds.remove(&(KIND, *who));
+				}
+			}
+		});
 	}
 }
 
@@ -70,11 +91,13 @@ impl frame_support::traits::OnUnbalanced<crate::CreditOf<Test>> for Proceeds {
 	}
 }
 
-/// Randomness that changes with the subject and the block.
+/// Randomness that changes with the subject and the block, known from that block on; or,
+/// after [`set_randomness_since`], one value known since an earlier block (as BABE's epoch
+/// randomness is, for a whole epoch).
 pub struct TestRandomness;
 impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
 	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
-		let block = System::block_number();
+		let block = RANDOMNESS_SINCE.with(|r| *r.borrow()).unwrap_or_else(System::block_number);
 		(sp_io::hashing::blake2_256(&(subject, block).encode()).into(), block)
 	}
 }
@@ -134,11 +157,21 @@ pub type TestExt = zerog_traits::testing::CheckedExternalities;
 /// Accounts 1-9 start with 10,000 each. Providers: storage 100, DA 101, compute 102. The
 /// invariants are checked after every `execute_with`.
 pub fn new_test_ext() -> TestExt {
-	TestExt::new(new_test_ext_unchecked(), "alignment", Alignment::do_try_state)
+	new_test_ext_with(&[])
+}
+
+/// [`new_test_ext`] with genesis licences: licence `i` for the `i`-th (owner, operator),
+/// delegated before era 0 starts, so each counts for its operator from era 0 on.
+pub fn new_test_ext_with(licences: &[(AccountId, AccountId)]) -> TestExt {
+	TestExt::new(genesis_ext(licences), "alignment", Alignment::do_try_state)
 }
 
 /// [`new_test_ext`] without the invariant check, for tests that corrupt storage on purpose.
 pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
+	genesis_ext(&[])
+}
+
+fn genesis_ext(licences: &[(AccountId, AccountId)]) -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=9).map(|who| (who, 10_000)).collect(),
@@ -146,11 +179,16 @@ pub fn new_test_ext_unchecked() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_alignment::GenesisConfig::<Test> { params: Some(params()), licences: vec![] }
-		.assimilate_storage(&mut storage)
-		.unwrap();
+	pallet_alignment::GenesisConfig::<Test> {
+		params: Some(params()),
+		licences: licences.iter().map(|(owner, operator)| (*owner, Some(*operator))).collect(),
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	PROVIDERS.with(|p| *p.borrow_mut() = [vec![100], vec![101], vec![102]]);
 	SLASHES.with(|s| s.borrow_mut().clear());
+	HOLDS.with(|h| h.borrow_mut().clear());
+	RANDOMNESS_SINCE.with(|r| *r.borrow_mut() = None);
 	PROCEEDS.with(|p| *p.borrow_mut() = 0);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| run_to(1));
@@ -170,6 +208,17 @@ pub fn slashes() -> Vec<(u8, AccountId, Perbill)> {
 /// Licence payments received so far.
 pub fn proceeds() -> u64 {
 	PROCEEDS.with(|p| *p.borrow())
+}
+
+/// Subjects held by eras not finalized: ((kind, who), holds).
+pub fn holds() -> Vec<((u8, AccountId), u32)> {
+	HOLDS.with(|h| h.borrow().iter().map(|(k, n)| (*k, *n)).collect())
+}
+
+/// From now on the randomness is one value, known since `block` (as BABE's epoch randomness
+/// is); `None` goes back to randomness of each block.
+pub fn set_randomness_since(block: Option<u64>) {
+	RANDOMNESS_SINCE.with(|r| *r.borrow_mut() = block);
 }
 
 /// Runs blocks up to and including `n`, with the pallet's hook.

@@ -8,6 +8,12 @@ use codec::Codec;
 
 sp_api::decl_runtime_apis! {
 	/// Alignment state: licences, operators, the running era and finalized outcomes.
+	///
+	/// Version 2 adds `reporting_weight`: since issue 31, a licence counts for an operator
+	/// only in the eras that start after it was delegated, and an era's subjects are drawn
+	/// once its randomness is fresh, so `operator().licences` no longer tells whether a report
+	/// can be committed.
+	#[api_version(2)]
 	pub trait AlignmentApi<AccountId, Balance, BlockNumber, LicenceRecord, EraRecord>
 	where
 		AccountId: Codec,
@@ -32,5 +38,10 @@ sp_api::decl_runtime_apis! {
 		fn report_status(era: EraIndex, operator: AccountId) -> (bool, bool);
 		/// What a finalized era found (the last 64 eras are kept).
 		fn outcome(era: EraIndex) -> Option<EraOutcome<Balance>>;
+		/// The votes `operator`'s report of `era` would weigh (the licences delegated to it
+		/// before `era` started and still delegated); `None` while `era`'s subjects are not
+		/// drawn yet, when no report can be committed.
+		#[api_version(2)]
+		fn reporting_weight(era: EraIndex, operator: AccountId) -> Option<u32>;
 	}
 }

@@ -161,7 +161,7 @@ fn holders_earn_their_share_every_era_and_claim_it() {
 		// Era 0 is finalized when era 1's reveal window closes; nobody reported.
 		run_to(era_start(1) + REVEAL);
 		let holder = Perbill::from_percent(30) * EMISSION / 2;
-		assert_eq!(Alignment::accrued(&Licences::<Test>::get(a).unwrap()), holder);
+		assert_eq!(Alignment::accrued(a, &Licences::<Test>::get(a).unwrap()), holder);
 		assert_noop!(
 			Alignment::claim_rewards(RuntimeOrigin::signed(2), a),
 			Error::<Test>::NotOwner
@@ -181,7 +181,7 @@ fn holders_earn_their_share_every_era_and_claim_it() {
 		// Transferring pays the old owner first.
 		assert_ok!(Alignment::transfer_licence(RuntimeOrigin::signed(2), b, 3));
 		assert_eq!(Balances::balance(&2), 10_000 - PRICE + holder);
-		assert_eq!(Alignment::accrued(&Licences::<Test>::get(b).unwrap()), 0);
+		assert_eq!(Alignment::accrued(b, &Licences::<Test>::get(b).unwrap()), 0);
 	});
 }
 
@@ -222,6 +222,13 @@ fn params_are_checked_and_need_the_admin_origin() {
 			{
 				let mut p = params();
 				p.era_length = 0;
+				p
+			},
+			{
+				// A block to start, one to draw, none left to commit in.
+				let mut p = params();
+				p.era_length = 2;
+				p.reveal_window = 1;
 				p
 			},
 			{
@@ -269,7 +276,10 @@ fn params_are_checked_and_need_the_admin_origin() {
 /// do not check them at the end.
 mod try_state {
 	use super::*;
-	use crate::{CommitmentCount, Revealing, TotalAccrued};
+	use crate::{
+		AwaitingSeed, Committers, DelegatedIn, PendingDelegations, Revealing, StartIndexes,
+		TotalAccrued,
+	};
 	use frame_support::assert_err;
 
 	#[test]
@@ -307,21 +317,48 @@ mod try_state {
 	}
 
 	#[test]
+	fn delegation_records_that_disagree_are_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			// Era 0 has started: the licence is pending under era 0 for operator 21.
+			let id = buy(1);
+			assert_ok!(Alignment::delegate(RuntimeOrigin::signed(1), id, 21));
+			assert_eq!(DelegatedIn::<Test>::get(id), Some(0));
+			assert_ok!(Alignment::do_try_state());
+			PendingDelegations::<Test>::insert(21, crate::PendingOf::truncate_from(vec![(0, 2)]));
+			assert_err!(
+				Alignment::do_try_state(),
+				"An operator's pending delegations differ from its licences delegated then."
+			);
+			PendingDelegations::<Test>::remove(21);
+			StartIndexes::<Test>::insert(21, 0, (0, 1));
+			assert_err!(Alignment::do_try_state(), "A start index is written for an open era.");
+			StartIndexes::<Test>::remove(21, 0);
+			assert_err!(
+				Alignment::do_try_state(),
+				"A licence delegated in an era is neither pending nor under a start index."
+			);
+		});
+	}
+
+	#[test]
 	fn era_records_that_disagree_are_caught() {
 		new_test_ext_unchecked().execute_with(|| {
 			assert_ok!(Alignment::do_try_state());
-			CommitmentCount::<Test>::insert(0, 1);
+			Committers::<Test>::insert(0, frame_support::BoundedVec::truncate_from(vec![(21, 1)]));
 			assert_err!(
 				Alignment::do_try_state(),
-				"CommitmentCount differs from the number of the era's commitments."
+				"Committers differs from the era's commitments."
 			);
-			CommitmentCount::<Test>::remove(0);
+			Committers::<Test>::remove(0);
 			assert_ok!(Alignment::do_try_state());
 			Revealing::<Test>::put((0, 5));
 			assert_err!(
 				Alignment::do_try_state(),
 				"The era being revealed is not before the current one."
 			);
+			Revealing::<Test>::kill();
+			AwaitingSeed::<Test>::put(0);
+			assert_err!(Alignment::do_try_state(), "An era waiting for its seed has subjects.");
 		});
 	}
 }

@@ -1,29 +1,27 @@
 //! Eras: sampling, commit and reveal, quorum and slashing, rewards, copying, and the bound
-//! on rewards.
+//! on rewards. Operators' licences are delegated at genesis, before era 0 starts, so that
+//! they count in era 0.
 
 use crate::{
-	mock::*, Commitments, CurrentEra, Eras, Error, Event, LicenceCount, Licences, Outcomes,
-	Reports, Subject, TotalAccrued, TotalClaimed,
+	mock::*, Commitments, CurrentEra, Eras, Error, Event, Licences, Outcomes, Reports, Subject,
+	TotalAccrued, TotalClaimed,
 };
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::Perbill;
 
-/// Licence `n` for owner `n`, delegated to operator `20 + n`, for each n in `owners`.
-fn operators(owners: &[AccountId]) {
-	for &owner in owners {
-		assert_ok!(Alignment::buy_licence(RuntimeOrigin::signed(owner)));
-		let id = LicenceCount::<Test>::get() - 1;
-		assert_ok!(Alignment::delegate(RuntimeOrigin::signed(owner), id, 20 + owner));
-	}
+/// Test externalities where, for the `i`-th owner `n` of `owners`, licence `i` is owned by
+/// `n` and delegated to operator `20 + n` before era 0 starts.
+pub(crate) fn with_operators(owners: &[AccountId]) -> TestExt {
+	new_test_ext_with(&owners.iter().map(|&owner| (owner, 20 + owner)).collect::<Vec<_>>())
 }
 
 /// The reward one licence has accrued.
-fn accrued(id: u32) -> u64 {
-	Alignment::accrued(&Licences::<Test>::get(id).unwrap())
+pub(crate) fn accrued(id: u32) -> u64 {
+	Alignment::accrued(id, &Licences::<Test>::get(id).unwrap())
 }
 
 /// Subjects of era 0 in the mock: storage 100, DA 101, compute 102.
-fn all_pass() -> Vec<crate::Verdict> {
+pub(crate) fn all_pass() -> Vec<crate::Verdict> {
 	vec![pass(1), pass(2), pass(3)]
 }
 
@@ -71,9 +69,8 @@ fn sampling_skips_kinds_without_providers_and_never_repeats() {
 
 #[test]
 fn commit_checks_operator_era_and_bounds() {
-	new_test_ext().execute_with(|| {
-		assert_noop!(commit(21, 0, &all_pass()), Error::<Test>::NotAnOperator);
-		operators(&[1, 2, 3, 4, 5, 6]);
+	with_operators(&[1, 2, 3, 4, 5, 6]).execute_with(|| {
+		assert_noop!(commit(27, 0, &all_pass()), Error::<Test>::NotAnOperator);
 		assert_noop!(commit(21, 1, &all_pass()), Error::<Test>::WrongEra);
 		assert_ok!(commit(21, 0, &all_pass()));
 		System::assert_last_event(Event::ReportCommitted { era: 0, operator: 21 }.into());
@@ -91,8 +88,7 @@ fn commit_checks_operator_era_and_bounds() {
 
 #[test]
 fn reveal_checks_window_commitment_and_length() {
-	new_test_ext().execute_with(|| {
-		operators(&[1, 2]);
+	with_operators(&[1, 2]).execute_with(|| {
 		assert_ok!(commit(21, 0, &all_pass()));
 		// Too early: the era is still running.
 		assert_noop!(reveal(21, 0, &all_pass()), Error::<Test>::NotRevealing);
@@ -122,9 +118,8 @@ fn reveal_checks_window_commitment_and_length() {
 }
 
 #[test]
-fn a_split_vote_slashes_nobody_and_pays_no_active_share() {
-	new_test_ext().execute_with(|| {
-		operators(&[1, 2, 3, 4]);
+fn a_split_vote_slashes_nobody_and_leaves_the_subject_undecided() {
+	with_operators(&[1, 2, 3, 4]).execute_with(|| {
 		// 21 and 22 find the storage provider faulty; 23 passes it; 24 passes everything on
 		// evidence it made up.
 		let honest = vec![fail(), pass(2), pass(3)];
@@ -142,17 +137,17 @@ fn a_split_vote_slashes_nobody_and_pays_no_active_share() {
 		assert!(slashes().is_empty());
 		let outcome = Outcomes::<Test>::get(0).unwrap();
 		assert_eq!((outcome.reporters, outcome.faulty), (4, 0));
-		// The storage pass has two evidences with one vote each (the smaller hash wins the
-		// tie), and 24's made-up evidence differs on the others: nobody matches all three.
-		assert_eq!(outcome.agreeing, 0);
-		assert_eq!(outcome.active_reward, 0);
+		// Nor does a pass hold a majority on one evidence: storage is undecided, and left out
+		// of agreement. 21, 22 and 23 agree on DA and compute; 24's made-up evidence does not.
+		assert_eq!(outcome.agreeing, 3);
+		let active = (EMISSION - Perbill::from_percent(30) * EMISSION) / 3;
+		assert_eq!(outcome.active_reward, active);
 	});
 }
 
 #[test]
 fn a_quorum_of_failures_slashes_through_the_subjects_pallet() {
-	new_test_ext().execute_with(|| {
-		operators(&[1, 2, 3]);
+	with_operators(&[1, 2, 3]).execute_with(|| {
 		let honest = vec![fail(), pass(2), pass(3)];
 		let dissent = vec![pass(1), pass(2), pass(3)];
 		for (op, verdicts) in [(21, &honest), (22, &honest), (23, &dissent)] {
@@ -194,8 +189,7 @@ fn a_quorum_of_failures_slashes_through_the_subjects_pallet() {
 
 #[test]
 fn an_operator_that_copies_revealed_reports_earns_nothing_extra() {
-	new_test_ext().execute_with(|| {
-		operators(&[1, 2, 3]);
+	with_operators(&[1, 2, 3]).execute_with(|| {
 		let honest = vec![pass(1), pass(2), pass(3)];
 		assert_ok!(commit(21, 0, &honest));
 		assert_ok!(commit(22, 0, &honest));
@@ -216,8 +210,7 @@ fn an_operator_that_copies_revealed_reports_earns_nothing_extra() {
 
 #[test]
 fn an_operator_that_guesses_the_evidence_earns_nothing_extra() {
-	new_test_ext().execute_with(|| {
-		operators(&[1, 2, 3]);
+	with_operators(&[1, 2, 3]).execute_with(|| {
 		let checked = vec![pass(1), pass(2), pass(3)];
 		// "Everything is fine" without fetching anything: the evidence is made up.
 		let guessed = vec![pass(9), pass(9), pass(9)];
@@ -237,8 +230,7 @@ fn an_operator_that_guesses_the_evidence_earns_nothing_extra() {
 
 #[test]
 fn without_a_quorum_nothing_is_slashed_and_only_holders_earn() {
-	new_test_ext().execute_with(|| {
-		operators(&[1, 2]);
+	with_operators(&[1, 2]).execute_with(|| {
 		let verdicts = vec![fail(), fail(), fail()];
 		assert_ok!(commit(21, 0, &verdicts));
 		run_to(era_start(1));
@@ -253,8 +245,7 @@ fn without_a_quorum_nothing_is_slashed_and_only_holders_earn() {
 
 #[test]
 fn claimed_rewards_raise_issuance_by_exactly_what_was_claimed() {
-	new_test_ext().execute_with(|| {
-		operators(&[1, 2, 3]);
+	with_operators(&[1, 2, 3]).execute_with(|| {
 		let before = Balances::total_issuance();
 		for era in 0..3 {
 			let verdicts = vec![pass(1), pass(2), pass(3)];
@@ -278,7 +269,11 @@ fn claimed_rewards_raise_issuance_by_exactly_what_was_claimed() {
 
 mod property {
 	use super::*;
+	use alloc::collections::BTreeMap;
 	use proptest::prelude::*;
+
+	/// Licence `.0` moves to operator `20 + .1`, or is undelegated when `.1` is 4.
+	type Move = (u8, u8);
 
 	#[derive(Clone, Debug)]
 	enum Step {
@@ -287,8 +282,13 @@ mod property {
 		Undelegate(u8),
 		Transfer(u8, u8),
 		Claim(u8),
-		/// Each operator's verdict pattern for the era (bit i = subject i fails), or none.
-		Era(Vec<Option<u8>>),
+		/// A licence handed from operator to operator within the era, each committing a
+		/// report as soon as it holds it (the attack of finding 1).
+		Hop(u8, Vec<u8>),
+		/// Each operator's verdict pattern for the era (bit i = subject i fails), or none;
+		/// and moves made before the commits, in the reveal window before the reveals, and
+		/// in the last block before the window closes (by index mod 3).
+		Era(Vec<Option<u8>>, Vec<Move>),
 	}
 
 	fn step() -> impl Strategy<Value = Step> {
@@ -298,8 +298,36 @@ mod property {
 			(0u8..6).prop_map(Step::Undelegate),
 			(0u8..6, 1u8..=6).prop_map(|(l, to)| Step::Transfer(l, to)),
 			(0u8..6).prop_map(Step::Claim),
-			proptest::collection::vec(proptest::option::of(0u8..8), 4).prop_map(Step::Era),
+			(0u8..6, proptest::collection::vec(0u8..4, 1..6))
+				.prop_map(|(l, ops)| Step::Hop(l, ops)),
+			(
+				proptest::collection::vec(proptest::option::of(0u8..8), 4),
+				proptest::collection::vec((0u8..6, 0u8..5), 0..9),
+			)
+				.prop_map(|(patterns, moves)| Step::Era(patterns, moves)),
 		]
+	}
+
+	/// Applies a move; records the block of each delegation change in `moved`.
+	fn shift((l, to): Move, moved: &mut BTreeMap<u32, u64>) {
+		let Some(lic) = Licences::<Test>::get(l as u32) else { return };
+		let origin = RuntimeOrigin::signed(lic.owner);
+		let done = if to == 4 {
+			Alignment::undelegate(origin, l as u32)
+		} else {
+			Alignment::delegate(origin, l as u32, 20 + to as u64)
+		};
+		if done.is_ok() {
+			moved.insert(l as u32, System::block_number());
+		}
+	}
+
+	/// Licences delegated before `start` and not moved since: those that count in the era
+	/// that started at `start`.
+	fn counting(start: u64, moved: &BTreeMap<u32, u64>) -> usize {
+		Licences::<Test>::iter()
+			.filter(|(id, l)| l.operator.is_some() && moved.get(id).is_some_and(|at| *at < start))
+			.count()
 	}
 
 	proptest! {
@@ -309,19 +337,12 @@ mod property {
 			new_test_ext().execute_with(|| {
 				let issuance = Balances::total_issuance();
 				let mut finalized = 0u64;
+				let mut moved = BTreeMap::<u32, u64>::new();
 				for s in steps {
 					match s {
 						Step::Buy(who) => { let _ = Alignment::buy_licence(RuntimeOrigin::signed(who as u64)); }
-						Step::Delegate(l, o) => {
-							if let Some(lic) = Licences::<Test>::get(l as u32) {
-								let _ = Alignment::delegate(RuntimeOrigin::signed(lic.owner), l as u32, 20 + o as u64);
-							}
-						}
-						Step::Undelegate(l) => {
-							if let Some(lic) = Licences::<Test>::get(l as u32) {
-								let _ = Alignment::undelegate(RuntimeOrigin::signed(lic.owner), l as u32);
-							}
-						}
+						Step::Delegate(l, o) => shift((l, o), &mut moved),
+						Step::Undelegate(l) => shift((l, 4), &mut moved),
 						Step::Transfer(l, to) => {
 							if let Some(lic) = Licences::<Test>::get(l as u32) {
 								let _ = Alignment::transfer_licence(RuntimeOrigin::signed(lic.owner), l as u32, to as u64);
@@ -332,22 +353,52 @@ mod property {
 								let _ = Alignment::claim_rewards(RuntimeOrigin::signed(lic.owner), l as u32);
 							}
 						}
-						Step::Era(patterns) => {
+						Step::Hop(l, ops) => {
 							let era = CurrentEra::<Test>::get().unwrap();
 							let count = Eras::<Test>::get(era).unwrap().subjects.len();
+							let verdicts: Vec<crate::Verdict> = (0..count).map(|s| pass(s as u8)).collect();
+							for o in ops {
+								shift((l, o), &mut moved);
+								let _ = commit(20 + o as u64, era, &verdicts);
+							}
+						}
+						Step::Era(patterns, moves) => {
+							let era = CurrentEra::<Test>::get().unwrap();
+							let info = Eras::<Test>::get(era).unwrap();
+							let (start, count) = (info.start, info.subjects.len());
+							let phase = |n: usize| moves.iter().enumerate().filter(move |(i, _)| i % 3 == n).map(|(_, m)| *m);
 							let reports: Vec<(u64, Vec<crate::Verdict>)> = patterns.iter().enumerate()
 								.filter_map(|(i, p)| p.map(|bits| (20 + i as u64, (0..count)
 									.map(|s| if bits & (1 << s) != 0 { fail() } else { pass(s as u8) }).collect())))
 								.collect();
+							for m in phase(0) { shift(m, &mut moved); }
 							for (op, v) in &reports { let _ = commit(*op, era, v); }
 							run_to(era_start(era + 1));
+							for m in phase(1) { shift(m, &mut moved); }
 							for (op, v) in &reports { let _ = reveal(*op, era, v); }
+							run_to(era_start(era + 1) + REVEAL - 1);
+							for m in phase(2) { shift(m, &mut moved); }
+							let before: Vec<(u32, u64)> = Licences::<Test>::iter().map(|(id, _)| (id, accrued(id))).collect();
+							let eligible = counting(start, &moved);
 							run_to(era_start(era + 1) + REVEAL);
 							finalized += 1;
 							let outcome = Outcomes::<Test>::get(era).unwrap();
 							prop_assert!(outcome.accrued <= EMISSION);
+							// One licence, one vote: every operator that counted held a licence
+							// of its own from before the era, still delegated to it.
+							prop_assert!(outcome.reporters as usize <= eligible);
+							// The active share went to such licences only.
+							for (id, was) in before {
+								let gained = accrued(id) - was;
+								if gained != outcome.holder_reward {
+									prop_assert_eq!(gained, outcome.holder_reward + outcome.active_reward);
+									prop_assert!(Licences::<Test>::get(id).unwrap().operator.is_some());
+									prop_assert!(moved.get(&id).is_some_and(|at| *at < start));
+								}
+							}
 						}
 					}
+					prop_assert!(Alignment::do_try_state().is_ok());
 					prop_assert!(TotalAccrued::<Test>::get() <= finalized * EMISSION);
 					prop_assert!(TotalClaimed::<Test>::get() <= TotalAccrued::<Test>::get());
 					// Issuance rose by exactly what was claimed (licence sales left the
@@ -358,7 +409,7 @@ mod property {
 					);
 				}
 				// Everything accrued is still claimable or was claimed.
-				let outstanding: u64 = Licences::<Test>::iter_values().map(|l| Alignment::accrued(&l)).sum();
+				let outstanding: u64 = Licences::<Test>::iter().map(|(id, l)| Alignment::accrued(id, &l)).sum();
 				prop_assert_eq!(outstanding + TotalClaimed::<Test>::get(), TotalAccrued::<Test>::get());
 				Ok(())
 			})?;

@@ -6,7 +6,16 @@
 //!   set, at most `max_supply` exist;
 //! - `LicencesOf` and the licences' owners agree both ways;
 //! - an operator record exists exactly for the accounts licences are delegated to, and counts
-//!   those licences.
+//!   those licences; `DelegatedLicences` is their sum.
+//!
+//! Delegations made during an era
+//! - a licence with `DelegatedIn` is delegated, in an era that has started, and is counted
+//!   either pending for its operator (`PendingDelegations`) or under a written start index
+//!   (`StartIndexes`), not both;
+//! - `PendingDelegations` entries are not empty, name distinct eras that have started, and
+//!   count exactly the licences pending in them;
+//! - `StartIndexes` entries are for finalized eras, count exactly the licences that have yet to
+//!   read them, and are not above their operator's reward index.
 //!
 //! Rewards
 //! - what eras accrued is exactly what was claimed plus what licences can still claim:
@@ -14,19 +23,18 @@
 //!
 //! Eras
 //! - the current era has a record, and no era after it does; the era being revealed is
-//!   before the current one and has a record;
-//! - `CommitmentCount` counts each era's commitments, at most `MaxReporters`, and
-//!   commitments exist only for eras with a record;
+//!   before the current one and has a record; no other era has one (every era is finalized,
+//!   in order);
+//! - an era waiting for its seed is the current one, and has no subjects yet;
+//! - `Committers` lists each era's committed operators (at most `MaxReporters`, each with a
+//!   commitment and a weight above 0), and commitments exist only for eras with a record;
 //! - every revealed report has a commitment and one verdict per subject of its era;
-//! - a finalized era (one with an outcome) has no record left.
-//!
-//! Not checked, because it does not always hold: that only the current era and the one being
-//! revealed have records (a parameter change that shortens eras can leave an era whose reveal
-//! window never closes).
+//! - a finalized era (one with an outcome) has no record left;
+//! - `EraLicences` is kept exactly for the eras with a record.
 
 use crate::{pallet::*, EraIndex};
-use alloc::collections::BTreeMap;
-use frame_support::{ensure, traits::Get};
+use alloc::collections::{BTreeMap, BTreeSet};
+use frame_support::ensure;
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	TryRuntimeError,
@@ -36,6 +44,7 @@ impl<T: Config> Pallet<T> {
 	/// Checks every invariant listed in the [module documentation](self).
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::try_state_licences()?;
+		Self::try_state_delegations()?;
 		Self::try_state_rewards()?;
 		Self::try_state_eras()
 	}
@@ -65,6 +74,11 @@ impl<T: Config> Pallet<T> {
 				"LicencesOf names a licence that its account does not own."
 			);
 		}
+		let total = delegated.values().fold(0u32, |sum, n| sum.saturating_add(*n));
+		ensure!(
+			DelegatedLicences::<T>::get() == total,
+			"DelegatedLicences differs from the licences delegated."
+		);
 		for (operator, record) in Operators::<T>::iter() {
 			ensure!(record.licences > 0, "An operator record without licences is kept.");
 			ensure!(
@@ -76,11 +90,61 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	fn try_state_delegations() -> Result<(), TryRuntimeError> {
+		let current = CurrentEra::<T>::get();
+		// (operator, era) -> licences delegated then that are still waiting.
+		let mut waiting = BTreeMap::<(T::AccountId, EraIndex), u32>::new();
+		for (id, era) in DelegatedIn::<T>::iter() {
+			ensure!(
+				current.is_some_and(|current| era <= current),
+				"A licence is recorded as delegated in an era that has not started."
+			);
+			let operator = Licences::<T>::get(id)
+				.and_then(|licence| licence.operator)
+				.ok_or("A licence recorded as delegated in an era is not delegated.")?;
+			waiting.entry((operator, era)).or_default().saturating_inc();
+		}
+		for (operator, pending) in PendingDelegations::<T>::iter() {
+			ensure!(!pending.is_empty(), "An operator's empty pending delegations are kept.");
+			let mut eras = BTreeSet::new();
+			for (era, licences) in pending {
+				ensure!(eras.insert(era), "An operator's pending delegations repeat an era.");
+				ensure!(
+					current.is_some_and(|current| era <= current),
+					"Delegations are pending in an era that has not started."
+				);
+				ensure!(
+					!StartIndexes::<T>::contains_key(&operator, era),
+					"Delegations of one era are both pending and started."
+				);
+				ensure!(
+					waiting.remove(&(operator.clone(), era)) == Some(licences),
+					"An operator's pending delegations differ from its licences delegated then."
+				);
+			}
+		}
+		for (operator, era, (index, licences)) in StartIndexes::<T>::iter() {
+			ensure!(!Eras::<T>::contains_key(era), "A start index is written for an open era.");
+			ensure!(
+				Operators::<T>::get(&operator).is_some_and(|op| index <= op.reward_index),
+				"A start index is above its operator's reward index."
+			);
+			ensure!(
+				waiting.remove(&(operator, era)) == Some(licences),
+				"A start index counts other licences than those yet to read it."
+			);
+		}
+		ensure!(
+			waiting.is_empty(),
+			"A licence delegated in an era is neither pending nor under a start index."
+		);
+		Ok(())
+	}
+
 	fn try_state_rewards() -> Result<(), TryRuntimeError> {
-		let claimable = Licences::<T>::iter_values()
-			.fold(BalanceOf::<T>::zero(), |sum, licence| {
-				sum.saturating_add(Self::accrued(&licence))
-			});
+		let claimable = Licences::<T>::iter().fold(BalanceOf::<T>::zero(), |sum, (id, licence)| {
+			sum.saturating_add(Self::accrued(id, &licence))
+		});
 		ensure!(
 			TotalClaimed::<T>::get().saturating_add(claimable) == TotalAccrued::<T>::get(),
 			"Claimed and claimable rewards do not add up to what the eras accrued."
@@ -99,29 +163,45 @@ impl<T: Config> Pallet<T> {
 				"An era that has not started has a record."
 			);
 		}
-		if let Some((era, _)) = Revealing::<T>::get() {
+		let revealing = Revealing::<T>::get().map(|(era, _)| era);
+		if let Some(era) = revealing {
 			ensure!(
 				current.is_some_and(|current| era < current),
 				"The era being revealed is not before the current one."
 			);
 			ensure!(Eras::<T>::contains_key(era), "The era being revealed has no record.");
 		}
+		for era in Eras::<T>::iter_keys() {
+			ensure!(
+				Some(era) == current || Some(era) == revealing,
+				"An era that is neither current nor being revealed has a record."
+			);
+		}
+		if let Some(era) = AwaitingSeed::<T>::get() {
+			ensure!(Some(era) == current, "An era other than the current one waits for a seed.");
+			ensure!(
+				Eras::<T>::get(era).is_some_and(|info| info.subjects.is_empty()),
+				"An era waiting for its seed has subjects."
+			);
+		}
 		let mut commitments = BTreeMap::<EraIndex, u32>::new();
 		for (era, _) in Commitments::<T>::iter_keys() {
 			ensure!(Eras::<T>::contains_key(era), "A commitment outlived its era's record.");
 			commitments.entry(era).or_default().saturating_inc();
 		}
-		for (era, count) in CommitmentCount::<T>::iter() {
+		for (era, committers) in Committers::<T>::iter() {
 			ensure!(
-				count <= T::MaxReporters::get(),
-				"An era has more reporters than MaxReporters."
+				commitments.remove(&era).unwrap_or(0) == committers.len() as u32,
+				"Committers differs from the era's commitments."
 			);
-			ensure!(
-				commitments.remove(&era).unwrap_or(0) == count,
-				"CommitmentCount differs from the number of the era's commitments."
-			);
+			for (operator, weight) in &committers {
+				ensure!(
+					*weight > 0 && Commitments::<T>::contains_key(era, operator),
+					"A committer has no commitment, or counted no licence."
+				);
+			}
 		}
-		ensure!(commitments.is_empty(), "An era has commitments that CommitmentCount misses.");
+		ensure!(commitments.is_empty(), "An era has commitments that Committers misses.");
 		for (era, operator, verdicts) in Reports::<T>::iter() {
 			ensure!(
 				Commitments::<T>::contains_key(era, &operator),
@@ -135,6 +215,12 @@ impl<T: Config> Pallet<T> {
 		}
 		for era in Outcomes::<T>::iter_keys() {
 			ensure!(!Eras::<T>::contains_key(era), "A finalized era still has a record.");
+		}
+		for era in EraLicences::<T>::iter_keys() {
+			ensure!(Eras::<T>::contains_key(era), "EraLicences outlived its era's record.");
+		}
+		for era in Eras::<T>::iter_keys() {
+			ensure!(EraLicences::<T>::contains_key(era), "An open era has no EraLicences.");
 		}
 		Ok(())
 	}

@@ -1,5 +1,10 @@
-//! What alignment nodes need from storage: a draw of an active provider and a slash of one
-//! the quorum found faulty. Slashed bonds go to the reward reserve, which pays honest miners.
+//! What alignment nodes need from storage: a draw of a provider, a hold on the providers an
+//! era drew, and a slash of one the quorum found faulty. Slashed bonds go to the reward
+//! reserve, which pays honest miners.
+//!
+//! Every provider can be drawn until its unbonding period is over: asking to leave (`unbond`)
+//! stops its PoRA rewards but not its checks. A drawn provider cannot withdraw until the era that drew it
+//! is finalized, so a faulty one is still there to slash.
 
 use crate::pallet::*;
 use frame_support::{
@@ -16,15 +21,36 @@ use sp_runtime::{
 use zerog_traits::{ProviderRegistry, SlashProvider};
 
 impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
-	/// A provider that is not unbonding, drawn from `seed`.
+	/// A provider drawn from `seed`, unbonding or not: it stays checked for the whole
+	/// unbonding period. Once the period is over it is no longer drawn, so that the eras that
+	/// drew it release it and it can withdraw (a provider drawn by every era, on a network of
+	/// few providers, would otherwise be held for good).
 	fn sample(seed: &[u8; 32]) -> Option<T::AccountId> {
+		let now = frame_system::Pallet::<T>::block_number();
 		zerog_traits::sample_map(
 			Providers::<T>::final_prefix(),
 			seed,
 			Providers::<T>::iter_from,
 			Providers::<T>::iter,
-			|(who, provider)| provider.unbonding_until.is_none().then_some(who),
+			|(who, provider)| {
+				provider.unbonding_until.is_none_or(|until| now < until).then_some(who)
+			},
 		)
+	}
+
+	/// One more era checks `who`: it cannot withdraw until that era is finalized.
+	fn hold_subject(who: &T::AccountId) {
+		if Providers::<T>::contains_key(who) {
+			SubjectHolds::<T>::mutate(who, |holds| holds.saturating_inc());
+		}
+	}
+
+	/// An era that checked `who` was finalized.
+	fn release_subject(who: &T::AccountId) {
+		SubjectHolds::<T>::mutate_exists(who, |holds| {
+			let left = holds.unwrap_or_default().saturating_sub(1);
+			*holds = (left > 0).then_some(left);
+		});
 	}
 }
 

@@ -20,6 +20,10 @@
 //! ## Providers
 //! `register_provider(miner_id, bond, shard)` holds a bond; a shard is the segments whose
 //! index mod `count` equals `id`. `unbond` starts the unbonding period; `withdraw` ends it.
+//! A provider that is unbonding, or whose bond is below `min_bond` (after a slash, or a
+//! raised minimum), mines no PoRA rewards. Alignment checks every provider until it
+//! withdraws, and a provider an alignment era drew cannot withdraw until that era is
+//! finalized.
 //!
 //! ## KV streams
 //! A submission tagged `KvStream(id)` is a KV entry for that stream. The chain records the
@@ -33,6 +37,7 @@
 //! shard off chain; `submit_pora(answer)` carries a winning try with its sealed 4 KiB unit
 //! and the unit's proof to the epoch's flow root (checks in `pora.rs`), and is paid
 //! `reward_share` of the covering deal's released fees plus `base_reward` from the reserve.
+//! Only a provider that is not unbonding and holds at least `min_bond` can win.
 //!
 //! ## Runtime API
 //! [`runtime_api::StorageApi`]: the flow root and length, deals and deals by owner, the
@@ -243,6 +248,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type InitialTarget<T: Config> = StorageValue<_, u128, ValueQuery>;
 
+	/// Providers drawn by alignment eras not yet finalized, with how many such eras drew
+	/// each: they cannot withdraw until it is back to none.
+	#[pallet::storage]
+	pub type SubjectHolds<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -414,6 +425,11 @@ pub mod pallet {
 		NotAWin,
 		/// The named deal does not cover the unit.
 		DealDoesNotCover,
+		/// The provider is unbonding: it mines no more PoRA rewards.
+		Unbonding,
+		/// An alignment era that drew the provider is not finalized yet: its bond stays until
+		/// then.
+		UnderCheck,
 	}
 
 	#[pallet::hooks]
@@ -590,7 +606,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Stop providing; the bond can be withdrawn after the unbonding period.
+		/// Stop providing: PoRA rewards stop now; the bond can be withdrawn after the unbonding
+		/// period. Alignment keeps checking the provider until it withdraws.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
@@ -607,7 +624,8 @@ pub mod pallet {
 			})
 		}
 
-		/// Release the bond of a provider whose unbonding period is over, and remove it.
+		/// Release the bond of a provider whose unbonding period is over, and remove it (not
+		/// while an alignment era that drew it is still open).
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
@@ -615,6 +633,7 @@ pub mod pallet {
 			let provider = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
 			let until = provider.unbonding_until.ok_or(Error::<T>::NotUnbonding)?;
 			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			ensure!(!SubjectHolds::<T>::contains_key(&who), Error::<T>::UnderCheck);
 			T::Currency::release(
 				&HoldReason::ProviderBond.into(),
 				&who,

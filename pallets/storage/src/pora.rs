@@ -1,10 +1,12 @@
 //! PoRA on chain: epochs (context, flow root, target), checking answers and paying wins.
 //!
 //! Checks of an answer, in order (each failing one is its own error): the caller owns the
-//! miner id; the epoch is the current one; the epoch still takes answers; (epoch, miner,
-//! nonce) is new; the unit is in the miner's shard and is the one the try recalls; the
-//! sealed unit is 4 KiB; unsealed, it proves to the epoch's flow root; its quality is at
-//! most target / shard count; the named deal covers the unit.
+//! miner id; the caller is not unbonding and its bond is at least `min_bond` (a provider on
+//! its way out, or slashed below the minimum, earns no more); the epoch is the current one;
+//! the epoch still takes answers; (epoch, miner, nonce) is new; the unit is in the miner's
+//! shard and is the one the try recalls; the sealed unit is 4 KiB; unsealed, it proves to
+//! the epoch's flow root; its quality is at most target / shard count; the named deal covers
+//! the unit.
 //!
 //! A win is paid `reward_share` of the deal's claimable fees plus `base_reward` from the
 //! reserve. Each epoch's target moves toward `target_answers` wins
@@ -56,6 +58,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Option<(DealId, DealOf<T>)>, Error<T>> {
 		let provider = Providers::<T>::get(who).ok_or(Error::<T>::NotProvider)?;
 		ensure!(provider.miner_id == answer.miner_id, Error::<T>::NotMinerOwner);
+		ensure!(provider.unbonding_until.is_none(), Error::<T>::Unbonding);
+		ensure!(provider.bond >= params.min_bond, Error::<T>::BondTooLow);
 		ensure!(answer.epoch == CurrentPoraEpoch::<T>::get(), Error::<T>::StaleEpoch);
 		let info = Epochs::<T>::get(answer.epoch).ok_or(Error::<T>::StaleEpoch)?;
 		ensure!(

@@ -443,6 +443,18 @@ mod try_state {
 	}
 
 	#[test]
+	fn a_hold_on_an_account_that_is_not_a_provider_is_caught() {
+		new_test_ext_unchecked().execute_with(|| {
+			assert_ok!(FileStorage::do_try_state());
+			SubjectHolds::<Test>::insert(9, 1);
+			assert_err!(
+				FileStorage::do_try_state(),
+				"An account alignment holds as a subject is not a provider."
+			);
+		});
+	}
+
+	#[test]
 	fn a_stream_admin_that_never_wrote_is_caught() {
 		new_test_ext_unchecked().execute_with(|| {
 			let stream = [7u8; 32];

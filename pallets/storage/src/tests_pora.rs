@@ -1,14 +1,17 @@
 //! PoRA with real data: two 256 KiB files in the flow, a provider mining them, answers built
 //! the way a miner builds them (seal, recall, proof from a `FlowProver`), accepted and paid;
-//! and each way an answer can be wrong, refused.
+//! each way an answer can be wrong, refused; and providers that may no longer win (leaving,
+//! or slashed below the minimum bond), refused.
 
 use crate::{mock::*, pallet::*, types::*};
 use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect, BoundedVec};
+use sp_runtime::Perbill;
 use zerog_erasure::{
 	pora::{self, SEAL_UNIT_SIZE, SECTORS_PER_UNIT, UNITS_PER_SEGMENT},
 	storage::{FileTree, SECTORS_PER_SEGMENT, SEGMENT_SIZE},
 	FlowProver,
 };
+use zerog_traits::{ProviderRegistry, SlashProvider};
 
 const MINER: MinerId = [2; 32];
 
@@ -257,5 +260,39 @@ fn issuance_holds_across_deals_renewals_wins_and_expiry() {
 		assert_eq!(RewardReserve::<Test>::get(), reserve - 7);
 		assert_eq!(Balances::balance(&FileStorage::pool()), pool_holds());
 		assert_eq!(Balances::total_issuance(), issuance);
+	});
+}
+
+/// Finding 4: a provider that unbonds and never withdraws was never drawn for an alignment
+/// check again, and kept winning PoRA rewards all the same.
+#[test]
+fn unbonding_without_withdrawing_keeps_a_miner_checked_and_ends_its_rewards() {
+	new_test_ext().execute_with(|| {
+		let (files, prover) = setup();
+		assert_ok!(FileStorage::unbond(RuntimeOrigin::signed(2)));
+		// Alignment still draws it (the only provider) until it withdraws...
+		assert_eq!(<FileStorage as ProviderRegistry<u64>>::sample(&[5; 32]), Some(2));
+		// ...and its winning tries are no longer paid.
+		let before = Balances::balance(&2);
+		assert!(submit(answer(&files, &prover, [0; 32], Shard::ALL)).is_err());
+		assert_eq!(Balances::balance(&2), before);
+		assert_eq!(EpochAnswers::<Test>::get(1), 0);
+	});
+}
+
+/// Finding 4: a provider slashed below the minimum bond kept mining as if fully bonded.
+#[test]
+fn a_provider_slashed_below_the_minimum_bond_wins_nothing() {
+	new_test_ext().execute_with(|| {
+		let (files, prover) = setup();
+		// The quorum takes 90% of its bond of 500: 50 is left, below the minimum of 100.
+		assert_eq!(<FileStorage as SlashProvider<u64>>::slash(&2, Perbill::from_percent(90)), 450);
+		let a = answer(&files, &prover, [0; 32], Shard::ALL);
+		assert_noop!(submit(a.clone()), Error::<Test>::BondTooLow);
+		// It is still checked.
+		assert_eq!(<FileStorage as ProviderRegistry<u64>>::sample(&[5; 32]), Some(2));
+		// Once it unbonds, that is the reason given.
+		assert_ok!(FileStorage::unbond(RuntimeOrigin::signed(2)));
+		assert_noop!(submit(a), Error::<Test>::Unbonding);
 	});
 }

@@ -20,7 +20,9 @@
 //! Providers
 //! - each provider's recorded bond is exactly the balance held from it for
 //!   [`HoldReason::ProviderBond`], and its shard is well formed;
-//! - `MinerOwners` and `Providers` agree both ways.
+//! - `MinerOwners` and `Providers` agree both ways;
+//! - every provider alignment holds (`SubjectHolds`) is a provider, held by at least one era:
+//!   a held provider cannot withdraw.
 //!
 //! KV streams
 //! - `KvLog` holds entries `0..KvLogCount` (the last one present, none beyond), and the last
@@ -151,6 +153,13 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				Providers::<T>::get(&who).is_some_and(|provider| provider.miner_id == miner_id),
 				"A miner id is recorded for an account that is not its provider."
+			);
+		}
+		for (who, holds) in SubjectHolds::<T>::iter() {
+			ensure!(holds > 0, "A provider is recorded as held by no era.");
+			ensure!(
+				Providers::<T>::contains_key(&who),
+				"An account alignment holds as a subject is not a provider."
 			);
 		}
 		Ok(())

@@ -48,9 +48,18 @@ impl<AccountId> SlashProvider<AccountId> for () {
 /// Bonded providers that alignment nodes spot-check: each pallet with providers (storage,
 /// DA, compute) implements it, and the alignment pallet draws its era's subjects through it.
 pub trait ProviderRegistry<AccountId> {
-	/// An active provider drawn from `seed`, or `None` when there is none to check. The same
-	/// seed on the same state draws the same provider.
+	/// A provider to check, drawn from `seed`, or `None` when there is none to check. The
+	/// same seed on the same state draws the same provider.
 	fn sample(seed: &[u8; 32]) -> Option<AccountId>;
+
+	/// `who` was drawn as a subject of an era: it must stay slashable (keep its bond) until
+	/// [`release_subject`](Self::release_subject) is called for that era. Holds add up: a
+	/// provider drawn by two eras is released by the second call. The default keeps nothing.
+	fn hold_subject(_who: &AccountId) {}
+
+	/// The era that drew `who` was finalized: one hold fewer. A release without a hold does
+	/// nothing.
+	fn release_subject(_who: &AccountId) {}
 }
 
 impl<AccountId> ProviderRegistry<AccountId> for () {

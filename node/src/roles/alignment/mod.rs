@@ -151,11 +151,17 @@ impl AlignmentParts {
 			self.reveal(best, now, era, state).await;
 		}
 		let Ok(Some((era, record))) = api.current_era(best) else { return };
-		let licences = api.operator(best, me.clone()).ok().flatten().map_or(0, |op| op.licences);
-		if licences == 0 {
+		// The licences this operator's report would count for. A runtime from before version 2
+		// of the API counts every delegated licence and draws subjects as the era starts.
+		let weight = api.reporting_weight(best, era, me.clone()).unwrap_or_else(|_| {
+			Some(api.operator(best, me.clone()).ok().flatten().map_or(0, |op| op.licences))
+		});
+		// The era's subjects are drawn once its randomness is fresh (the era's second block).
+		let Some(weight) = weight else { return };
+		if weight == 0 {
 			if state.warned != Some(era) {
 				state.warned = Some(era);
-				log::warn!(target: "alignment", "era {era}: no licence is delegated to {me}; not reporting");
+				log::warn!(target: "alignment", "era {era}: no licence counts for {me} (a licence counts from the era after it is delegated), or the reporter slots are full with heavier operators; not reporting");
 			}
 			return;
 		}
