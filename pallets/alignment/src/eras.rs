@@ -144,9 +144,11 @@ impl<T: Config> Pallet<T> {
 		Eras::<T>::get(era).map(|info| (era, info, closes))
 	}
 
-	/// The votes a report of `era` by `operator` would weigh: the licences delegated to it
-	/// before `era` started and still delegated now. `None` while `era`'s subjects are not
-	/// drawn (its randomness is not known yet); nobody can commit then.
+	/// The votes a report of `era` by `operator` weighs, or would weigh: the licences
+	/// delegated to it before `era` started and still delegated now. `None` while `era`'s
+	/// subjects are not drawn (its randomness is not known yet); nobody can commit then. 0
+	/// when `operator` has not committed and could not: `era` is not the current era, or its
+	/// reporter slots are full with commitments counting as many licences or more.
 	pub fn reporting_weight(era: EraIndex, operator: &T::AccountId) -> Option<u32> {
 		if AwaitingSeed::<T>::get() == Some(era) {
 			return None;
@@ -155,6 +157,9 @@ impl<T: Config> Pallet<T> {
 		let weight = Self::era_weight(operator, licences, era);
 		if Commitments::<T>::contains_key(era, operator) {
 			return Some(weight);
+		}
+		if CurrentEra::<T>::get() != Some(era) || Params::<T>::get().is_none() {
+			return Some(0);
 		}
 		// Full slots take only a commitment heavier than the lightest: a lighter one would
 		// be refused (and pay its fee for nothing).

@@ -38,9 +38,10 @@ sp_api::decl_runtime_apis! {
 		fn report_status(era: EraIndex, operator: AccountId) -> (bool, bool);
 		/// What a finalized era found (the last 64 eras are kept).
 		fn outcome(era: EraIndex) -> Option<EraOutcome<Balance>>;
-		/// The votes `operator`'s report of `era` would weigh (the licences delegated to it
-		/// before `era` started and still delegated); `None` while `era`'s subjects are not
-		/// drawn yet, when no report can be committed.
+		/// The votes `operator`'s report of `era` weighs or would weigh (the licences
+		/// delegated to it before `era` started and still delegated); `None` while `era`'s
+		/// subjects are not drawn yet, when no report can be committed; 0 when `operator` has
+		/// not committed and could not (another era, or full slots of heavier commitments).
 		#[api_version(2)]
 		fn reporting_weight(era: EraIndex, operator: AccountId) -> Option<u32>;
 	}

@@ -30,7 +30,8 @@
 //!   commitment and a weight above 0), and commitments exist only for eras with a record;
 //! - every revealed report has a commitment and one verdict per subject of its era;
 //! - a finalized era (one with an outcome) has no record left;
-//! - `EraLicences` is kept exactly for the eras with a record.
+//! - `EraLicences` is kept exactly for the eras with a record, and no fewer licences than
+//!   count in the era (the quorum's measure is never below the votes).
 
 use crate::{pallet::*, EraIndex};
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -216,8 +217,15 @@ impl<T: Config> Pallet<T> {
 		for era in Outcomes::<T>::iter_keys() {
 			ensure!(!Eras::<T>::contains_key(era), "A finalized era still has a record.");
 		}
-		for era in EraLicences::<T>::iter_keys() {
+		for (era, licences) in EraLicences::<T>::iter() {
 			ensure!(Eras::<T>::contains_key(era), "EraLicences outlived its era's record.");
+			let counting = Operators::<T>::iter().fold(0u32, |sum, (operator, record)| {
+				sum.saturating_add(Self::era_weight(&operator, record.licences, era))
+			});
+			ensure!(
+				counting <= licences,
+				"More licences count in an era than were delegated when it started."
+			);
 		}
 		for era in Eras::<T>::iter_keys() {
 			ensure!(EraLicences::<T>::contains_key(era), "An open era has no EraLicences.");
