@@ -97,6 +97,8 @@ fn licences_split_over_accounts_cannot_crowd_out_a_heavier_operator() {
 		assert_eq!(Alignment::reporting_weight(1, &30), Some(0));
 		assert_eq!(Alignment::reporting_weight(1, &22), Some(0));
 		assert_eq!(Alignment::reporting_weight(1, &21), Some(2), "committed: its weight");
+		// Nor can anyone commit to an era that is over.
+		assert_eq!(Alignment::reporting_weight(0, &31), Some(0), "era 0 is being revealed");
 	});
 }
 
