@@ -3,12 +3,18 @@
 //! | method | params | result |
 //! |---|---|---|
 //! | `storage_uploadSegments` | root, size, `[{index, data, proof}]` | `{accepted, stored, verifyUs, diskUs}` |
-//! | `storage_downloadSegment` | root, index | `{index, data, proof}` |
-//! | `storage_fileInfo` | root | `{root, size, status, deals, segments, localSegments, replicasSeen, replicasWanted}` |
-//! | `storage_info` | | `{maxFileSize, segmentSize, maxSegmentsPerUpload, httpPort, shard}` |
+//! | `storage_downloadSegment` | root, index, size? | `{index, data, proof}` |
+//! | `storage_fileInfo` | root, size? | `{root, size, status, deals, segments, localSegments, replicasSeen, replicasWanted}` |
+//! | `storage_info` | | `{maxFileSize, segmentSize, maxSegmentsPerUpload, httpPort, shard, unplacedDeals}` |
 //!
 //! A root is `0x` and 64 hex digits; data is `0x` hex; a proof is the sibling hashes from
 //! the segment up. Large files go faster through the raw-byte path ([`SEGMENT_ROUTES`]).
+//!
+//! A file is its root *and* its size: zero padding lets one root stand for files of several
+//! sizes, and anyone can open a deal for a root with a wrong size. Give the size when you
+//! know it. Without it, a node answers for the only size it knows the root with (knowing
+//! none, for the size a peer knows), and fails with [`codes::AMBIGUOUS_ROOT`] when it knows
+//! several.
 
 use codec::{Decode, Encode};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
@@ -65,6 +71,8 @@ pub mod codes {
 	pub const BAD_INDEX: i32 = 4106;
 	/// No node had the segment.
 	pub const SEGMENT_UNAVAILABLE: i32 = 4107;
+	/// The root is known with several sizes: give the size.
+	pub const AMBIGUOUS_ROOT: i32 = 4108;
 	/// Disk or task failure.
 	pub const INTERNAL: i32 = 5000;
 }
@@ -146,6 +154,10 @@ pub struct StorageInfo {
 	pub http_port: Option<u16>,
 	/// This node's provider shard `[id, count]`, when it is a registered provider.
 	pub shard: Option<[u32; 2]>,
+	/// Deals this node could not record yet (a chain read or the disk failed); they are
+	/// retried at every block. Anything but 0 for long deserves a look at the log.
+	#[serde(default)]
+	pub unplaced_deals: u64,
 }
 
 /// Storage RPC methods.
@@ -161,13 +173,19 @@ pub trait StorageApi {
 		segments: Vec<SegmentJson>,
 	) -> RpcResult<UploadAnswer>;
 
-	/// One segment with its proof, from this node or a peer.
+	/// One segment with its proof, from this node or a peer, of the file with `root` and
+	/// `size` (see the module's note for a call without a size).
 	#[method(name = "downloadSegment")]
-	async fn download_segment(&self, root: String, index: u64) -> RpcResult<SegmentJson>;
+	async fn download_segment(
+		&self,
+		root: String,
+		index: u64,
+		size: Option<u64>,
+	) -> RpcResult<SegmentJson>;
 
-	/// Status of a file, its deals and the replicas seen.
+	/// Status of the file with `root` and `size`, its deals and the replicas seen.
 	#[method(name = "fileInfo")]
-	async fn file_info(&self, root: String) -> RpcResult<FileInfo>;
+	async fn file_info(&self, root: String, size: Option<u64>) -> RpcResult<FileInfo>;
 
 	/// Limits, the raw-byte port and this node's shard.
 	#[method(name = "info")]
@@ -176,12 +194,13 @@ pub trait StorageApi {
 
 /// The raw-byte routes of the segment path on the data HTTP port (`storage_info`'s
 /// `httpPort`): `POST /files/segments` with a SCALE [`UploadBatch`] answers
-/// `storage_uploadSegments`' JSON; `GET /files/<0xroot>/segments/<from>/<count>` answers a
-/// SCALE `Vec<SegmentWithProof>` of segments `from..from + count` (at most
+/// `storage_uploadSegments`' JSON; `GET /files/<0xroot>/<size>/segments/<from>/<count>`
+/// (or without `<size>`, as `storage_downloadSegment` without one) answers a SCALE
+/// `Vec<SegmentWithProof>` of segments `from..from + count` (at most
 /// [`MAX_SEGMENTS_PER_DOWNLOAD`]). Errors answer an HTTP status and `{"code", "message"}`
 /// with the codes of [`codes`].
 pub const SEGMENT_ROUTES: &str =
-	"POST /files/segments, GET /files/<0xroot>/segments/<from>/<count>";
+	"POST /files/segments, GET /files/<0xroot>[/<size>]/segments/<from>/<count>";
 
 /// Parses `0x` + 64 hex digits (a file root or a KV stream id).
 pub fn parse_hash(text: &str) -> Option<Hash> {

@@ -31,6 +31,7 @@ fn main() {
 		(0..64usize << 20).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
 	let tree = FileTree::new(&data).unwrap();
 	let (root, size) = (tree.root(), data.len() as u64);
+	let file = zerog_storage_service::FileKey::new(root, size);
 	let count = segment_count(size);
 	let segments: Vec<SegmentWithProof> = (0..count)
 		.map(|i| {
@@ -43,7 +44,7 @@ fn main() {
 		})
 		.collect();
 	for batch in segments.chunks(64) {
-		store.put(&root, size, batch).unwrap();
+		store.put(&file, batch).unwrap();
 	}
 	let provider = PairSigner(sr25519::Pair::from_seed(&[5; 32]));
 	let key = provider.0.public().0;
@@ -56,17 +57,17 @@ fn main() {
 	};
 
 	let reads = per_second(n, |i| {
-		std::hint::black_box(store.get(&root, index(i)).unwrap().unwrap());
+		std::hint::black_box(store.get(&file, index(i)).unwrap().unwrap());
 	});
 	let answers = per_second(n, |i| {
 		std::hint::black_box(
-			answer_challenge(&store, Some(&provider), &key, &root, index(i), &challenge(i))
+			answer_challenge(&store, Some(&provider), &key, &file, index(i), &challenge(i))
 				.unwrap(),
 		);
 	});
 	let proofs: Vec<_> = (0..n)
 		.map(|i| {
-			answer_challenge(&store, Some(&provider), &key, &root, index(i), &challenge(i)).unwrap()
+			answer_challenge(&store, Some(&provider), &key, &file, index(i), &challenge(i)).unwrap()
 		})
 		.collect();
 	let merkle = per_second(n, |i| {
@@ -74,7 +75,7 @@ fn main() {
 		verify_segment(&root, size, s.index, &s.data, &s.proof).unwrap();
 	});
 	let verified = per_second(n, |i| {
-		verify_holding(&proofs[i as usize], &key, &root, size, index(i), &challenge(i)).unwrap();
+		verify_holding(&proofs[i as usize], &key, &file, index(i), &challenge(i)).unwrap();
 	});
 	let mib = |rate: f64| rate * SEGMENT_SIZE as f64 / (1 << 20) as f64;
 	println!("Storage holding challenges over a 64 MiB file ({n} each, 256 KiB segments):");

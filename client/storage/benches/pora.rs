@@ -31,17 +31,14 @@ fn main() {
 			}
 		})
 		.collect();
+	let file = zerog_storage_service::FileKey::new(tree.root(), data.len() as u64);
 	for batch in segments.chunks(64) {
-		store.put(&tree.root(), data.len() as u64, batch).unwrap();
+		store.put(&file, batch).unwrap();
 	}
 	let mut prover = FlowProver::new();
 	let start = prover.append_file(&tree.flow_subtrees()).unwrap();
 	store
-		.add_placement(
-			&tree.root(),
-			data.len() as u64,
-			Placement { deal: 0, start_sector: start, replicas: 1, end: 1 },
-		)
+		.add_placement(&file, Placement { deal: 0, start_sector: start, replicas: 1, end: 1 })
 		.unwrap();
 	let appends = vec![(start, tree.flow_subtrees())];
 	let task = EpochTask {

@@ -8,7 +8,7 @@
 //! the deal's root and the signature against the provider's account, so an answer relayed by
 //! another node that merely holds a copy does not count.
 
-use crate::store::{SegmentStore, SegmentWithProof};
+use crate::store::{FileKey, SegmentStore, SegmentWithProof};
 use codec::{Decode, Encode};
 use zerog_data_plane::holding::{signed_by, HoldingError, HoldingSigner};
 use zerog_erasure::{storage::verify_segment, Hash};
@@ -36,30 +36,29 @@ pub struct HoldingProof {
 	pub signature: [u8; 64],
 }
 
-/// This node's answer to a challenge for `provider`: `None` unless this node has that
-/// provider's key and holds the segment.
+/// This node's answer to a challenge for `provider` on segment `index` of the file `key`:
+/// `None` unless this node has that provider's key and holds the segment.
 pub fn answer_challenge(
 	store: &SegmentStore,
 	signer: Option<&dyn HoldingSigner>,
 	provider: &[u8; 32],
-	root: &Hash,
+	key: &FileKey,
 	index: u64,
 	challenge: &[u8; 32],
 ) -> Option<HoldingProof> {
-	let segment = store.get(root, index).ok().flatten()?;
+	let segment = store.get(key, index).ok().flatten()?;
 	let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
-	let signature =
-		signer?.sign_as(provider, &holding_message(challenge, root, index, &data_hash))?;
+	let message = holding_message(challenge, &key.root, index, &data_hash);
+	let signature = signer?.sign_as(provider, &message)?;
 	Some(HoldingProof { segment, signature })
 }
 
-/// Checks `proof` for segment `index` of the file (`root`, `size`) and the challenge, signed
-/// by `provider`. Returns blake2-256 of the segment's bytes: the check's evidence.
+/// Checks `proof` for segment `index` of the file `key` and the challenge, signed by
+/// `provider`. Returns blake2-256 of the segment's bytes: the check's evidence.
 pub fn verify_holding(
 	proof: &HoldingProof,
 	provider: &[u8; 32],
-	root: &Hash,
-	size: u64,
+	key: &FileKey,
 	index: u64,
 	challenge: &[u8; 32],
 ) -> Result<[u8; 32], HoldingError> {
@@ -67,10 +66,10 @@ pub fn verify_holding(
 	if segment.index != index {
 		return Err(HoldingError::WrongIndex);
 	}
-	verify_segment(root, size, index, &segment.data, &segment.proof)
+	verify_segment(&key.root, key.size, index, &segment.data, &segment.proof)
 		.map_err(|_| HoldingError::BadProof)?;
 	let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
-	let message = holding_message(challenge, root, index, &data_hash);
+	let message = holding_message(challenge, &key.root, index, &data_hash);
 	if !signed_by(provider, &message, &proof.signature) {
 		return Err(HoldingError::BadSignature);
 	}
@@ -95,15 +94,15 @@ mod tests {
 		let service = service(dir.path());
 		let (data, tree) = file(3 * SEGMENT_SIZE + 10);
 		let (root, size) = (tree.root(), data.len() as u64);
+		let key = FileKey::new(root, size);
 		service.upload(&root, size, &segments(&data, &tree, 0..4)).unwrap();
 		let me = provider();
 		let challenge = [9; 32];
 
 		let proof =
-			answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 2, &challenge)
+			answer_challenge(service.store(), Some(&me), &me.0.public().0, &key, 2, &challenge)
 				.unwrap();
-		let evidence =
-			verify_holding(&proof, &me.0.public().0, &root, size, 2, &challenge).unwrap();
+		let evidence = verify_holding(&proof, &me.0.public().0, &key, 2, &challenge).unwrap();
 		assert_eq!(
 			evidence,
 			sp_crypto_hashing::blake2_256(&data[2 * SEGMENT_SIZE..3 * SEGMENT_SIZE])
@@ -111,15 +110,15 @@ mod tests {
 
 		// Another provider's challenge, no key, or a segment not held: no answer.
 		assert!(
-			answer_challenge(service.store(), Some(&me), &[1; 32], &root, 2, &challenge).is_none()
+			answer_challenge(service.store(), Some(&me), &[1; 32], &key, 2, &challenge).is_none()
 		);
-		assert!(answer_challenge(service.store(), None, &me.0.public().0, &root, 2, &challenge)
+		assert!(answer_challenge(service.store(), None, &me.0.public().0, &key, 2, &challenge)
 			.is_none());
 		assert!(answer_challenge(
 			service.store(),
 			Some(&me),
 			&me.0.public().0,
-			&[7; 32],
+			&FileKey::new([7; 32], size),
 			2,
 			&challenge
 		)
@@ -132,33 +131,34 @@ mod tests {
 		let service = service(dir.path());
 		let (data, tree) = file(2 * SEGMENT_SIZE);
 		let (root, size) = (tree.root(), data.len() as u64);
+		let key = FileKey::new(root, size);
 		service.upload(&root, size, &segments(&data, &tree, 0..2)).unwrap();
 		let me = provider();
 		let proof =
-			answer_challenge(service.store(), Some(&me), &me.0.public().0, &root, 1, &[9; 32])
+			answer_challenge(service.store(), Some(&me), &me.0.public().0, &key, 1, &[9; 32])
 				.unwrap();
 
 		// Signed by someone else than the provider the checker asked about.
 		let other = PairSigner(sr25519::Pair::from_seed(&[6; 32]));
 		assert_eq!(
-			verify_holding(&proof, &other.0.public().0, &root, size, 1, &[9; 32]),
+			verify_holding(&proof, &other.0.public().0, &key, 1, &[9; 32]),
 			Err(HoldingError::BadSignature)
 		);
 		// An old answer to another challenge.
 		assert_eq!(
-			verify_holding(&proof, &me.0.public().0, &root, size, 1, &[8; 32]),
+			verify_holding(&proof, &me.0.public().0, &key, 1, &[8; 32]),
 			Err(HoldingError::BadSignature)
 		);
 		// Another segment than asked.
 		assert_eq!(
-			verify_holding(&proof, &me.0.public().0, &root, size, 0, &[9; 32]),
+			verify_holding(&proof, &me.0.public().0, &key, 0, &[9; 32]),
 			Err(HoldingError::WrongIndex)
 		);
 		// Bytes that do not match the root.
 		let mut bad = proof.clone();
 		bad.segment.data[0] ^= 1;
 		assert_eq!(
-			verify_holding(&bad, &me.0.public().0, &root, size, 1, &[9; 32]),
+			verify_holding(&bad, &me.0.public().0, &key, 1, &[9; 32]),
 			Err(HoldingError::BadProof)
 		);
 	}

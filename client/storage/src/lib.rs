@@ -2,7 +2,8 @@
 //!
 //! The node side of zerog's permanent storage:
 //! - [`store`]: the on-disk segment store (file bytes, segment proofs, held bitmap, deal
-//!   placements), which survives restarts;
+//!   placements) by file root and size, which survives restarts;
+//! - [`deal_scan`]: which of the chain's deals the store has recorded, with retries;
 //! - [`protocol`]: segment exchange between nodes over an sc-network request-response
 //!   protocol, and the [`protocol::SegmentFetcher`] that checks every segment it gets;
 //! - [`serve`]: answers peers' segment requests and holding challenges;
@@ -20,6 +21,7 @@
 //! The crate knows nothing of the runtime's types: the node tells it about deals (through
 //! [`store::SegmentStore::add_placement`]) and its shard ([`StorageService::set_role`]).
 
+pub mod deal_scan;
 pub mod holding;
 pub mod kv_db;
 pub mod kv_rpc;
@@ -34,7 +36,7 @@ pub mod store;
 
 pub use metrics::Metrics;
 pub use service::{StorageError, StorageService};
-pub use store::SegmentStore;
+pub use store::{FileKey, SegmentStore};
 
 #[cfg(test)]
 mod tests;

@@ -27,6 +27,8 @@ pub struct Metrics {
 	pub store_segments: Gauge<U64>,
 	/// Bytes of segment data held.
 	pub store_bytes: Gauge<U64>,
+	/// Deals not recorded yet (a chain read or the disk failed), retried at every block.
+	pub unplaced_deals: Gauge<U64>,
 }
 
 impl Metrics {
@@ -56,6 +58,10 @@ impl Metrics {
 			store_files: gauge("store_files", "Files known to the segment store")?,
 			store_segments: gauge("store_segments", "Segments held")?,
 			store_bytes: gauge("store_bytes", "Bytes of segment data held")?,
+			unplaced_deals: gauge(
+				"unplaced_deals",
+				"Deals not recorded yet, retried at every block",
+			)?,
 		})
 	}
 }

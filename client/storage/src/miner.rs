@@ -7,7 +7,10 @@
 //! unit's proof to the epoch's flow root, built from the flow's append log
 //! ([`FlowProver`]) and the stored segment proof.
 
-use crate::{service::ShardRole, store::SegmentStore};
+use crate::{
+	service::ShardRole,
+	store::{FileKey, SegmentStore},
+};
 use std::{collections::BTreeMap, sync::Arc};
 use zerog_erasure::{
 	flow::FlowProver,
@@ -59,8 +62,7 @@ pub struct Win {
 /// A stored file's place in the flow.
 #[derive(Clone, Debug)]
 struct Placed {
-	root: Hash,
-	size: u64,
+	key: FileKey,
 	deal: u64,
 	/// Sectors it takes in the flow, padding included.
 	sectors: u64,
@@ -93,12 +95,11 @@ impl FlowIndex {
 				(*start, (subtrees.iter().map(|(h, _)| 1u64 << h).sum(), None))
 			})
 			.collect();
-		for (root, meta) in store.files() {
+		for (key, meta) in store.files() {
 			for p in &meta.placements {
 				if let Some((sectors, placed)) = files.get_mut(&p.start_sector) {
-					if *sectors == flow_sectors(sector_count(meta.size)) {
-						*placed =
-							Some(Placed { root, size: meta.size, deal: p.deal, sectors: *sectors });
+					if *sectors == flow_sectors(sector_count(key.size)) {
+						*placed = Some(Placed { key, deal: p.deal, sectors: *sectors });
 					}
 				}
 			}
@@ -135,8 +136,9 @@ impl Miner {
 		// A unit starting in a file's flow padding past its last segment has no segment to
 		// prove it with: not minable here.
 		if let AtSector::File(start, file) = index.file_at(first) {
-			let per_segment = SECTORS_PER_SEGMENT.min(sector_count(file.size).next_power_of_two());
-			if (first - start) / per_segment >= zerog_erasure::storage::segment_count(file.size) {
+			let size = file.key.size;
+			let per_segment = SECTORS_PER_SEGMENT.min(sector_count(size).next_power_of_two());
+			if (first - start) / per_segment >= zerog_erasure::storage::segment_count(size) {
 				return None;
 			}
 		}
@@ -154,9 +156,9 @@ impl Miner {
 			let run_end = (start + file.sectors).min(first + SECTORS_PER_UNIT);
 			let offset = (sector - start) * SECTOR_SIZE as u64;
 			let wanted =
-				((run_end - sector) * SECTOR_SIZE as u64).min(file.size.saturating_sub(offset));
+				((run_end - sector) * SECTOR_SIZE as u64).min(file.key.size.saturating_sub(offset));
 			if wanted > 0 {
-				let bytes = self.store.read(&file.root, offset, wanted as usize).ok()??;
+				let bytes = self.store.read(&file.key, offset, wanted as usize).ok()??;
 				let at = ((sector - first) * SECTOR_SIZE as u64) as usize;
 				out[at..at + bytes.len()].copy_from_slice(&bytes);
 			}
@@ -209,13 +211,12 @@ impl Miner {
 				if entry_start >= start && entry_start < start + placed.sectors =>
 			{
 				let in_file = sector - start;
-				let per_segment =
-					SECTORS_PER_SEGMENT.min(sector_count(placed.size).next_power_of_two());
+				let size = placed.key.size;
+				let per_segment = SECTORS_PER_SEGMENT.min(sector_count(size).next_power_of_two());
 				let segment = in_file / per_segment;
-				let stored = self.store.get(&placed.root, segment).ok()??;
+				let stored = self.store.get(&placed.key, segment).ok()??;
 				debug_assert!(stored.data.len() <= SEGMENT_SIZE);
-				let proof =
-					sector_proof_in_segment(placed.size, &stored.data, &stored.proof, in_file)?;
+				let proof = sector_proof_in_segment(size, &stored.data, &stored.proof, in_file)?;
 				proof.siblings.get(..height as usize)?.to_vec()
 			},
 			// Flow padding: an all-zero subtree.

@@ -1,19 +1,26 @@
 //! Segment exchange between nodes: a request-response protocol of sc-network (both network
-//! backends), `/<genesis>/zerog-storage/segments/1`.
+//! backends), `/<genesis>/zerog-storage/segments/2`.
 //!
-//! Two requests:
-//! - `Segments { root, indices, limit }`: the answer holds those of the segments the peer
-//!   has, with proofs, up to `limit` and [`MAX_RESPONSE_BYTES`]; the asking side checks
-//!   every segment against the file root before using it;
-//! - `Have { root }`: which segments of the file the peer holds, and whether it holds them
-//!   as a registered provider (a replica) or only as an upload staging copy;
-//! - `Prove { provider, root, index, challenge }`: answered only by that provider's node,
-//!   with the segment and its signature (see [`crate::holding`]).
+//! A file is named by its root and size ([`FileKey`]): one root can stand for files of
+//! several sizes (see [`crate::store`]). Three requests:
+//! - `Segments { root, size, indices, limit }`: the answer holds those of the segments the
+//!   peer has, with proofs, up to `limit` and [`MAX_RESPONSE_BYTES`]; the asking side checks
+//!   every segment against the file root and size before using it;
+//! - `Have { root, size }`: which segments of the file the peer holds, and whether it holds
+//!   them as a registered provider (a replica) or only as an upload staging copy; without a
+//!   size, of the size the peer holds most of;
+//! - `Prove { provider, root, size, index, challenge }`: answered only by that provider's
+//!   node, with the segment and its signature (see [`crate::holding`]).
+//!
+//! Version 1 (`/segments/1`) named files by root alone. It is still served (a root is
+//! resolved as `storage_fileInfo` without a size does) and asked as a fallback by peers that
+//! do not speak version 2, so that during a rolling upgrade replication and holding checks
+//! between versions keep working: an honest provider is not failed for its version.
 
 use crate::{
 	holding::{verify_holding, HoldingProof},
 	metrics::Metrics,
-	store::{Held, SegmentStore, SegmentWithProof},
+	store::{FileKey, Held, SegmentStore, SegmentWithProof},
 };
 use codec::{Decode, Encode};
 use futures::stream::StreamExt;
@@ -47,6 +54,44 @@ pub enum StorageRequest {
 	Segments {
 		/// The file root.
 		root: Hash,
+		/// The file size.
+		size: u64,
+		/// Segment indices wanted.
+		indices: Vec<u64>,
+		/// Send at most this many.
+		limit: u32,
+	},
+	/// Which segments of a file the peer holds.
+	Have {
+		/// The file root.
+		root: Hash,
+		/// The file size; `None`: the size the peer holds most of.
+		size: Option<u64>,
+	},
+	/// A challenge for one provider: answered (with a [`HoldingProof`]) only by that
+	/// provider's node, if it holds the segment.
+	Prove {
+		/// The provider's account.
+		provider: [u8; 32],
+		/// The file root.
+		root: Hash,
+		/// The file size.
+		size: u64,
+		/// The segment index in the file.
+		index: u64,
+		/// Fresh bytes the signature must cover.
+		challenge: [u8; 32],
+	},
+}
+
+/// A request of version 1 (`/segments/1`): files by root alone. Answers are encoded as in
+/// version 2.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum StorageRequestV1 {
+	/// Segments of one file.
+	Segments {
+		/// The file root.
+		root: Hash,
 		/// Segment indices wanted.
 		indices: Vec<u64>,
 		/// Send at most this many.
@@ -57,8 +102,7 @@ pub enum StorageRequest {
 		/// The file root.
 		root: Hash,
 	},
-	/// A challenge for one provider: answered (with a [`HoldingProof`]) only by that
-	/// provider's node, if it holds the segment.
+	/// A challenge for one provider.
 	Prove {
 		/// The provider's account.
 		provider: [u8; 32],
@@ -69,6 +113,47 @@ pub enum StorageRequest {
 		/// Fresh bytes the signature must cover.
 		challenge: [u8; 32],
 	},
+}
+
+impl StorageRequest {
+	/// The same request in version 1, for a peer that speaks only that.
+	pub fn to_v1(&self) -> StorageRequestV1 {
+		match self.clone() {
+			StorageRequest::Segments { root, indices, limit, .. } => {
+				StorageRequestV1::Segments { root, indices, limit }
+			},
+			StorageRequest::Have { root, .. } => StorageRequestV1::Have { root },
+			StorageRequest::Prove { provider, root, index, challenge, .. } => {
+				StorageRequestV1::Prove { provider, root, index, challenge }
+			},
+		}
+	}
+}
+
+impl StorageRequestV1 {
+	/// The version 2 request for the file `root` of `size` bytes, the size this node
+	/// resolved the root to. (Size 0 names no file: an unresolved root is answered as
+	/// unknown.)
+	pub fn with_size(self, size: u64) -> StorageRequest {
+		match self {
+			StorageRequestV1::Segments { root, indices, limit } => {
+				StorageRequest::Segments { root, size, indices, limit }
+			},
+			StorageRequestV1::Have { root } => StorageRequest::Have { root, size: Some(size) },
+			StorageRequestV1::Prove { provider, root, index, challenge } => {
+				StorageRequest::Prove { provider, root, size, index, challenge }
+			},
+		}
+	}
+
+	/// The root the request is about.
+	pub fn root(&self) -> &Hash {
+		match self {
+			StorageRequestV1::Segments { root, .. }
+			| StorageRequestV1::Have { root }
+			| StorageRequestV1::Prove { root, .. } => root,
+		}
+	}
 }
 
 /// A peer's answer to `Have`.
@@ -84,30 +169,31 @@ pub struct HaveAnswer {
 
 /// The protocol's name on a chain with genesis hash `genesis`.
 pub fn protocol_name(genesis: &[u8]) -> ProtocolName {
+	format!("/{}/zerog-storage/segments/2", hex::encode(genesis)).into()
+}
+
+/// The name of version 1 of the protocol (files by root alone).
+pub fn protocol_name_v1(genesis: &[u8]) -> ProtocolName {
 	format!("/{}/zerog-storage/segments/1", hex::encode(genesis)).into()
 }
 
-/// The protocol's configuration for network backend `N`, and the queue its requests arrive
-/// on (to hand to [`serve_requests`]).
+/// The configuration of the protocol named `name` (from [`protocol_name`] or
+/// [`protocol_name_v1`]) for network backend `N`, and the queue its requests arrive on (to
+/// hand to [`crate::serve::serve_requests`]).
 pub fn protocol_config<B, N>(
-	genesis: &[u8],
+	name: ProtocolName,
 ) -> (N::RequestResponseProtocolConfig, async_channel::Receiver<IncomingRequest>)
 where
 	B: sp_runtime::traits::Block,
 	N: NetworkBackend<B, B::Hash>,
 {
-	request_response_protocol::<B, N>(
-		protocol_name(genesis),
-		MAX_REQUEST_BYTES,
-		MAX_RESPONSE_BYTES,
-		REQUEST_TIMEOUT,
-	)
+	request_response_protocol::<B, N>(name, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, REQUEST_TIMEOUT)
 }
 
-/// The segments of `root` held, within the limits.
+/// The segments of the file `key` held, within the limits.
 pub fn answer_segments(
 	store: &SegmentStore,
-	root: &Hash,
+	key: &FileKey,
 	indices: &[u64],
 	limit: u32,
 ) -> Vec<SegmentWithProof> {
@@ -117,7 +203,7 @@ pub fn answer_segments(
 		if out.len() >= limit as usize {
 			break;
 		}
-		let Ok(Some(segment)) = store.get(root, index) else { continue };
+		let Ok(Some(segment)) = store.get(key, index) else { continue };
 		let len = segment.encoded_size() as u64;
 		if size + len > MAX_RESPONSE_BYTES {
 			break;
@@ -142,6 +228,7 @@ pub struct SegmentFetcher {
 	network: Arc<dyn NetworkRequest + Send + Sync>,
 	peers: Arc<dyn PeerSource>,
 	protocol: ProtocolName,
+	fallback: Option<ProtocolName>,
 	metrics: Option<Metrics>,
 	have_timeout: Duration,
 }
@@ -154,7 +241,21 @@ impl SegmentFetcher {
 		protocol: ProtocolName,
 		metrics: Option<Metrics>,
 	) -> Self {
-		SegmentFetcher { network, peers, protocol, metrics, have_timeout: HAVE_TIMEOUT }
+		SegmentFetcher {
+			network,
+			peers,
+			protocol,
+			fallback: None,
+			metrics,
+			have_timeout: HAVE_TIMEOUT,
+		}
+	}
+
+	/// The same fetcher, asking peers that do not speak `protocol` in version 1 of it
+	/// (`fallback`, from [`protocol_name_v1`]; it must be registered with the network).
+	pub fn with_fallback(mut self, fallback: ProtocolName) -> Self {
+		self.fallback = Some(fallback);
+		self
 	}
 
 	/// The same fetcher with another wait for [`SegmentFetcher::have`] answers.
@@ -163,13 +264,12 @@ impl SegmentFetcher {
 		self
 	}
 
-	/// Asks peers, one after the other, for segments `wanted` of the file with `root` and
-	/// `size`, until all are verified or every peer was asked. `sink` gets each verified
-	/// batch as it arrives (to be stored), so memory stays bounded.
+	/// Asks peers, one after the other, for segments `wanted` of the file `key`, until all
+	/// are verified or every peer was asked. `sink` gets each verified batch as it arrives
+	/// (to be stored), so memory stays bounded.
 	pub async fn fetch(
 		&self,
-		root: &Hash,
-		size: u64,
+		key: &FileKey,
 		wanted: &[u64],
 		sink: &mut (dyn FnMut(Vec<SegmentWithProof>) + Send),
 	) -> Fetched {
@@ -185,7 +285,8 @@ impl SegmentFetcher {
 				.collect::<Vec<_>>()
 				.chunks(MAX_SEGMENTS_PER_REQUEST)
 				.map(|indices| StorageRequest::Segments {
-					root: *root,
+					root: key.root,
+					size: key.size,
 					indices: indices.to_vec(),
 					limit: indices.len() as u32,
 				})
@@ -200,7 +301,7 @@ impl SegmentFetcher {
 				let mut good = Vec::with_capacity(segments.len());
 				for s in segments {
 					let ok = missing.contains(&s.index)
-						&& verify_segment(root, size, s.index, &s.data, &s.proof).is_ok();
+						&& verify_segment(&key.root, key.size, s.index, &s.data, &s.proof).is_ok();
 					if !ok {
 						out.rejected += 1;
 						continue;
@@ -220,11 +321,12 @@ impl SegmentFetcher {
 		out
 	}
 
-	/// What each connected peer holds of `root`: (peer, its answer), for peers that know it
-	/// and answer within the have-timeout (all peers are asked at once).
-	pub async fn have(&self, root: &Hash) -> Vec<(PeerId, HaveAnswer)> {
+	/// What each connected peer holds of the file `root` of `size` bytes (without a size: of
+	/// the size the peer holds most of): (peer, its answer), for peers that know it and
+	/// answer within the have-timeout (all peers are asked at once).
+	pub async fn have(&self, root: &Hash, size: Option<u64>) -> Vec<(PeerId, HaveAnswer)> {
 		let peers = self.peers.peers().await;
-		let request = StorageRequest::Have { root: *root };
+		let request = StorageRequest::Have { root: *root, size };
 		let answers = futures::future::join_all(peers.into_iter().map(|peer| {
             let request = request.clone();
             async move {
@@ -245,18 +347,18 @@ impl SegmentFetcher {
 			.collect()
 	}
 
-	/// Challenges `provider` for segment `index` of the file (`root`, `size`) through every
-	/// connected peer; returns the evidence (blake2-256 of the segment) of the first answer
-	/// that verifies, or `None` when no peer answered for that provider.
+	/// Challenges `provider` for segment `index` of the file `key` through every connected
+	/// peer; returns the evidence (blake2-256 of the segment) of the first answer that
+	/// verifies, or `None` when no peer answered for that provider.
 	pub async fn prove(
 		&self,
 		provider: [u8; 32],
-		root: &Hash,
-		size: u64,
+		key: &FileKey,
 		index: u64,
 		challenge: [u8; 32],
 	) -> Option<[u8; 32]> {
-		let request = StorageRequest::Prove { provider, root: *root, index, challenge };
+		let request =
+			StorageRequest::Prove { provider, root: key.root, size: key.size, index, challenge };
 		let peers = self.peers.peers().await;
 		let answers = futures::future::join_all(
 			peers.into_iter().map(|peer| self.ask(peer, request.clone())),
@@ -264,19 +366,20 @@ impl SegmentFetcher {
 		.await;
 		answers.into_iter().find_map(|bytes| {
 			let proof = Option::<HoldingProof>::decode(&mut &bytes[..]).ok().flatten()?;
-			verify_holding(&proof, &provider, root, size, index, &challenge).ok()
+			verify_holding(&proof, &provider, key, index, &challenge).ok()
 		})
 	}
 
 	/// One request to one peer; empty bytes on any failure.
 	async fn ask(&self, peer: PeerId, request: StorageRequest) -> Vec<u8> {
+		let fallback = self.fallback.clone().map(|name| (request.to_v1().encode(), name));
 		let sent = self
 			.network
 			.request(
 				peer,
 				self.protocol.clone(),
 				request.encode(),
-				None,
+				fallback,
 				IfDisconnected::ImmediateError,
 			)
 			.await;
@@ -370,7 +473,7 @@ pub(crate) mod tests {
 			.with_have_timeout(Duration::from_millis(200));
 
 		// Without the have-timeout this would wait for the stalled peer forever.
-		let answers = tokio::time::timeout(Duration::from_secs(30), fetcher.have(&[7; 32]))
+		let answers = tokio::time::timeout(Duration::from_secs(30), fetcher.have(&[7; 32], None))
 			.await
 			.expect("have() returns without the stalled peer");
 		assert_eq!(answers.len(), 1, "only the quick peer answered");

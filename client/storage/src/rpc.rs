@@ -28,6 +28,7 @@ pub fn error(e: StorageError) -> ErrorObjectOwned {
 		StorageError::TooManySegments(_) => codes::TOO_MANY_SEGMENTS,
 		StorageError::BadSegment(..) => codes::BAD_SEGMENT,
 		StorageError::UnknownFile => codes::UNKNOWN_FILE,
+		StorageError::AmbiguousRoot(_) => codes::AMBIGUOUS_ROOT,
 		StorageError::BadIndex(_) => codes::BAD_INDEX,
 		StorageError::SegmentUnavailable(_) => codes::SEGMENT_UNAVAILABLE,
 		StorageError::Internal(_) => codes::INTERNAL,
@@ -71,16 +72,20 @@ impl StorageRpc {
 		})
 	}
 
-	/// Segments `from..from + count` of `root` (`GET /files/<root>/segments/<from>/<count>`).
+	/// Segments `from..from + count` of the file `root` of `size` bytes
+	/// (`GET /files/<root>[/<size>]/segments/<from>/<count>`).
 	pub async fn segments(
 		&self,
 		root: Hash,
+		size: Option<u64>,
 		from: u64,
 		count: u64,
 	) -> RpcResult<Vec<SegmentWithProof>> {
+		// Resolved once: a root unknown here would otherwise ask every peer per segment.
+		let key = self.service.key(&root, size).await.map_err(error)?;
 		let mut out = Vec::with_capacity(count as usize);
 		for index in from..from.saturating_add(count) {
-			out.push(self.service.segment(&root, None, index).await.map_err(error)?);
+			out.push(self.service.segment(&root, Some(key.size), index).await.map_err(error)?);
 		}
 		Ok(out)
 	}
@@ -110,9 +115,14 @@ impl StorageApiServer for StorageRpc {
 		self.upload(root, size, segments).await
 	}
 
-	async fn download_segment(&self, root: String, index: u64) -> RpcResult<SegmentJson> {
+	async fn download_segment(
+		&self,
+		root: String,
+		index: u64,
+		size: Option<u64>,
+	) -> RpcResult<SegmentJson> {
 		let root = parse_hash(&root)?;
-		let segment = self.service.segment(&root, None, index).await.map_err(error)?;
+		let segment = self.service.segment(&root, size, index).await.map_err(error)?;
 		Ok(SegmentJson {
 			index,
 			data: segment.data.into(),
@@ -120,9 +130,9 @@ impl StorageApiServer for StorageRpc {
 		})
 	}
 
-	async fn file_info(&self, root: String) -> RpcResult<FileInfo> {
+	async fn file_info(&self, root: String, size: Option<u64>) -> RpcResult<FileInfo> {
 		let root = parse_hash(&root)?;
-		let report = self.service.report(&root).await;
+		let report = self.service.report(&root, size).await.map_err(error)?;
 		let size = report.size.ok_or_else(|| error(StorageError::UnknownFile))?;
 		let deals: Vec<DealJson> = report
 			.meta
@@ -161,6 +171,7 @@ impl StorageApiServer for StorageRpc {
 			max_segments_per_upload: MAX_SEGMENTS_PER_UPLOAD as u32,
 			http_port: self.http_port,
 			shard: self.service.role().map(|r| [r.id, r.count]),
+			unplaced_deals: self.service.unplaced_deals(),
 		})
 	}
 }

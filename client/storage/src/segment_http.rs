@@ -4,10 +4,11 @@
 //!
 //! - `POST /files/segments`, body = SCALE [`UploadBatch`]: same as `storage_uploadSegments`;
 //!   answers its JSON.
-//! - `GET /files/<0xroot>/segments/<from>/<count>`: SCALE `Vec<SegmentWithProof>` of
-//!   segments `from..from + count` (count at most [`MAX_SEGMENTS_PER_DOWNLOAD`]).
+//! - `GET /files/<0xroot>/<size>/segments/<from>/<count>`: SCALE `Vec<SegmentWithProof>` of
+//!   segments `from..from + count` (count at most [`MAX_SEGMENTS_PER_DOWNLOAD`]); without
+//!   `<size>`, of the size the node resolves the root to (as `storage_downloadSegment`).
 //!
-//! Errors answer a status (400, 404, 413, 500) and a JSON body `{"code", "message"}` with
+//! Errors answer a status (400, 404, 409, 413, 500) and a JSON body `{"code", "message"}` with
 //! the codes of the RPC. `storage_info` tells clients the port.
 
 use crate::rpc::{parse_hash, StorageRpc};
@@ -28,34 +29,37 @@ fn error_answer(e: ErrorObjectOwned) -> Answer {
 	let status = match e.code() {
 		codes::TOO_MANY_SEGMENTS | codes::FILE_TOO_LARGE => "413 Payload Too Large",
 		codes::UNKNOWN_FILE | codes::SEGMENT_UNAVAILABLE => "404 Not Found",
+		codes::AMBIGUOUS_ROOT => "409 Conflict",
 		codes::INTERNAL => "500 Internal Server Error",
 		_ => "400 Bad Request",
 	};
 	Answer::error(status, e.code(), e.message())
 }
 
-/// Parses `/files/<root>/segments/<from>/<count>`.
-fn parse_download(path: &str) -> Result<(Hash, u64, u64), ErrorObjectOwned> {
+/// Parses `/files/<root>[/<size>]/segments/<from>/<count>`.
+fn parse_download(path: &str) -> Result<(Hash, Option<u64>, u64, u64), ErrorObjectOwned> {
 	let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
 	let usage = || {
 		jsonrpsee::types::ErrorObject::owned(
             jsonrpsee::types::error::INVALID_PARAMS_CODE,
-            format!("expected /files/<0xroot>/segments/<from>/<count> with count 1..={MAX_SEGMENTS_PER_DOWNLOAD}"),
+            format!("expected /files/<0xroot>[/<size>]/segments/<from>/<count> with count 1..={MAX_SEGMENTS_PER_DOWNLOAD}"),
             None::<()>,
         )
 	};
-	match parts.as_slice() {
-		["files", root, "segments", from, count] => {
-			let root = parse_hash(root)?;
-			let from = from.parse().map_err(|_| usage())?;
-			let count: u64 = count.parse().map_err(|_| usage())?;
-			if count == 0 || count > MAX_SEGMENTS_PER_DOWNLOAD {
-				return Err(usage());
-			}
-			Ok((root, from, count))
+	let (root, size, from, count) = match parts.as_slice() {
+		["files", root, "segments", from, count] => (root, None, from, count),
+		["files", root, size, "segments", from, count] => {
+			(root, Some(size.parse::<u64>().map_err(|_| usage())?), from, count)
 		},
-		_ => Err(usage()),
+		_ => return Err(usage()),
+	};
+	let root = parse_hash(root)?;
+	let from = from.parse().map_err(|_| usage())?;
+	let count: u64 = count.parse().map_err(|_| usage())?;
+	if count == 0 || count > MAX_SEGMENTS_PER_DOWNLOAD {
+		return Err(usage());
 	}
+	Ok((root, size, from, count))
 }
 
 impl Routes for SegmentRoutes {
@@ -88,11 +92,11 @@ impl Routes for SegmentRoutes {
 					Err(e) => error_answer(e),
 				};
 			}
-			let (root, from, count) = match parse_download(&path) {
+			let (root, size, from, count) = match parse_download(&path) {
 				Ok(parsed) => parsed,
 				Err(e) => return error_answer(e),
 			};
-			match rpc.segments(root, from, count).await {
+			match rpc.segments(root, size, from, count).await {
 				Ok(segments) => Answer::bytes(segments.encode()),
 				Err(e) => error_answer(e),
 			}

@@ -12,12 +12,15 @@
 use crate::{
 	metrics::Metrics,
 	protocol::{holders_per_segment, SegmentFetcher},
-	store::{FileMeta, Held, SegmentStore, SegmentWithProof},
+	store::{FileKey, FileMeta, Held, SegmentStore, SegmentWithProof},
 };
 use parking_lot::{Mutex, RwLock};
 use std::{
 	collections::HashSet,
-	sync::{Arc, OnceLock},
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc, OnceLock,
+	},
 	time::Instant,
 };
 use zerog_data_plane::{files::now_secs, holding::HoldingSigner};
@@ -27,6 +30,9 @@ use zerog_erasure::{
 };
 
 pub use zerog_rpc_api::storage::{MAX_FILE_SIZE, MAX_SEGMENTS_PER_UPLOAD};
+
+/// Most sizes an [`StorageError::AmbiguousRoot`] lists.
+pub const MAX_SIZES_LISTED: usize = 8;
 
 /// Errors of the storage service.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,6 +52,10 @@ pub enum StorageError {
 	/// No such file here, on chain or at any peer.
 	#[error("unknown file root")]
 	UnknownFile,
+	/// The root is known here with several sizes (at most [`MAX_SIZES_LISTED`] are listed):
+	/// the caller must say which file it means.
+	#[error("the root is known with several sizes ({0:?}): give the file's size")]
+	AmbiguousRoot(Vec<u64>),
 	/// The segment index is past the file's end.
 	#[error("segment index {0} is past the end of the file")]
 	BadIndex(u64),
@@ -115,8 +125,9 @@ pub struct StorageService {
 	fetcher: OnceLock<Arc<SegmentFetcher>>,
 	metrics: Option<Metrics>,
 	role: RwLock<Option<ShardRole>>,
-	syncing: Mutex<HashSet<Hash>>,
+	syncing: Mutex<HashSet<FileKey>>,
 	holding_signer: RwLock<Option<Arc<dyn HoldingSigner>>>,
+	unplaced_deals: AtomicU64,
 }
 
 impl StorageService {
@@ -129,6 +140,7 @@ impl StorageService {
 			role: RwLock::new(None),
 			syncing: Default::default(),
 			holding_signer: RwLock::new(None),
+			unplaced_deals: AtomicU64::new(0),
 		};
 		service.refresh_usage();
 		service
@@ -157,6 +169,20 @@ impl StorageService {
 	/// This node's provider shard.
 	pub fn role(&self) -> Option<ShardRole> {
 		*self.role.read()
+	}
+
+	/// Records how many deals the chain follower could not record yet (see
+	/// `storage_info.unplacedDeals`).
+	pub fn set_unplaced_deals(&self, count: u64) {
+		self.unplaced_deals.store(count, Ordering::Relaxed);
+		if let Some(m) = &self.metrics {
+			m.unplaced_deals.set(count);
+		}
+	}
+
+	/// Deals the chain follower could not record yet.
+	pub fn unplaced_deals(&self) -> u64 {
+		self.unplaced_deals.load(Ordering::Relaxed)
 	}
 
 	/// The store.
@@ -203,7 +229,7 @@ impl StorageService {
 		let started = Instant::now();
 		verify_all(root, size, segments)?;
 		let verified = Instant::now();
-		let stored = self.store.put(root, size, segments).map_err(internal)?;
+		let stored = self.store.put(&FileKey::new(*root, size), segments).map_err(internal)?;
 		let outcome = UploadOutcome {
 			accepted: segments.len() as u32,
 			stored,
@@ -218,68 +244,104 @@ impl StorageService {
 		Ok(outcome)
 	}
 
-	/// Segment `index` of `root`: from the store, or fetched from a peer (and checked).
+	/// The file a caller means by `root` and an optional `size`: with a size, that file;
+	/// without, the only size this node knows the root with. `None` when this node does not
+	/// know the root; `AmbiguousRoot` when it knows it with several sizes.
+	///
+	/// Several sizes are never resolved by what is held: a file and the same file with zero
+	/// bytes appended share a root, so a squatter could upload the longer one and have
+	/// size-less downloads return the honest file with trailing zeros.
+	pub fn local_key(
+		&self,
+		root: &Hash,
+		size: Option<u64>,
+	) -> Result<Option<FileKey>, StorageError> {
+		if let Some(size) = size {
+			return Ok(Some(FileKey::new(*root, size)));
+		}
+		match self.store.sizes_of(root).as_slice() {
+			[] => Ok(None),
+			[(size, _)] => Ok(Some(FileKey::new(*root, *size))),
+			sizes => Err(StorageError::AmbiguousRoot(
+				sizes.iter().take(MAX_SIZES_LISTED).map(|(size, _)| *size).collect(),
+			)),
+		}
+	}
+
+	/// [`Self::local_key`], or else the size a peer knows the root with (a peer answers for
+	/// a root only when it knows one size of it).
+	pub async fn key(&self, root: &Hash, size: Option<u64>) -> Result<FileKey, StorageError> {
+		if let Some(key) = self.local_key(root, size)? {
+			return Ok(key);
+		}
+		let fetcher = self.fetcher.get().ok_or(StorageError::UnknownFile)?;
+		let size = fetcher.have(root, None).await.into_iter().find_map(|(_, answer)| answer.size);
+		size.map(|size| FileKey::new(*root, size)).ok_or(StorageError::UnknownFile)
+	}
+
+	/// Segment `index` of the file `root` (of `size` bytes, or see [`Self::local_key`]): from
+	/// the store, or fetched from a peer (and checked).
 	pub async fn segment(
 		&self,
 		root: &Hash,
 		size: Option<u64>,
 		index: u64,
 	) -> Result<SegmentWithProof, StorageError> {
-		let local = self.store.get(root, index).map_err(internal)?;
+		let key = self.key(root, size).await?;
+		let local = self.store.get(&key, index).map_err(internal)?;
 		if let Some(segment) = local {
 			return Ok(segment);
 		}
-		let size = match size.or_else(|| self.store.file(root).map(|(m, _)| m.size)) {
-			Some(size) => size,
-			None => self.peer_size(root).await.ok_or(StorageError::UnknownFile)?,
-		};
-		if index >= segment_count(size) {
+		if index >= segment_count(key.size) {
 			return Err(StorageError::BadIndex(index));
 		}
 		let fetcher = self.fetcher.get().ok_or(StorageError::SegmentUnavailable(index))?;
 		let mut got = None;
-		fetcher.fetch(root, size, &[index], &mut |mut batch| got = batch.pop()).await;
+		fetcher.fetch(&key, &[index], &mut |mut batch| got = batch.pop()).await;
 		got.ok_or(StorageError::SegmentUnavailable(index))
 	}
 
-	async fn peer_size(&self, root: &Hash) -> Option<u64> {
-		let fetcher = self.fetcher.get()?;
-		fetcher.have(root).await.into_iter().find_map(|(_, answer)| answer.size)
-	}
-
-	/// The segments of `root` this node keeps as a replica: those of its shard, for each
-	/// live deal of the file.
-	pub fn replica_mask(&self, root: &Hash) -> Option<Held> {
+	/// The segments of the file `key` this node keeps as a replica: those of its shard, for
+	/// each live deal of the file.
+	pub fn replica_mask(&self, key: &FileKey) -> Option<Held> {
 		let role = self.role()?;
-		let (meta, _) = self.store.file(root)?;
+		let (meta, _) = self.store.file(key)?;
 		replica_segments(&meta, role)
 	}
 
-	/// The segments of `root` this node holds as a replica.
-	pub fn replica_held(&self, root: &Hash) -> Held {
-		let count = self.store.file(root).map(|(m, _)| segment_count(m.size)).unwrap_or(0);
-		let (Some(mask), Some((_, held))) = (self.replica_mask(root), self.store.file(root)) else {
+	/// The segments of the file `key` this node holds as a replica.
+	pub fn replica_held(&self, key: &FileKey) -> Held {
+		let count = segment_count(key.size);
+		let (Some(mask), Some((_, held))) = (self.replica_mask(key), self.store.file(key)) else {
 			return Held::empty(count);
 		};
 		Held::from_indices(count, (0..count).filter(|i| mask.contains(*i) && held.contains(*i)))
 	}
 
-	/// What is known of `root` here and at peers.
-	pub async fn report(&self, root: &Hash) -> FileReport {
-		let local = self.store.file(root);
+	/// What is known of the file `root` (of `size` bytes, or see [`Self::local_key`]) here
+	/// and at peers.
+	pub async fn report(&self, root: &Hash, size: Option<u64>) -> Result<FileReport, StorageError> {
+		let local_key = self.local_key(root, size)?;
+		let local = local_key.and_then(|key| self.store.file(&key));
+		let asked = local_key.map(|key| key.size);
 		let answers = match self.fetcher.get() {
-			Some(fetcher) => fetcher.have(root).await,
+			Some(fetcher) => fetcher.have(root, asked).await,
 			None => Vec::new(),
 		};
-		let size = local
-			.as_ref()
-			.map(|(m, _)| m.size)
-			.or_else(|| answers.iter().find_map(|(_, a)| a.size));
+		// The size: this node's, or else the first peer's that knows the file (asked for by
+		// size, a peer answers only for that size).
+		let size = local.as_ref().map(|(m, _)| m.size).or_else(|| {
+			answers
+				.iter()
+				.find_map(|(_, a)| a.size.filter(|s| asked.is_none_or(|wanted| wanted == *s)))
+		});
+		let answers: Vec<_> = answers.into_iter().filter(|(_, a)| a.size == size).collect();
 		let count = size.map(segment_count).unwrap_or(0);
-		let mut replicas = vec![self.replica_held(root)];
+		let key = size.map(|size| FileKey::new(*root, size));
+		let mut replicas = vec![key.map(|key| self.replica_held(&key)).unwrap_or_default()];
 		replicas.extend(answers.iter().filter_map(|(_, a)| Held::from_bytes(&a.replica, count)));
 		let holders = holders_per_segment(count, &replicas);
-		FileReport {
+		Ok(FileReport {
 			replicas_wanted: local
 				.as_ref()
 				.and_then(|(m, _)| m.placements.iter().map(|p| p.replicas).max())
@@ -290,43 +352,39 @@ impl StorageService {
 			segments: count,
 			replicas_seen: holders.iter().copied().min().unwrap_or(0),
 			peers_knowing: answers.len() as u32,
-		}
+		})
 	}
 
-	/// Fetches the segments of `root` this provider's shard holds and lacks. Returns how many
-	/// were stored.
-	pub async fn sync_file(&self, root: &Hash) -> Result<u64, StorageError> {
-		let (Some(mask), Some((meta, held))) = (self.replica_mask(root), self.store.file(root))
-		else {
+	/// Fetches the segments of the file `key` this provider's shard holds and lacks. Returns
+	/// how many were stored.
+	pub async fn sync_file(&self, key: &FileKey) -> Result<u64, StorageError> {
+		let (Some(mask), Some((_, held))) = (self.replica_mask(key), self.store.file(key)) else {
 			return Ok(0);
 		};
-		let count = segment_count(meta.size);
+		let count = segment_count(key.size);
 		let missing: Vec<u64> =
 			(0..count).filter(|i| mask.contains(*i) && !held.contains(*i)).collect();
 		if missing.is_empty() {
 			return Ok(0);
 		}
 		let Some(fetcher) = self.fetcher.get() else { return Ok(0) };
-		if !self.syncing.lock().insert(*root) {
+		if !self.syncing.lock().insert(*key) {
 			return Ok(0);
 		}
 		let mut stored = 0u64;
 		let mut failure = None;
 		let fetched = fetcher
-			.fetch(root, meta.size, &missing, &mut |batch| match self
-				.store
-				.put(root, meta.size, &batch)
-			{
+			.fetch(key, &missing, &mut |batch| match self.store.put(key, &batch) {
 				Ok(n) => stored += n as u64,
 				Err(e) => failure = Some(internal(e)),
 			})
 			.await;
-		self.syncing.lock().remove(root);
+		self.syncing.lock().remove(key);
 		if let Some(m) = &self.metrics {
 			m.segments_replicated.inc_by(stored);
 		}
 		if fetched.rejected > 0 {
-			log::warn!(target: "storage", "refused {} bad segments of 0x{} from peers", fetched.rejected, hex::encode(root));
+			log::warn!(target: "storage", "refused {} bad segments of {key} from peers", fetched.rejected);
 		}
 		self.refresh_usage();
 		match failure {
@@ -338,18 +396,18 @@ impl StorageService {
 	/// One pass over every file: fetch missing replica segments, drop staging copies that
 	/// are replicated enough, and drop uploads whose deal never landed within `grace_secs`.
 	pub async fn maintain(&self, grace_secs: u64) {
-		for (root, meta) in self.store.files() {
+		for (key, meta) in self.store.files() {
 			if meta.placements.is_empty() {
 				if now_secs().saturating_sub(meta.stored_at) > grace_secs {
-					log::info!(target: "storage", "dropping upload 0x{}: no deal landed", hex::encode(root));
-					let _ = self.store.remove(&root);
+					log::info!(target: "storage", "dropping upload {key}: no deal landed");
+					let _ = self.store.remove(&key);
 				}
 				continue;
 			}
-			if let Err(e) = self.sync_file(&root).await {
-				log::warn!(target: "storage", "sync of 0x{}: {e}", hex::encode(root));
+			if let Err(e) = self.sync_file(&key).await {
+				log::warn!(target: "storage", "sync of {key}: {e}");
 			}
-			self.drop_staging_if_replicated(&root, &meta).await;
+			self.drop_staging_if_replicated(&key, &meta).await;
 		}
 		self.refresh_usage();
 	}
@@ -360,24 +418,25 @@ impl StorageService {
 	/// Only peers' replicas count, and whether this node is a replica is read again after
 	/// asking them: a provider whose shard became known meanwhile (at start, before the
 	/// chain follower's first step) keeps its copy.
-	async fn drop_staging_if_replicated(&self, root: &Hash, meta: &FileMeta) {
-		let count = segment_count(meta.size);
+	async fn drop_staging_if_replicated(&self, key: &FileKey, meta: &FileMeta) {
+		let count = segment_count(key.size);
 		let wanted = meta.placements.iter().map(|p| p.replicas).max().unwrap_or(0);
-		let mine = || self.replica_mask(root).map(|m| m.count()).unwrap_or(0);
+		let mine = || self.replica_mask(key).map(|m| m.count()).unwrap_or(0);
 		if wanted == 0 || mine() != 0 {
 			return;
 		}
 		let Some(fetcher) = self.fetcher.get() else { return };
 		let replicas: Vec<Held> = fetcher
-			.have(root)
+			.have(&key.root, Some(key.size))
 			.await
 			.iter()
+			.filter(|(_, a)| a.size == Some(key.size))
 			.filter_map(|(_, a)| Held::from_bytes(&a.replica, count))
 			.collect();
 		let seen = holders_per_segment(count, &replicas).into_iter().min().unwrap_or(0);
 		if seen >= wanted && mine() == 0 {
-			log::info!(target: "storage", "0x{} has {seen} replicas at peers: dropping the staging copy", hex::encode(root));
-			let _ = self.store.remove_segments_keep_meta(root);
+			log::info!(target: "storage", "{key} has {seen} replicas at peers: dropping the staging copy");
+			let _ = self.store.remove_segments_keep_meta(key);
 		}
 	}
 }

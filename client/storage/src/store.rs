@@ -1,7 +1,13 @@
 //! The on-disk segment store: the file segments this node holds (with their proofs to the
-//! file root), by file root.
+//! file root), by file root *and size* ([`FileKey`]).
 //!
-//! Layout under the store's directory, one folder per file (`<root hex>/`):
+//! A root alone does not name a file: zero padding lets the same root stand for files of
+//! several sizes, and the chain accepts a deal for any `(root, size)`. Keyed by root alone,
+//! a deal placed first with a wrong size (a squat) made every node refuse the honest deal's
+//! file. Keyed by both, the squat is one more file, which never gets data.
+//!
+//! Layout under the store's directory, one folder per file (`<root hex>-<size>/`; folders
+//! of the older layout, `<root hex>/`, are renamed when the store opens):
 //! - `meta`: the SCALE-encoded [`FileMeta`] (size, when first stored, the deals that placed
 //!   it in the flow);
 //! - `data`: the file's bytes at their own offsets (a sparse file: segment `i` at
@@ -15,8 +21,8 @@
 use codec::{Decode, Encode};
 use parking_lot::Mutex;
 use std::{
-	collections::HashMap,
-	fs, io,
+	collections::BTreeMap,
+	fmt, fs, io,
 	os::unix::fs::FileExt,
 	path::{Path, PathBuf},
 };
@@ -24,6 +30,33 @@ use zerog_erasure::{
 	storage::{segment_count, SEGMENT_SIZE},
 	Hash, MerkleProof,
 };
+
+/// What names a stored file: its Merkle root and its size in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+pub struct FileKey {
+	/// The file's Merkle root.
+	pub root: Hash,
+	/// The file's size in bytes.
+	pub size: u64,
+}
+
+impl FileKey {
+	/// The key of the file with `root` and `size`.
+	pub fn new(root: Hash, size: u64) -> Self {
+		FileKey { root, size }
+	}
+
+	/// The file's folder name: `<root hex>-<size>`.
+	fn dir_name(&self) -> String {
+		format!("{}-{}", hex::encode(self.root), self.size)
+	}
+}
+
+impl fmt::Display for FileKey {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		write!(f, "0x{} ({} bytes)", hex::encode(self.root), self.size)
+	}
+}
 
 /// Where a deal placed a file in the flow.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -112,12 +145,12 @@ pub struct StoreUsage {
 /// The segment store. Share it behind an `Arc`; all methods take `&self`.
 pub struct SegmentStore {
 	dir: PathBuf,
-	index: Mutex<HashMap<Hash, Entry>>,
+	index: Mutex<BTreeMap<FileKey, Entry>>,
 	/// Serialises writers of one file's bitmap (reads stay concurrent).
 	write_lock: Mutex<()>,
 }
 
-use zerog_data_plane::files::{index_root_dirs, invalid, now_secs, replace_file};
+use zerog_data_plane::files::{invalid, now_secs, replace_file};
 /// A segment with its proof to the file root, as stored, served and uploaded.
 pub use zerog_rpc_api::storage::SegmentWithProof;
 
@@ -127,11 +160,52 @@ pub fn proof_depth(size: u64) -> u32 {
 }
 
 impl SegmentStore {
-	/// Opens (creating if needed) the store in `dir` and indexes what it holds. Folders that
+	/// Opens (creating if needed) the store in `dir` and indexes what it holds. Folders of
+	/// the older layout (`<root hex>/`) are renamed to `<root hex>-<size>/`; folders that
 	/// cannot be read are skipped with a warning.
 	pub fn open(dir: impl Into<PathBuf>) -> io::Result<Self> {
 		let dir = dir.into();
-		let index = index_root_dirs(&dir, "storage", Self::load_entry)?;
+		fs::create_dir_all(&dir)?;
+		let mut index = BTreeMap::new();
+		for entry in fs::read_dir(&dir)? {
+			let mut path = entry?.path();
+			let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+				continue;
+			};
+			let (hex_root, size) = match name.split_once('-') {
+				Some((root, size)) => match size.parse::<u64>() {
+					Ok(size) => (root.to_owned(), Some(size)),
+					Err(_) => continue,
+				},
+				None => (name.clone(), None),
+			};
+			let Some(root) =
+				hex::decode(&hex_root).ok().and_then(|b| Hash::try_from(b.as_slice()).ok())
+			else {
+				continue;
+			};
+			let loaded = Self::load_entry(&path).and_then(|entry| {
+				let key = FileKey::new(root, entry.meta.size);
+				match size {
+					Some(size) if size != entry.meta.size => {
+						Err(invalid(format!("folder says {size} bytes, meta {}", entry.meta.size)))
+					},
+					Some(_) => Ok((key, entry)),
+					None => {
+						let renamed = dir.join(key.dir_name());
+						fs::rename(&path, &renamed)?;
+						path = renamed;
+						Ok((key, entry))
+					},
+				}
+			});
+			match loaded {
+				Ok((key, entry)) => {
+					index.insert(key, entry);
+				},
+				Err(e) => log::warn!(target: "storage", "skipping {}: {e}", path.display()),
+			}
+		}
 		Ok(SegmentStore { dir, index: Mutex::new(index), write_lock: Mutex::new(()) })
 	}
 
@@ -149,8 +223,8 @@ impl SegmentStore {
 		Ok(Entry { meta, held })
 	}
 
-	fn file_dir(&self, root: &Hash) -> PathBuf {
-		self.dir.join(hex::encode(root))
+	fn file_dir(&self, key: &FileKey) -> PathBuf {
+		self.dir.join(key.dir_name())
 	}
 
 	/// The store's directory.
@@ -158,9 +232,10 @@ impl SegmentStore {
 		&self.dir
 	}
 
-	/// Writes segments of the file with `root` and `size`. Segments must have been checked
-	/// against the root. Returns how many were new.
-	pub fn put(&self, root: &Hash, size: u64, segments: &[SegmentWithProof]) -> io::Result<u32> {
+	/// Writes segments of the file `key`. Segments must have been checked against the root.
+	/// Returns how many were new.
+	pub fn put(&self, key: &FileKey, segments: &[SegmentWithProof]) -> io::Result<u32> {
+		let size = key.size;
 		let count = segment_count(size);
 		let depth = proof_depth(size) as usize;
 		// Check shapes before touching the disk: bad input leaves nothing behind.
@@ -178,21 +253,15 @@ impl SegmentStore {
 			}
 		}
 		let _writer = self.write_lock.lock();
-		let dir = self.file_dir(root);
-		let known = self.index.lock().get(root).map(|e| {
-			if e.meta.size != size {
-				Err(invalid(format!("root already stored with size {}", e.meta.size)))
-			} else {
-				Ok(e.held.clone())
-			}
-		});
+		let dir = self.file_dir(key);
+		let known = self.index.lock().get(key).map(|e| e.held.clone());
 		let mut held = match known {
-			Some(held) => held?,
+			Some(held) => held,
 			None => {
 				fs::create_dir_all(&dir)?;
 				let meta = FileMeta { size, stored_at: now_secs(), placements: Vec::new() };
 				fs::write(dir.join("meta"), meta.encode())?;
-				self.index.lock().insert(*root, Entry { meta, held: Held::empty(count) });
+				self.index.lock().insert(*key, Entry { meta, held: Held::empty(count) });
 				Held::empty(count)
 			},
 		};
@@ -220,23 +289,26 @@ impl SegmentStore {
 		}
 		if added > 0 {
 			replace_file(&dir, "held", &held.to_bytes())?;
-			if let Some(entry) = self.index.lock().get_mut(root) {
+			if let Some(entry) = self.index.lock().get_mut(key) {
 				entry.held = held;
 			}
 		}
 		Ok(added)
 	}
 
-	/// Segment `index` of `root` with its proof, if held.
-	pub fn get(&self, root: &Hash, index: u64) -> io::Result<Option<SegmentWithProof>> {
-		let Some(size) = self.held_size(root, index) else { return Ok(None) };
+	/// Segment `index` of the file `key` with its proof, if held.
+	pub fn get(&self, key: &FileKey, index: u64) -> io::Result<Option<SegmentWithProof>> {
+		if !self.index.lock().get(key).is_some_and(|e| e.held.contains(index)) {
+			return Ok(None);
+		}
+		let size = key.size;
 		let count = segment_count(size);
 		let len = if index + 1 == count {
 			size - index * SEGMENT_SIZE as u64
 		} else {
 			SEGMENT_SIZE as u64
 		};
-		let dir = self.file_dir(root);
+		let dir = self.file_dir(key);
 		let mut data = vec![0u8; len as usize];
 		fs::File::open(dir.join("data"))?.read_exact_at(&mut data, index * SEGMENT_SIZE as u64)?;
 		let depth = proof_depth(size) as usize;
@@ -247,15 +319,9 @@ impl SegmentStore {
 		Ok(Some(SegmentWithProof { index, data, proof: MerkleProof { index, siblings } }))
 	}
 
-	fn held_size(&self, root: &Hash, index: u64) -> Option<u64> {
-		let index_guard = self.index.lock();
-		let entry = index_guard.get(root)?;
-		entry.held.contains(index).then_some(entry.meta.size)
-	}
-
 	/// `len` bytes of the file from `offset`, if every segment they touch is held.
-	pub fn read(&self, root: &Hash, offset: u64, len: usize) -> io::Result<Option<Vec<u8>>> {
-		let Some((meta, held)) = self.file(root) else { return Ok(None) };
+	pub fn read(&self, key: &FileKey, offset: u64, len: usize) -> io::Result<Option<Vec<u8>>> {
+		let Some((meta, held)) = self.file(key) else { return Ok(None) };
 		let end = offset.saturating_add(len as u64);
 		if end > meta.size {
 			return Ok(None);
@@ -265,74 +331,80 @@ impl SegmentStore {
 			return Ok(None);
 		}
 		let mut out = vec![0u8; len];
-		fs::File::open(self.file_dir(root).join("data"))?.read_exact_at(&mut out, offset)?;
+		fs::File::open(self.file_dir(key).join("data"))?.read_exact_at(&mut out, offset)?;
 		Ok(Some(out))
 	}
 
 	/// A file's record and held segments.
-	pub fn file(&self, root: &Hash) -> Option<(FileMeta, Held)> {
-		self.index.lock().get(root).map(|e| (e.meta.clone(), e.held.clone()))
+	pub fn file(&self, key: &FileKey) -> Option<(FileMeta, Held)> {
+		self.index.lock().get(key).map(|e| (e.meta.clone(), e.held.clone()))
 	}
 
-	/// Every file's root and record.
-	pub fn files(&self) -> Vec<(Hash, FileMeta)> {
-		self.index.lock().iter().map(|(r, e)| (*r, e.meta.clone())).collect()
+	/// Every file's key and record.
+	pub fn files(&self) -> Vec<(FileKey, FileMeta)> {
+		self.index.lock().iter().map(|(k, e)| (*k, e.meta.clone())).collect()
 	}
 
-	/// Records that deal `placement` placed the file with `root` and `size` (creating the
-	/// file's record if no segment came yet).
-	pub fn add_placement(&self, root: &Hash, size: u64, placement: Placement) -> io::Result<()> {
-		self.update_meta(root, size, |meta| {
+	/// The sizes this store knows `root` with, each with the segments held of it.
+	pub fn sizes_of(&self, root: &Hash) -> Vec<(u64, u64)> {
+		let (first, last) = (FileKey::new(*root, 0), FileKey::new(*root, u64::MAX));
+		self.index
+			.lock()
+			.range(first..=last)
+			.map(|(key, entry)| (key.size, entry.held.count()))
+			.collect()
+	}
+
+	/// Records that deal `placement` placed the file `key` (creating the file's record if no
+	/// segment came yet).
+	pub fn add_placement(&self, key: &FileKey, placement: Placement) -> io::Result<()> {
+		self.update_meta(key, |meta| {
 			meta.placements.retain(|p| p.deal != placement.deal);
 			meta.placements.push(placement);
 		})
 	}
 
-	/// Sets the end of deal `deal` on `root` (a renewal).
-	pub fn renew_placement(&self, root: &Hash, deal: u64, end: u32) -> io::Result<()> {
-		let Some((meta, _)) = self.file(root) else { return Ok(()) };
-		self.update_meta(root, meta.size, |meta| {
+	/// Sets the end of deal `deal` on the file `key` (a renewal).
+	pub fn renew_placement(&self, key: &FileKey, deal: u64, end: u32) -> io::Result<()> {
+		if self.file(key).is_none() {
+			return Ok(());
+		}
+		self.update_meta(key, |meta| {
 			meta.placements.iter_mut().filter(|p| p.deal == deal).for_each(|p| p.end = end)
 		})
 	}
 
-	/// Drops deal `deal` from `root`; returns the deals left.
-	pub fn remove_placement(&self, root: &Hash, deal: u64) -> io::Result<usize> {
-		let Some((meta, _)) = self.file(root) else { return Ok(0) };
+	/// Drops deal `deal` from the file `key`; returns the deals left.
+	pub fn remove_placement(&self, key: &FileKey, deal: u64) -> io::Result<usize> {
+		if self.file(key).is_none() {
+			return Ok(0);
+		}
 		let mut left = 0;
-		self.update_meta(root, meta.size, |meta| {
+		self.update_meta(key, |meta| {
 			meta.placements.retain(|p| p.deal != deal);
 			left = meta.placements.len();
 		})?;
 		Ok(left)
 	}
 
-	fn update_meta(
-		&self,
-		root: &Hash,
-		size: u64,
-		change: impl FnOnce(&mut FileMeta),
-	) -> io::Result<()> {
+	fn update_meta(&self, key: &FileKey, change: impl FnOnce(&mut FileMeta)) -> io::Result<()> {
 		let _writer = self.write_lock.lock();
-		let dir = self.file_dir(root);
+		let dir = self.file_dir(key);
 		let mut index = self.index.lock();
-		let entry = index.entry(*root).or_insert_with(|| Entry {
-			meta: FileMeta { size, stored_at: now_secs(), placements: Vec::new() },
-			held: Held::empty(segment_count(size)),
+		let entry = index.entry(*key).or_insert_with(|| Entry {
+			meta: FileMeta { size: key.size, stored_at: now_secs(), placements: Vec::new() },
+			held: Held::empty(segment_count(key.size)),
 		});
-		if entry.meta.size != size {
-			return Err(invalid(format!("root already stored with size {}", entry.meta.size)));
-		}
 		change(&mut entry.meta);
 		fs::create_dir_all(&dir)?;
 		replace_file(&dir, "meta", &entry.meta.encode())
 	}
 
 	/// Deletes a file and its segments.
-	pub fn remove(&self, root: &Hash) -> io::Result<()> {
+	pub fn remove(&self, key: &FileKey) -> io::Result<()> {
 		let _writer = self.write_lock.lock();
-		self.index.lock().remove(root);
-		match fs::remove_dir_all(self.file_dir(root)) {
+		self.index.lock().remove(key);
+		match fs::remove_dir_all(self.file_dir(key)) {
 			Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
 			_ => Ok(()),
 		}
@@ -340,10 +412,10 @@ impl SegmentStore {
 
 	/// Deletes a file's segments but keeps its record (placements), for a node that no longer
 	/// needs its copy but still follows the deal.
-	pub fn remove_segments_keep_meta(&self, root: &Hash) -> io::Result<()> {
+	pub fn remove_segments_keep_meta(&self, key: &FileKey) -> io::Result<()> {
 		let _writer = self.write_lock.lock();
-		let dir = self.file_dir(root);
-		if let Some(entry) = self.index.lock().get_mut(root) {
+		let dir = self.file_dir(key);
+		if let Some(entry) = self.index.lock().get_mut(key) {
 			entry.held = Held::empty(segment_count(entry.meta.size));
 		}
 		for name in ["held", "data", "proofs"] {

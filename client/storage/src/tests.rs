@@ -2,7 +2,7 @@
 
 use crate::{
 	service::{replica_segments, ShardRole, StorageError, StorageService, MAX_SEGMENTS_PER_UPLOAD},
-	store::{Placement, SegmentStore, SegmentWithProof},
+	store::{FileKey, Placement, SegmentStore, SegmentWithProof},
 };
 use std::sync::Arc;
 use zerog_erasure::storage::{FileTree, SEGMENT_SIZE};
@@ -53,15 +53,16 @@ fn upload_then_read_back_and_reopen() {
 		assert_eq!((again.accepted, again.stored), (2, 0));
 	}
 	let store = SegmentStore::open(dir.path()).unwrap();
+	let key = FileKey::new(root, data.len() as u64);
 	for i in 0..4 {
-		let got = store.get(&root, i).unwrap().unwrap();
+		let got = store.get(&key, i).unwrap().unwrap();
 		assert_eq!(got, segments(&data, &tree, [i]).remove(0));
 	}
 	assert_eq!(
-		store.read(&root, 100, 2 * SEGMENT_SIZE).unwrap().unwrap(),
+		store.read(&key, 100, 2 * SEGMENT_SIZE).unwrap().unwrap(),
 		data[100..100 + 2 * SEGMENT_SIZE]
 	);
-	assert_eq!(store.read(&root, data.len() as u64 - 10, 11).unwrap(), None);
+	assert_eq!(store.read(&key, data.len() as u64 - 10, 11).unwrap(), None);
 	let usage = store.usage();
 	assert_eq!((usage.files, usage.segments, usage.bytes), (1, 4, data.len() as u64));
 }
@@ -76,7 +77,7 @@ fn a_corrupted_segment_refuses_the_whole_batch() {
 	batch[2].data[5] ^= 1;
 	let err = service.upload(&tree.root(), size, &batch).unwrap_err();
 	assert!(matches!(err, StorageError::BadSegment(2, _)), "{err:?}");
-	assert!(service.store().file(&tree.root()).is_none(), "nothing stored");
+	assert!(service.store().files().is_empty(), "nothing stored");
 	// A proof for another index, a short segment, an index past the end.
 	let mut swapped = segments(&data, &tree, [1]);
 	swapped[0].proof = tree.segment_proof(0).unwrap();
@@ -120,21 +121,20 @@ fn limits_are_errors() {
 fn placements_decide_the_replica_shard_and_survive_reopen() {
 	let dir = tempfile::tempdir().unwrap();
 	let (data, tree) = file(6 * SEGMENT_SIZE);
-	let root = tree.root();
+	let key = FileKey::new(tree.root(), data.len() as u64);
 	{
 		let store = SegmentStore::open(dir.path()).unwrap();
 		// The file starts at flow segment 3.
 		store
 			.add_placement(
-				&root,
-				data.len() as u64,
+				&key,
 				Placement { deal: 7, start_sector: 3 * 1024, replicas: 2, end: 99 },
 			)
 			.unwrap();
-		store.renew_placement(&root, 7, 150).unwrap();
+		store.renew_placement(&key, 7, 150).unwrap();
 	}
 	let store = SegmentStore::open(dir.path()).unwrap();
-	let (meta, held) = store.file(&root).unwrap();
+	let (meta, held) = store.file(&key).unwrap();
 	assert_eq!(
 		meta.placements,
 		vec![Placement { deal: 7, start_sector: 3072, replicas: 2, end: 150 }]
@@ -143,8 +143,8 @@ fn placements_decide_the_replica_shard_and_survive_reopen() {
 	// Shard 1 of 2 holds odd flow segments: file segments 0, 2, 4 (flow 3, 5, 7).
 	let mask = replica_segments(&meta, ShardRole { id: 1, count: 2 }).unwrap();
 	assert_eq!((0..6).filter(|i| mask.contains(*i)).collect::<Vec<_>>(), vec![0, 2, 4]);
-	assert_eq!(store.remove_placement(&root, 7).unwrap(), 0);
-	store.remove(&root).unwrap();
+	assert_eq!(store.remove_placement(&key, 7).unwrap(), 0);
+	store.remove(&key).unwrap();
 	assert!(SegmentStore::open(dir.path()).unwrap().files().is_empty());
 }
 
@@ -154,21 +154,18 @@ fn a_staging_copy_is_only_a_replica_inside_the_shard() {
 	let service = service(dir.path());
 	let (data, tree) = file(4 * SEGMENT_SIZE);
 	let root = tree.root();
+	let key = FileKey::new(root, data.len() as u64);
 	service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
-	assert_eq!(service.replica_held(&root).count(), 0, "no deal, no role: staging only");
+	assert_eq!(service.replica_held(&key).count(), 0, "no deal, no role: staging only");
 	service
 		.store()
-		.add_placement(
-			&root,
-			data.len() as u64,
-			Placement { deal: 0, start_sector: 0, replicas: 1, end: 10 },
-		)
+		.add_placement(&key, Placement { deal: 0, start_sector: 0, replicas: 1, end: 10 })
 		.unwrap();
-	assert_eq!(service.replica_held(&root).count(), 0, "not a provider");
+	assert_eq!(service.replica_held(&key).count(), 0, "not a provider");
 	service.set_role(Some(ShardRole { id: 0, count: 2 }));
-	assert_eq!(service.replica_held(&root).count(), 2);
+	assert_eq!(service.replica_held(&key).count(), 2);
 	service.set_role(Some(ShardRole { id: 0, count: 1 }));
-	assert_eq!(service.replica_held(&root).count(), 4);
+	assert_eq!(service.replica_held(&key).count(), 4);
 }
 
 #[tokio::test]
@@ -205,7 +202,8 @@ async fn a_restarted_provider_keeps_its_replica_when_its_role_arrives_late() {
 	let root = tree.root();
 	service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
 	let placement = Placement { deal: 0, start_sector: 0, replicas: 1, end: 10 };
-	service.store().add_placement(&root, data.len() as u64, placement).unwrap();
+	let key = FileKey::new(root, data.len() as u64);
+	service.store().add_placement(&key, placement).unwrap();
 	let network = crate::protocol::tests::ScriptedNetwork {
 		quick: sc_network::PeerId::random(),
 		stalled: sc_network::PeerId::random(),
@@ -221,7 +219,121 @@ async fn a_restarted_provider_keeps_its_replica_when_its_role_arrives_late() {
 	assert_eq!(service.role(), None, "just restarted: the shard is not known yet");
 	service.maintain(3600).await;
 	assert_eq!(service.role(), Some(ShardRole { id: 0, count: 1 }));
-	assert_eq!(service.store().file(&root).unwrap().1.count(), 4, "the replica was kept");
+	assert_eq!(service.store().file(&key).unwrap().1.count(), 4, "the replica was kept");
+}
+
+/// Finding 5 of issue 31: anyone can open a deal for an honest file's root with another
+/// size (the chain checks neither) before the honest deal lands. Keyed by root alone, every
+/// node then refused the honest deal's placement and its uploads ("root already stored with
+/// size 1"), and skipped the deal for good: the file never reached its replicas, and checks
+/// on it failed, so its honest providers were slashed.
+#[tokio::test]
+async fn a_root_placed_with_another_size_does_not_block_the_honest_file() {
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	service.set_role(Some(ShardRole { id: 0, count: 1 }));
+	let (data, tree) = file(3 * SEGMENT_SIZE + 5);
+	let (root, size) = (tree.root(), data.len() as u64);
+	let (honest, squat) = (FileKey::new(root, size), FileKey::new(root, 1));
+
+	// The squat lands first (1 sector), then the honest deal.
+	let at = |deal, start_sector| Placement { deal, start_sector, replicas: 1, end: 10 };
+	service.store().add_placement(&squat, at(0, 0)).unwrap();
+	service
+		.store()
+		.add_placement(&honest, at(1, 1024))
+		.expect("the honest deal is placed");
+	service
+		.upload(&root, size, &segments(&data, &tree, 0..4))
+		.expect("its data is taken");
+
+	assert_eq!(service.replica_held(&honest).count(), 4, "a full replica of the honest file");
+	assert_eq!(service.replica_held(&squat).count(), 0);
+	assert_eq!(service.store().sizes_of(&root), vec![(1, 0), (size, 4)]);
+	assert_eq!(service.segment(&root, Some(size), 3).await.unwrap().data, data[3 * SEGMENT_SIZE..]);
+	assert_eq!(service.report(&root, Some(size)).await.unwrap().local_segments, 4);
+	// Without a size the root is ambiguous here: refused, never guessed.
+	let ambiguous = StorageError::AmbiguousRoot(vec![1, size]);
+	assert_eq!(service.segment(&root, None, 0).await.unwrap_err(), ambiguous);
+	// The squat's file has no data anywhere.
+	assert_eq!(
+		service.segment(&root, Some(1), 0).await.unwrap_err(),
+		StorageError::SegmentUnavailable(0)
+	);
+	// Both survive a restart, each with its own deals.
+	drop(service);
+	let store = SegmentStore::open(dir.path()).unwrap();
+	assert_eq!(store.file(&honest).unwrap().0.placements, vec![at(1, 1024)]);
+	assert_eq!(store.file(&squat).unwrap().0.placements, vec![at(0, 0)]);
+}
+
+/// The same file with zero bytes appended has the same root, so a squatter can upload it
+/// (from the honest bytes any node serves). It must never stand in for the honest file.
+#[tokio::test]
+async fn a_zero_extended_squat_with_data_never_stands_in_for_the_honest_file() {
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	let (data, tree) = file(3 * SEGMENT_SIZE + 5);
+	let mut longer = data.clone();
+	longer.resize(4 * SEGMENT_SIZE, 0);
+	let longer_tree = FileTree::new(&longer).unwrap();
+	assert_eq!(longer_tree.root(), tree.root(), "zero padding: one root, two sizes");
+	let root = tree.root();
+	service
+		.upload(&root, longer.len() as u64, &segments(&longer, &longer_tree, 0..4))
+		.unwrap();
+	service.upload(&root, data.len() as u64, &segments(&data, &tree, 0..4)).unwrap();
+
+	let honest = FileKey::new(root, data.len() as u64);
+	assert_eq!(service.store().read(&honest, 0, data.len()).unwrap().unwrap(), data);
+	let last = service.segment(&root, Some(data.len() as u64), 3).await.unwrap();
+	assert_eq!(last.data, data[3 * SEGMENT_SIZE..]);
+	assert!(matches!(
+		service.segment(&root, None, 3).await,
+		Err(StorageError::AmbiguousRoot(sizes)) if sizes.len() == 2
+	));
+}
+
+#[tokio::test]
+async fn a_root_known_with_several_sizes_and_no_data_needs_a_size() {
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	let root = [4; 32];
+	for (deal, size) in [(0, 1), (1, 5000)] {
+		let placement = Placement { deal, start_sector: 0, replicas: 1, end: 10 };
+		service.store().add_placement(&FileKey::new(root, size), placement).unwrap();
+	}
+	assert_eq!(
+		service.segment(&root, None, 0).await.unwrap_err(),
+		StorageError::AmbiguousRoot(vec![1, 5000])
+	);
+	assert_eq!(
+		service.report(&root, None).await.unwrap_err(),
+		StorageError::AmbiguousRoot(vec![1, 5000])
+	);
+	assert_eq!(service.report(&root, Some(5000)).await.unwrap().segments, 1);
+}
+
+#[test]
+fn a_store_of_the_older_layout_is_renamed_at_open() {
+	let dir = tempfile::tempdir().unwrap();
+	let (data, tree) = file(2 * SEGMENT_SIZE);
+	let key = FileKey::new(tree.root(), data.len() as u64);
+	service(dir.path())
+		.upload(&key.root, key.size, &segments(&data, &tree, 0..2))
+		.unwrap();
+	// The older layout named a file's folder by its root alone.
+	let new = dir.path().join(format!("{}-{}", hex::encode(key.root), key.size));
+	let old = dir.path().join(hex::encode(key.root));
+	std::fs::rename(&new, &old).unwrap();
+	// Other entries of the folder are left alone.
+	std::fs::write(dir.path().join("deal-scan"), b"").unwrap();
+
+	let store = SegmentStore::open(dir.path()).unwrap();
+	assert_eq!(store.read(&key, 0, data.len()).unwrap().unwrap(), data);
+	assert!(new.is_dir() && !old.exists());
+	assert!(dir.path().join("deal-scan").is_file());
+	assert_eq!(store.files().len(), 1);
 }
 
 mod mining {
@@ -254,8 +366,7 @@ mod mining {
 				service
 					.store()
 					.add_placement(
-						&tree.root(),
-						len as u64,
+						&FileKey::new(tree.root(), len as u64),
 						Placement { deal: i as u64, start_sector: start, replicas: 1, end: 9 },
 					)
 					.unwrap();

@@ -39,7 +39,8 @@ async fn entry_bytes(service: &StorageService, root: &Hash, size: u64) -> Result
 			"entry file of {size} bytes (at most {MAX_ENTRY_BYTES})"
 		)));
 	}
-	if let Ok(Some(bytes)) = service.store().read(root, 0, size as usize) {
+	let key = zerog_storage_service::FileKey::new(*root, size);
+	if let Ok(Some(bytes)) = service.store().read(&key, 0, size as usize) {
 		return Ok(bytes);
 	}
 	let mut out = Vec::with_capacity(size as usize);

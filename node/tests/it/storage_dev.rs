@@ -9,7 +9,7 @@ use serde_json::json;
 use zerog_erasure::storage::{FileTree, SEGMENT_SIZE};
 use zerog_rpc_api::storage::{SegmentWithProof, UploadBatch};
 
-/// Folders of the node's segment store.
+/// Folders of the node's segment store (`<root hex>-<size>`).
 fn stored_files(node: &Node) -> Vec<String> {
 	let chains = std::fs::read_dir(node.base_path().join("chains")).unwrap();
 	chains
@@ -135,8 +135,8 @@ fn dev_node_stores_a_100_mib_file_refuses_bad_segments_and_serves_it_after_a_res
 	assert_eq!(rpc_code(node.rpc.call("storage_fileInfo", json!([small_root]))), 4105);
 	assert_eq!(
 		stored_files(&node),
-		vec![root.trim_start_matches("0x").to_string()],
-		"nothing partial stored"
+		vec![format!("{}-{}", root.trim_start_matches("0x"), 100u64 << 20)],
+		"nothing partial stored (one folder per root and size)"
 	);
 
 	// Limits and unknown names.

@@ -38,7 +38,7 @@ use zerog_runtime::{AccountId, BlockNumber, Runtime};
 use zerog_storage_service::{
 	holding::{answer_challenge, verify_holding},
 	protocol::SegmentFetcher,
-	StorageService,
+	FileKey, StorageService,
 };
 
 /// The era record as the runtime names it.
@@ -172,20 +172,21 @@ impl Checker {
 			return (true, nothing_to_check());
 		};
 		let StorageCandidate { root, size, .. } = candidates.files[file];
+		let key = FileKey::new(root, size);
 		let provider: [u8; 32] = *<AccountId as AsRef<[u8; 32]>>::as_ref(who);
 		let signer = self.storage.holding_signer();
 		let local = answer_challenge(
 			self.storage.store(),
 			signer.as_deref(),
 			&provider,
-			&root,
+			&key,
 			index,
 			&seed,
 		)
-		.and_then(|proof| verify_holding(&proof, &provider, &root, size, index, &seed).ok());
+		.and_then(|proof| verify_holding(&proof, &provider, &key, index, &seed).ok());
 		let evidence = match local {
 			Some(evidence) => Some(evidence),
-			None => self.segments.prove(provider, &root, size, index, seed).await,
+			None => self.segments.prove(provider, &key, index, seed).await,
 		};
 		evidence.map_or(FAILED, |e| (true, e))
 	}

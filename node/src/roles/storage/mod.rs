@@ -25,8 +25,12 @@ use sp_core::{crypto::KeyTypeId, storage::StorageKey};
 use std::{sync::Arc, time::Duration};
 use zerog_runtime::{AccountId, Runtime};
 use zerog_storage_service::{
-	protocol::SegmentFetcher, service::ShardRole, store::Placement, Metrics, SegmentStore,
-	StorageService,
+	deal_scan::DealScan,
+	protocol::{self, SegmentFetcher},
+	serve::{serve_requests, Version},
+	service::ShardRole,
+	store::Placement,
+	FileKey, Metrics, SegmentStore, StorageService,
 };
 
 /// Key type of a storage provider's key in the keystore: its account signs PoRA answers.
@@ -42,12 +46,13 @@ const MAINTAIN_EVERY: Duration = Duration::from_secs(2);
 pub struct StorageRole {
 	service: Arc<StorageService>,
 	metrics: Option<Metrics>,
-	requests: async_channel::Receiver<IncomingRequest>,
+	/// Requests of the segment protocol, version 2 and version 1.
+	requests: [(Version, async_channel::Receiver<IncomingRequest>); 2],
 	genesis: BlockHash,
 }
 
 /// Opens the segment store under `<base>/chains/<chain>/storage` and registers the segment
-/// protocol.
+/// protocol (version 2, and version 1 for peers of the older version).
 pub fn prepare<N: NetworkBackend<Block, BlockHash>>(
 	config: &Configuration,
 	genesis: BlockHash,
@@ -59,9 +64,15 @@ pub fn prepare<N: NetworkBackend<Block, BlockHash>>(
 	);
 	let metrics = role_metrics(config, "storage", Metrics::register)?;
 	let service = Arc::new(StorageService::new(store, metrics.clone()));
-	let (protocol, requests) =
-		zerog_storage_service::protocol::protocol_config::<Block, N>(genesis.as_ref());
-	net_config.add_request_response_protocol(protocol);
+	let mut queue = |name| {
+		let (config, requests) = protocol::protocol_config::<Block, N>(name);
+		net_config.add_request_response_protocol(config);
+		requests
+	};
+	let requests = [
+		(Version::V2, queue(protocol::protocol_name(genesis.as_ref()))),
+		(Version::V1, queue(protocol::protocol_name_v1(genesis.as_ref()))),
+	];
 	Ok(StorageRole { service, metrics, requests, genesis })
 }
 
@@ -84,18 +95,23 @@ impl StorageRole {
 		pora_cpu: u32,
 	) -> Result<RunningStorage, ServiceError> {
 		let StorageRole { service, metrics, requests, genesis } = self;
-		let fetcher = Arc::new(SegmentFetcher::new(
-			ctx.network.clone(),
-			Arc::new(SyncPeers(ctx.sync.clone())),
-			zerog_storage_service::protocol::protocol_name(genesis.as_ref()),
-			metrics,
-		));
-		service.set_fetcher(fetcher.clone());
-		ctx.spawn.spawn(
-			"storage-segment-server",
-			Some("storage"),
-			zerog_storage_service::serve::serve_requests(service.clone(), requests),
+		let fetcher = Arc::new(
+			SegmentFetcher::new(
+				ctx.network.clone(),
+				Arc::new(SyncPeers(ctx.sync.clone())),
+				protocol::protocol_name(genesis.as_ref()),
+				metrics,
+			)
+			.with_fallback(protocol::protocol_name_v1(genesis.as_ref())),
 		);
+		service.set_fetcher(fetcher.clone());
+		for (version, requests) in requests {
+			ctx.spawn.spawn(
+				"storage-segment-server",
+				Some("storage"),
+				serve_requests(service.clone(), requests, version),
+			);
+		}
 		let account = if provider {
 			role_account(
 				&ctx.keystore,
@@ -154,60 +170,58 @@ fn next_deal_id(client: &FullClient, at: BlockHash) -> u64 {
 		.unwrap_or(0)
 }
 
-/// Where the deal scan stopped, kept next to the store.
-struct DealCursor(std::path::PathBuf);
-
-impl DealCursor {
-	fn get(&self) -> u64 {
-		std::fs::read(&self.0)
-			.ok()
-			.and_then(|b| b.try_into().ok())
-			.map(u64::from_le_bytes)
-			.unwrap_or(0)
-	}
-	fn set(&self, next: u64) {
-		if let Err(e) = std::fs::write(&self.0, next.to_le_bytes()) {
-			log::warn!(target: "storage", "deal cursor: {e}");
-		}
-	}
-}
-
-/// Records deals `from..to` (those still live at `at`) as placements.
-fn scan_deals(client: &FullClient, service: &StorageService, at: BlockHash, from: u64, to: u64) {
-	let api = client.runtime_api();
-	for id in from..to {
-		let Ok(Some(deal)) = api.deal(at, id) else { continue };
-		let placement = Placement {
-			deal: id,
-			start_sector: deal.start_sector,
-			replicas: deal.replicas,
-			end: deal.end,
-		};
-		if let Err(e) = service.store().add_placement(&deal.root, deal.size, placement) {
-			log::warn!(target: "storage", "deal {id}: {e}");
-		}
-	}
+/// Records deal `id` (if still live at `at`) as a placement of its file, keyed by the deal's
+/// root and size: a deal for the same root with another size is another file.
+fn place_deal(
+	client: &FullClient,
+	service: &StorageService,
+	at: BlockHash,
+	id: u64,
+) -> Result<(), String> {
+	let deal = match client.runtime_api().deal(at, id) {
+		Ok(Some(deal)) => deal,
+		Ok(None) => return Ok(()),
+		Err(e) => return Err(format!("runtime API: {e}")),
+	};
+	let placement = Placement {
+		deal: id,
+		start_sector: deal.start_sector,
+		replicas: deal.replicas,
+		end: deal.end,
+	};
+	service
+		.store()
+		.add_placement(&FileKey::new(deal.root, deal.size), placement)
+		.map_err(|e| format!("store: {e}"))
 }
 
 /// Drops placements whose deal is gone at `at` (expired, or on a dropped fork), updates
 /// renewed ends, and deletes files left without a deal.
 fn reconcile(client: &FullClient, service: &StorageService, at: BlockHash) {
 	let api = client.runtime_api();
-	for (root, meta) in service.store().files() {
+	for (key, meta) in service.store().files() {
 		for placement in &meta.placements {
 			let result = match api.deal(at, placement.deal) {
-				Ok(Some(deal)) if deal.root == root => {
+				Ok(Some(deal)) if FileKey::new(deal.root, deal.size) == key => {
 					if deal.end != placement.end {
-						let _ = service.store().renew_placement(&root, placement.deal, deal.end);
+						let _ = service.store().renew_placement(&key, placement.deal, deal.end);
 					}
 					continue;
 				},
-				Ok(_) => service.store().remove_placement(&root, placement.deal),
+				Ok(deal) => {
+					// Gone, or (after a reorg) the id now names another file: record that one.
+					if deal.is_some() {
+						if let Err(e) = place_deal(client, service, at, placement.deal) {
+							log::warn!(target: "storage", "deal {}: {e}", placement.deal);
+						}
+					}
+					service.store().remove_placement(&key, placement.deal)
+				},
 				Err(_) => continue,
 			};
 			if let Ok(0) = result {
-				log::info!(target: "storage", "deal {} of 0x{} ended: deleting the file", placement.deal, hex::encode(root));
-				let _ = service.store().remove(&root);
+				log::info!(target: "storage", "deal {} of {key} ended: deleting the file", placement.deal);
+				let _ = service.store().remove(&key);
 			}
 		}
 	}
@@ -227,16 +241,21 @@ async fn follow_chain(
 	service: Arc<StorageService>,
 	provider: Option<AccountId>,
 ) {
-	let cursor = DealCursor(service.store().dir().join("deal-cursor"));
+	let dir = service.store().dir().to_path_buf();
+	// The cursor of older versions skipped deals it failed to record; starting this scan
+	// from deal 0 records them.
+	let _ = std::fs::remove_file(dir.join("deal-cursor"));
+	let mut scan = DealScan::load(&dir);
 	let mut imports = client.import_notification_stream();
 	let mut last_reconcile = None::<u32>;
-	let step = |at: BlockHash, number: u32, last_reconcile: &mut Option<u32>| {
+	let mut step = |at: BlockHash, number: u32, last_reconcile: &mut Option<u32>| {
 		let next = next_deal_id(&client, at);
-		let from = cursor.get();
-		if next > from {
-			scan_deals(&client, &service, at, from, next);
-			cursor.set(next);
+		if scan.step(next, |id| place_deal(&client, &service, at, id)) {
+			if let Err(e) = scan.save(&dir) {
+				log::warn!(target: "storage", "saving the deal scan: {e}");
+			}
 		}
+		service.set_unplaced_deals(scan.unplaced());
 		if let Some(account) = &provider {
 			service.set_role(role_at(&client, at, account));
 		}

@@ -76,7 +76,7 @@ impl StorageBenchCmd {
 				.first()
 				.ok_or_else(|| CliError::Mismatch("no fragment uploaded".into()))?;
 			let t = Instant::now();
-			let back = download_file(&chain, &r.root, &quiet)?;
+			let back = download_file(&chain, &r.root, Some(r.size), &quiet)?;
 			let download = mib_s(back.len() as u64, t.elapsed());
 			if back != data {
 				return Err(CliError::Mismatch(format!("{} came back different", r.root)));

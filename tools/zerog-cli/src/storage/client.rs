@@ -231,7 +231,7 @@ pub fn upload_fragment(
 	let started = Instant::now();
 	let included = submit_deal(chain, payer, &tree, tags, replicas, periods, timeout, progress)?;
 	let deal = loop {
-		let info = chain.call(chain.rpc().file_info(root.clone()))?;
+		let info = chain.call(chain.rpc().file_info(root.clone(), Some(data.len() as u64)))?;
 		let seen = info.replicas_seen;
 		if seen >= replicas && !info.deals.is_empty() {
 			progress.stage(&format!("{seen} replicas seen"));
@@ -283,23 +283,24 @@ pub fn upload_file(
 		.collect()
 }
 
-/// Segments `from..from + n` of `root`: SCALE over the data path, or one by one in hex
-/// through `storage_downloadSegment`.
+/// Segments `from..from + n` of the file `root` of `size` bytes: SCALE over the data path,
+/// or one by one in hex through `storage_downloadSegment`.
 fn fetch_segments(
 	chain: &Chain,
 	path: Option<&DataPath>,
-	root: &str,
+	(root, size): (&str, u64),
 	from: u64,
 	n: u64,
 ) -> CliResult<Vec<SegmentWithProof>> {
 	if let Some(path) = path {
-		let body = path.get(&format!("/files/{root}/segments/{from}/{n}"))?.ok()?;
+		let body = path.get(&format!("/files/{root}/{size}/segments/{from}/{n}"))?.ok()?;
 		return Vec::<SegmentWithProof>::decode(&mut &body[..])
 			.map_err(|e| DataPathError::Malformed(format!("bad segments: {e}")).into());
 	}
 	(from..from + n)
 		.map(|index| {
-			let segment = chain.call(chain.rpc().download_segment(root.to_string(), index))?;
+			let segment =
+				chain.call(chain.rpc().download_segment(root.to_string(), index, Some(size)))?;
 			let siblings = segment
 				.proof
 				.iter()
@@ -315,9 +316,38 @@ fn fetch_segments(
 		.collect()
 }
 
-/// Downloads the file with `root`, verifying every segment; returns its bytes.
-pub fn download_file(chain: &Chain, root: &str, progress: &Progress) -> CliResult<Vec<u8>> {
-	let info = chain.call(chain.rpc().file_info(root.to_string()))?;
+/// A file as the commands name it: `0x<root>` or `0x<root>:<size>`. The size tells apart
+/// files that share a root (zero padding lets one root stand for several sizes); without it
+/// the node picks the size it knows.
+pub fn parse_file_ref(text: &str) -> CliResult<(String, Option<u64>)> {
+	let text = text.trim();
+	match text.split_once(':') {
+		None => Ok((text.to_string(), None)),
+		Some((root, size)) => {
+			let size = size.parse().map_err(|_| {
+				CliError::BadInput(format!("{text}: expected 0x<root> or 0x<root>:<size in bytes>"))
+			})?;
+			Ok((root.to_string(), Some(size)))
+		},
+	}
+}
+
+/// Downloads the file with `root` (and `size`, if known), verifying every segment; returns
+/// its bytes.
+pub fn download_file(
+	chain: &Chain,
+	root: &str,
+	size: Option<u64>,
+	progress: &Progress,
+) -> CliResult<Vec<u8>> {
+	let info = chain.call(chain.rpc().file_info(root.to_string(), size))?;
+	if size.is_some_and(|size| size != info.size) {
+		return Err(CliError::Mismatch(format!(
+			"asked for {root} of {} bytes, the node answered for {} bytes",
+			size.unwrap_or_default(),
+			info.size
+		)));
+	}
 	let size = info.size;
 	let root_hash = zerog_rpc_api::storage::parse_hash(root)
 		.ok_or_else(|| CliError::BadInput(format!("bad root {root}")))?;
@@ -337,7 +367,7 @@ pub fn download_file(chain: &Chain, root: &str, progress: &Progress) -> CliResul
 				return Ok(());
 			}
 			let n = batch.min(count - from);
-			let segments = fetch_segments(chain, path.as_ref(), root, from, n)?;
+			let segments = fetch_segments(chain, path.as_ref(), (root, size), from, n)?;
 			if segments.len() as u64 != n {
 				return Err(CliError::Mismatch(format!(
 					"asked for {n} segments from {from}, got {}",

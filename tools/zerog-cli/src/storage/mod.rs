@@ -10,7 +10,7 @@ use crate::{
 	error::{CliError, CliResult},
 	progress::Progress,
 };
-use client::{download_file, parse_periods, upload_file};
+use client::{download_file, parse_file_ref, parse_periods, upload_file};
 use std::{
 	path::PathBuf,
 	time::{Duration, Instant},
@@ -61,7 +61,8 @@ pub struct UploadCmd {
 /// `storage download`.
 #[derive(Debug, clap::Args)]
 pub struct DownloadCmd {
-	/// The file root (`0x` + 64 hex digits), or the roots of its fragments, comma separated.
+	/// The file root (`0x` + 64 hex digits), or the roots of its fragments, comma separated;
+	/// each may end with `:<size in bytes>` to name one of several files sharing a root.
 	pub root: String,
 	/// Where to write it.
 	#[arg(short, long)]
@@ -74,7 +75,7 @@ pub struct DownloadCmd {
 /// `storage status`.
 #[derive(Debug, clap::Args)]
 pub struct StatusCmd {
-	/// The file root.
+	/// The file root, optionally with `:<size in bytes>`.
 	pub root: String,
 	/// The node to talk to.
 	#[command(flatten)]
@@ -89,7 +90,8 @@ impl StorageCmd {
 			StorageCmd::Download(cmd) => cmd.run(),
 			StorageCmd::Status(cmd) => {
 				let chain = Chain::connect(&cmd.rpc.rpc)?;
-				let info = chain.call(chain.rpc().file_info(cmd.root.clone()))?;
+				let (root, size) = parse_file_ref(&cmd.root)?;
+				let info = chain.call(chain.rpc().file_info(root, size))?;
 				println!("{}", serde_json::to_string_pretty(&info).unwrap_or_default());
 				Ok(())
 			},
@@ -116,9 +118,13 @@ impl UploadCmd {
 			&Progress::new(),
 		)?;
 		let roots: Vec<&str> = reports.iter().map(|r| r.root.as_str()).collect();
+		// What `storage download` should be given: root and size name a file (a root alone
+		// may stand for several).
+		let files: Vec<String> = reports.iter().map(|r| format!("{}:{}", r.root, r.size)).collect();
 		if self.json {
 			let value = serde_json::json!({
 				"root": roots.join(","),
+				"file": files.join(","),
 				"fragments": reports,
 				"totalMs": started.elapsed().as_millis() as u64,
 			});
@@ -126,6 +132,7 @@ impl UploadCmd {
 			return Ok(());
 		}
 		println!("root: {}", roots.join(","));
+		println!("file: {}", files.join(","));
 		for r in &reports {
 			println!(
 				"fragment {} ({} bytes, deal {}): hash {} ms, upload {} ms (node: verify {} ms, \
@@ -151,8 +158,9 @@ impl DownloadCmd {
 		let progress = Progress::new();
 		let started = Instant::now();
 		let mut file = Vec::new();
-		for root in self.root.split(',') {
-			file.extend(download_file(&chain, root.trim(), &progress)?);
+		for part in self.root.split(',') {
+			let (root, size) = parse_file_ref(part)?;
+			file.extend(download_file(&chain, &root, size, &progress)?);
 		}
 		let took = started.elapsed();
 		std::fs::write(&self.output, &file).map_err(CliError::file(&self.output))?;
