@@ -344,6 +344,14 @@ parameter_types! {
 	pub const StoragePalletId: frame_support::PalletId = frame_support::PalletId(*b"zg/store");
 }
 
+parameter_types! {
+	/// A permanent storage record (a flow append, a KV log entry, a stream admin or
+	/// writer): 0.01 ZG, as a contract storage item costs.
+	pub const StorageRecordFeePerItem: Balance = 10 * MILLI_UNIT;
+	/// Per byte of a permanent storage record: 0.0001 ZG, as a byte of contract storage.
+	pub const StorageRecordFeePerByte: Balance = 100 * MICRO_UNIT;
+}
+
 impl pallet_storage::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
@@ -354,6 +362,13 @@ impl pallet_storage::Config for Runtime {
 	type PalletId = StoragePalletId;
 	type MaxTags = ConstU32<8>;
 	type MaxExpiriesPerBlock = ConstU32<256>;
+	type RecordFeePerItem = StorageRecordFeePerItem;
+	type RecordFeePerByte = StorageRecordFeePerByte;
+	// Record fees fund the treasury.
+	type RecordFees = frame_support::traits::tokens::imbalance::ResolveTo<
+		crate::governance::TreasuryAccount,
+		Balances,
+	>;
 	type WeightInfo = pallet_storage::weights::SubstrateWeight<Runtime>;
 }
 

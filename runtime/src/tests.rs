@@ -237,3 +237,39 @@ fn compute_settles_receipts_signed_with_the_runtimes_signature_type() {
 		);
 	});
 }
+
+#[test]
+fn a_junk_deal_with_eight_new_kv_streams_pays_for_its_25_permanent_records() {
+	// Issue 31, finding 7: one sector with 8 KV tags cost about 0.005 ZG and wrote 25
+	// records the chain keeps forever. Now each record costs what contract storage does.
+	genesis_of(DEV_PRESET).execute_with(|| {
+		frame_system::Pallet::<Runtime>::set_block_number(1);
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let treasury = crate::governance::TreasuryAccount::get();
+		let (eve_before, treasury_before) =
+			(Balances::free_balance(&eve), Balances::free_balance(&treasury));
+		let tags: Vec<_> = (0..8u8).map(|i| pallet_storage::Tag::KvStream([i; 32])).collect();
+		let submission = pallet_storage::Submission {
+			root: [9; 32],
+			size: 1,
+			subtrees: vec![(0, [9; 32])].try_into().unwrap(),
+			tags: tags.try_into().unwrap(),
+			replicas: 1,
+			periods: 1,
+		};
+		pallet_storage::Pallet::<Runtime>::submit(
+			crate::RuntimeOrigin::signed(eve.clone()),
+			submission,
+		)
+		.expect("Eve can pay");
+		// Keys and values: 1 flow append (93 bytes), 8 log entries (160), 8 admins (96),
+		// 8 writers (112).
+		let records = 25 * crate::configs::StorageRecordFeePerItem::get()
+			+ (93 + 8 * (160 + 96 + 112)) * crate::configs::StorageRecordFeePerByte::get();
+		assert_eq!(records, 553_700 * crate::MICRO_UNIT);
+		let deal_fee = pallet_storage::Deals::<Runtime>::get(0).expect("deal 0").paid;
+		assert_eq!(eve_before - Balances::free_balance(&eve), deal_fee + records);
+		assert_eq!(Balances::free_balance(&treasury) - treasury_before, records);
+		assert!(deal_fee < records / 10, "the records, not the sector, set the price");
+	});
+}

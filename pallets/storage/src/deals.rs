@@ -45,6 +45,69 @@ impl<T: Config> Pallet<T> {
 		Ok(fee_balance)
 	}
 
+	/// What `records` permanent records of `bytes` bytes in all cost:
+	/// `RecordFeePerItem × records + RecordFeePerByte × bytes`, or `Overflow`.
+	pub fn record_fee(records: u32, bytes: u32) -> Result<BalanceOf<T>, Error<T>> {
+		let per_item: u128 = T::RecordFeePerItem::get().unique_saturated_into();
+		let per_byte: u128 = T::RecordFeePerByte::get().unique_saturated_into();
+		let fee = per_item
+			.checked_mul(records as u128)
+			.and_then(|items| per_byte.checked_mul(bytes as u128)?.checked_add(items))
+			.ok_or(Error::<T>::Overflow)?;
+		let fee_balance: BalanceOf<T> = fee.unique_saturated_into();
+		ensure!(
+			UniqueSaturatedInto::<u128>::unique_saturated_into(fee_balance) == fee,
+			Error::<T>::Overflow
+		);
+		Ok(fee_balance)
+	}
+
+	/// The permanent records that `submission` by `owner`, as deal `deal`, would write, as
+	/// (records, bytes of their keys and values, as stored in the trie): its flow append, a
+	/// KV log entry per stream tag, and the stream admin and writer entries it creates.
+	/// Reads only.
+	pub(crate) fn new_records(
+		owner: &T::AccountId,
+		deal: DealId,
+		submission: &SubmissionOf<T>,
+	) -> (u32, u32) {
+		// Every key starts with the `twox128` of the pallet and of the item.
+		const PREFIX: usize = 32;
+		// A `Twox64Concat` key of a u64: the prefix, its hash and the u64.
+		const INDEX_KEY: usize = PREFIX + 16;
+		let append = (0u64, &submission.subtrees).encoded_size();
+		let (mut records, mut bytes) = (1usize, INDEX_KEY + append);
+		let owner_len = owner.encoded_size();
+		let mut seen: alloc::vec::Vec<StreamId> = alloc::vec::Vec::new();
+		for tag in &submission.tags {
+			let Tag::KvStream(stream) = tag else { continue };
+			let entry = KvLogEntry {
+				stream: *stream,
+				deal,
+				writer: owner.clone(),
+				root: submission.root,
+				size: submission.size,
+			};
+			records += 1;
+			bytes += INDEX_KEY + entry.encoded_size();
+			if seen.contains(stream) {
+				continue;
+			}
+			seen.push(*stream);
+			// `StreamAdmins`: an `Identity` key and the admin.
+			if !StreamAdmins::<T>::contains_key(stream) {
+				records += 1;
+				bytes += PREFIX + stream.len() + owner_len;
+			}
+			// `StreamWriters`: the stream, a `Blake2_128Concat` key of the writer, no value.
+			if !StreamWriters::<T>::contains_key(stream, owner) {
+				records += 1;
+				bytes += PREFIX + stream.len() + 16 + owner_len;
+			}
+		}
+		(records as u32, bytes as u32)
+	}
+
 	/// The block `periods` pricing periods after `from`.
 	pub(crate) fn end_after(
 		from: BlockNumberFor<T>,

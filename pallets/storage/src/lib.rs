@@ -31,6 +31,13 @@
 //! a node-side replayer can follow the stream in flow order. ACL changes travel inside the
 //! entries and are applied by the replayer.
 //!
+//! ## Record fees
+//! The flow append, each KV log entry and each new stream admin or writer outlive the deal
+//! (miners and KV nodes replay them), so a submission pays for them once on top of its
+//! deal fee: `RecordFeePerItem` per record plus `RecordFeePerByte` per byte of its key and
+//! value ([`Pallet::record_fee`]). The fee goes to `RecordFees` (the runtime's treasury) and
+//! is not refunded.
+//!
 //! ## PoRA
 //! Every `epoch_length` blocks a PoRA epoch starts with context = hash(BABE randomness, flow
 //! root, flow length) and a target moved toward `target_answers` wins. Providers mine their
@@ -61,6 +68,8 @@ mod tests;
 mod tests_alignment;
 #[cfg(test)]
 mod tests_pora;
+#[cfg(test)]
+mod tests_records;
 #[cfg(any(feature = "try-runtime", test))]
 mod try_state;
 pub mod types;
@@ -78,9 +87,9 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, Mutate, MutateHold},
-			tokens::{Precision, Preservation},
-			Randomness,
+			fungible::{Balanced, Credit, Inspect, Mutate, MutateHold},
+			tokens::{Fortitude, Precision, Preservation},
+			OnUnbalanced, Randomness,
 		},
 		PalletId,
 	};
@@ -100,6 +109,8 @@ pub mod pallet {
 	pub type ParamsOf<T> = StorageParams<BalanceOf<T>, BlockNumberFor<T>>;
 	/// A submission.
 	pub type SubmissionOf<T> = Submission<<T as Config>::MaxTags>;
+	/// Funds taken out of an account (record fees), for `RecordFees`.
+	pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
 	/// The in-code storage version: the pallet's first storage layout.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -120,9 +131,11 @@ pub mod pallet {
 		/// The overarching event type.
 		#[allow(deprecated)]
 		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-		/// The native currency: fees are transferred, bonds are held.
+		/// The native currency: fees are transferred, bonds are held, record fees are
+		/// withdrawn.
 		type Currency: Mutate<Self::AccountId>
-			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ Balanced<Self::AccountId>;
 		/// The runtime's hold reasons.
 		type RuntimeHoldReason: From<HoldReason>;
 		/// Randomness for PoRA epoch contexts (BABE's, from one epoch ago).
@@ -138,6 +151,16 @@ pub mod pallet {
 		/// Most deals expiring in one block (bounds submissions and renewals per block).
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
+		/// Fee per permanent record a submission writes: its flow append, each KV log
+		/// entry, each new stream admin and each new stream writer. These records outlive
+		/// the deal (never pruned), so the fee is paid once and not refunded.
+		#[pallet::constant]
+		type RecordFeePerItem: Get<BalanceOf<Self>>;
+		/// Fee per byte of those records (key and value, as encoded).
+		#[pallet::constant]
+		type RecordFeePerByte: Get<BalanceOf<Self>>;
+		/// Where record fees go (the runtime: the treasury).
+		type RecordFees: OnUnbalanced<CreditOf<Self>>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -321,6 +344,8 @@ pub mod pallet {
 			replicas: u32,
 			end: BlockNumberFor<T>,
 			fee: BalanceOf<T>,
+			/// What the submission's permanent records cost (to `RecordFees`).
+			record_fee: BalanceOf<T>,
 		},
 		/// A deal was extended to `end`, for `fee` more.
 		DealRenewed { deal: DealId, end: BlockNumberFor<T>, fee: BalanceOf<T> },
@@ -458,9 +483,14 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Append a file to the flow and open a deal for it, paying its fee.
+		/// Append a file to the flow and open a deal for it, paying its fee and the record
+		/// fee of the permanent records it writes.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit(submission.tags.len() as u32))]
+		// The benchmark (2026-12-06) predates the record fee: until it is rerun, its reads
+		// and writes are added here (the `RecordFees` account, a `StreamWriters` read per tag).
+		#[pallet::weight(T::WeightInfo::submit(submission.tags.len() as u32).saturating_add(
+			T::DbWeight::get().reads_writes(1 + submission.tags.len() as u64, 1)
+		))]
 		pub fn submit(origin: OriginFor<T>, submission: SubmissionOf<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
@@ -484,7 +514,8 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			let end = Self::end_after(now, &params, submission.periods)?;
 			let id = NextDealId::<T>::get();
-			// Everything that can fail is checked before anything is written.
+			// Everything that can fail is checked before anything is written, except the
+			// payments (a failed one undoes the other: the call is transactional).
 			ensure!(
 				(Expiries::<T>::decode_len(end).unwrap_or(0) as u32)
 					< T::MaxExpiriesPerBlock::get(),
@@ -493,8 +524,22 @@ pub mod pallet {
 			let mut flow = FlowState::<T>::get();
 			let start_sector =
 				flow.append_file(&submission.subtrees).map_err(|_| Error::<T>::FlowFull)?;
+			let (records, bytes) = Self::new_records(&owner, id, &submission);
+			let record_fee = Self::record_fee(records, bytes)?;
 			T::Currency::transfer(&owner, &Self::pool(), fee, Preservation::Preserve)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			if !record_fee.is_zero() {
+				// The call is transactional: a failure here undoes the transfer above.
+				let credit = T::Currency::withdraw(
+					&owner,
+					record_fee,
+					Precision::Exact,
+					Preservation::Preserve,
+					Fortitude::Polite,
+				)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+				T::RecordFees::on_unbalanced(credit);
+			}
 			Expiries::<T>::mutate(end, |due| due.try_push(id))
 				.map_err(|_| Error::<T>::TooManyExpiries)?;
 			FlowState::<T>::put(flow);
@@ -529,6 +574,7 @@ pub mod pallet {
 				replicas: submission.replicas,
 				end,
 				fee,
+				record_fee,
 			});
 			for tag in &submission.tags {
 				if let Tag::KvStream(stream) = tag {

@@ -40,7 +40,13 @@ impl frame_support::traits::Randomness<sp_core::H256, u64> for TestRandomness {
 
 parameter_types! {
 	pub const StoragePalletId: PalletId = PalletId(*b"zg/store");
+	pub const Treasury: u64 = TREASURY;
 }
+
+/// The account record fees go to.
+pub const TREASURY: u64 = 99;
+/// Record fees in the tests: 10 per record and 1 per byte.
+pub const RECORD_FEE_PER_ITEM: u64 = 10;
 
 impl pallet_storage::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
@@ -51,6 +57,9 @@ impl pallet_storage::Config for Test {
 	type PalletId = StoragePalletId;
 	type MaxTags = frame_support::traits::ConstU32<4>;
 	type MaxExpiriesPerBlock = frame_support::traits::ConstU32<3>;
+	type RecordFeePerItem = frame_support::traits::ConstU64<RECORD_FEE_PER_ITEM>;
+	type RecordFeePerByte = frame_support::traits::ConstU64<1>;
+	type RecordFees = frame_support::traits::tokens::imbalance::ResolveTo<Treasury, Balances>;
 	type WeightInfo = ();
 }
 

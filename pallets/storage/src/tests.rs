@@ -49,7 +49,10 @@ fn submit_appends_to_the_flow_and_opens_a_paid_deal() {
 		let sectors = flow_sectors(sector_count(3_000));
 		assert_ok!(FileStorage::submit(RuntimeOrigin::signed(1), s.clone()));
 		let fee = sectors * 2 * 3;
-		assert_eq!(Balances::balance(&1), 100_000 - fee);
+		// One record (the flow append: key 32 + 16, first sector 8, two subtrees 1 + 2 x 36).
+		let record_fee = RECORD_FEE_PER_ITEM + 32 + 16 + 8 + 1 + 2 * 36;
+		assert_eq!(Balances::balance(&1), 100_000 - fee - record_fee);
+		assert_eq!(Balances::balance(&TREASURY), record_fee);
 		assert_eq!(Balances::balance(&FileStorage::pool()), ed() + fee);
 		let deal = Deals::<Test>::get(0).unwrap();
 		assert_eq!(
@@ -176,9 +179,10 @@ fn renew_extends_a_deal_for_the_extra_fee() {
 #[test]
 fn renew_refuses_an_owner_who_cannot_pay() {
 	new_test_ext().execute_with(|| {
+		// 8 sectors (fee 8) and one record (103): account 4 keeps 39, short of 12 periods.
 		assert_ok!(FileStorage::submit(
 			RuntimeOrigin::signed(4),
-			submission(&file(10_000, 1), 1, 1, vec![])
+			submission(&file(2_000, 1), 1, 1, vec![])
 		));
 		assert_noop!(
 			FileStorage::renew(RuntimeOrigin::signed(4), 0, 12),
