@@ -350,6 +350,12 @@ parameter_types! {
 	pub const StorageRecordFeePerItem: Balance = 10 * MILLI_UNIT;
 	/// Per byte of a permanent storage record: 0.0001 ZG, as a byte of contract storage.
 	pub const StorageRecordFeePerByte: Balance = 100 * MICRO_UNIT;
+	/// Acknowledgements stay off through the storage v1 upgrade (`ack_window` 0): the
+	/// nodes' acknowledgement task comes first, then governance sets a window.
+	pub const StorageAckWindowAtUpgrade: BlockNumber = 0;
+	/// What a voided deal keeps for the reward reserve: 0.01 ZG, which also pays for the
+	/// void's weight.
+	pub const StorageVoidFee: Balance = 10 * MILLI_UNIT;
 }
 
 impl pallet_storage::Config for Runtime {
@@ -362,6 +368,8 @@ impl pallet_storage::Config for Runtime {
 	type PalletId = StoragePalletId;
 	type MaxTags = ConstU32<8>;
 	type MaxExpiriesPerBlock = ConstU32<256>;
+	type MaxHoldersPerDeal = ConstU32<64>;
+	type MaxAcksPerCall = ConstU32<64>;
 	type RecordFeePerItem = StorageRecordFeePerItem;
 	type RecordFeePerByte = StorageRecordFeePerByte;
 	// Record fees fund the treasury.

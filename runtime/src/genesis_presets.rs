@@ -65,6 +65,9 @@ pub fn storage_params() -> pallet_storage::StorageParams<Balance, BlockNumber> {
 		max_answers: 10,
 		reward_share: sp_runtime::Perbill::from_percent(50),
 		base_reward: 100 * MILLI_UNIT,
+		// Off until the nodes acknowledge what they hold (issue 31, finding 3).
+		ack_window: 0,
+		void_fee: crate::configs::StorageVoidFee::get(),
 	}
 }
 

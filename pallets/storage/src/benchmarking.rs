@@ -31,6 +31,8 @@ fn params<T: Config>() -> ParamsOf<T> {
 		max_answers: 10,
 		reward_share: Perbill::from_percent(50),
 		base_reward: 1u32.into(),
+		ack_window: 5u32.into(),
+		void_fee: 1u32.into(),
 	}
 }
 
@@ -62,6 +64,34 @@ fn submission<T: Config>(data: &[u8], tags: u32) -> SubmissionOf<T> {
 	}
 }
 
+/// `MaxHoldersPerDeal` acknowledgements by other providers.
+fn full_holders<T: Config>() -> BoundedVec<Holding<T::AccountId>, T::MaxHoldersPerDeal> {
+	let holders = (0..T::MaxHoldersPerDeal::get())
+		.map(|i| Holding { who: account("holder", i, 0), shard: Shard::ALL, generation: 1 })
+		.collect::<Vec<_>>();
+	BoundedVec::try_from(holders).expect("MaxHoldersPerDeal of them")
+}
+
+/// Opens deal `id` of `owner` (one sector, ending at `end`, 10 paid) without a submission.
+fn insert_deal<T: Config>(owner: &T::AccountId, id: DealId, end: BlockNumberFor<T>) {
+	Deals::<T>::insert(
+		id,
+		Deal {
+			owner: owner.clone(),
+			root: [id as u8; 32],
+			size: 256,
+			start_sector: id,
+			sectors: 1,
+			replicas: 1,
+			start: 0u32.into(),
+			end,
+			paid: 10u32.into(),
+			claimed: 0u32.into(),
+		},
+	);
+	DealsByOwner::<T>::insert(owner, id, ());
+}
+
 /// Fills the expiry list of block `at` with `count` placeholder ids.
 fn fill_expiries<T: Config>(at: BlockNumberFor<T>, count: u32) {
 	let ids: Vec<DealId> = (1_000_000..1_000_000 + count as u64).collect();
@@ -86,6 +116,11 @@ mod benchmarks {
 			let zeros = zerog_erasure::flow::ZeroHashes::up_to(40);
 			flow.append_zeros((1 << 40) - 1, &zeros).expect("room in the flow");
 		});
+		// The deadline's list is one short of full.
+		let deadline = frame_system::Pallet::<T>::block_number() + params::<T>().ack_window;
+		let others: Vec<DealId> =
+			(1_000_000..1_000_000 + T::MaxExpiriesPerBlock::get() as u64 - 1).collect();
+		AckDeadlines::<T>::insert(deadline, BoundedVec::try_from(others).expect("bound"));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), s);
 		assert!(Deals::<T>::contains_key(0));
@@ -190,24 +225,9 @@ mod benchmarks {
 		Params::<T>::put(params::<T>());
 		let owner = funded::<T>("owner", 0);
 		let mut ids = vec![];
-		for i in 0..d {
-			let id = i as u64;
-			Deals::<T>::insert(
-				id,
-				Deal {
-					owner: owner.clone(),
-					root: [i as u8; 32],
-					size: 256,
-					start_sector: id,
-					sectors: 1,
-					replicas: 1,
-					start: 0u32.into(),
-					end: 5u32.into(),
-					paid: 10u32.into(),
-					claimed: 0u32.into(),
-				},
-			);
-			DealsByOwner::<T>::insert(&owner, id, ());
+		for id in 0..d as u64 {
+			insert_deal::<T>(&owner, id, 5u32.into());
+			Holders::<T>::insert(id, full_holders::<T>());
 			ids.push(id);
 		}
 		Expiries::<T>::insert(
@@ -220,6 +240,60 @@ mod benchmarks {
 			Pallet::<T>::on_initialize(5u32.into());
 		}
 		assert!(Expiries::<T>::get(BlockNumberFor::<T>::from(5u32)).is_empty());
+	}
+
+	/// `n` deals acknowledged in one call, each held by `MaxHoldersPerDeal - 1` others (the
+	/// longest lists to decode and write).
+	#[benchmark]
+	fn acknowledge(n: Linear<1, { T::MaxAcksPerCall::get() }>) {
+		Params::<T>::put(params::<T>());
+		let who = funded::<T>("provider", 0);
+		Pallet::<T>::register_provider(
+			RawOrigin::Signed(who.clone()).into(),
+			[9; 32],
+			1u32.into(),
+			Shard::ALL,
+		)
+		.expect("registers");
+		let owner = funded::<T>("owner", 0);
+		let mut others = full_holders::<T>();
+		others.pop();
+		let mut deals = vec![];
+		for id in 0..n as u64 {
+			insert_deal::<T>(&owner, id, 50u32.into());
+			Holders::<T>::insert(id, others.clone());
+			deals.push(id);
+		}
+		let deals = BoundedVec::try_from(deals).expect("within MaxAcksPerCall");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), deals);
+		assert!(Pallet::<T>::is_acknowledged(&who, n as u64 - 1));
+	}
+
+	/// `d` deals reach their acknowledgement deadline unheld and are voided, each refunded
+	/// and each taken out of an expiry list of `d` deals.
+	#[benchmark]
+	fn on_ack_deadlines(d: Linear<0, { T::MaxExpiriesPerBlock::get() }>) {
+		Params::<T>::put(params::<T>());
+		let owner = funded::<T>("owner", 0);
+		let pool = Pallet::<T>::pool();
+		T::Currency::set_balance(&pool, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+		let end: BlockNumberFor<T> = 50u32.into();
+		let ids: Vec<DealId> = (0..d as u64).collect();
+		for id in &ids {
+			insert_deal::<T>(&owner, *id, end);
+		}
+		Expiries::<T>::insert(end, BoundedVec::try_from(ids.clone()).expect("bound"));
+		AckDeadlines::<T>::insert(
+			BlockNumberFor::<T>::from(5u32),
+			BoundedVec::try_from(ids).expect("bound"),
+		);
+		#[block]
+		{
+			// Block 5 is not an epoch start (epochs are 100 blocks) and nothing expires.
+			Pallet::<T>::on_initialize(5u32.into());
+		}
+		assert!(Deals::<T>::iter().next().is_none());
 	}
 
 	/// An epoch start that forgets an epoch with `a` recorded answers.
@@ -258,6 +332,15 @@ mod benchmarks {
 			Shard::ALL,
 		)
 		.expect("registers");
+		// The miner holds the deal, last in a full list of holders.
+		let mut others = full_holders::<T>();
+		others.pop();
+		Holders::<T>::insert(0, others);
+		Pallet::<T>::acknowledge(
+			RawOrigin::Signed(miner.clone()).into(),
+			BoundedVec::try_from(vec![0]).expect("one deal"),
+		)
+		.expect("acknowledges");
 		frame_system::Pallet::<T>::set_block_number(5u32.into());
 		Pallet::<T>::start_pora_epoch(1, &params::<T>());
 		Epochs::<T>::mutate(1, |info| info.as_mut().expect("epoch 1").target = u128::MAX);

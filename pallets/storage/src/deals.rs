@@ -35,14 +35,19 @@ impl<T: Config> Pallet<T> {
 			.and_then(|u| u.checked_mul(periods as u128))
 			.ok_or(Error::<T>::Overflow)?;
 		let price: u128 = params.price_per_sector.unique_saturated_into();
-		let fee = price.checked_mul(units).ok_or(Error::<T>::Overflow)?;
-		let fee_balance: BalanceOf<T> = fee.unique_saturated_into();
-		// A balance type narrower than u128 saturates: treat that as overflow too.
+		Self::to_balance(price.checked_mul(units))
+	}
+
+	/// `amount` as a balance, or `Overflow` when it is `None` (an arithmetic overflow) or
+	/// does not fit: a balance type narrower than u128 saturates, which counts as overflow.
+	fn to_balance(amount: Option<u128>) -> Result<BalanceOf<T>, Error<T>> {
+		let amount = amount.ok_or(Error::<T>::Overflow)?;
+		let balance: BalanceOf<T> = amount.unique_saturated_into();
 		ensure!(
-			UniqueSaturatedInto::<u128>::unique_saturated_into(fee_balance) == fee,
+			UniqueSaturatedInto::<u128>::unique_saturated_into(balance) == amount,
 			Error::<T>::Overflow
 		);
-		Ok(fee_balance)
+		Ok(balance)
 	}
 
 	/// What `records` permanent records of `bytes` bytes in all cost:
@@ -50,16 +55,11 @@ impl<T: Config> Pallet<T> {
 	pub fn record_fee(records: u32, bytes: u32) -> Result<BalanceOf<T>, Error<T>> {
 		let per_item: u128 = T::RecordFeePerItem::get().unique_saturated_into();
 		let per_byte: u128 = T::RecordFeePerByte::get().unique_saturated_into();
-		let fee = per_item
-			.checked_mul(records as u128)
-			.and_then(|items| per_byte.checked_mul(bytes as u128)?.checked_add(items))
-			.ok_or(Error::<T>::Overflow)?;
-		let fee_balance: BalanceOf<T> = fee.unique_saturated_into();
-		ensure!(
-			UniqueSaturatedInto::<u128>::unique_saturated_into(fee_balance) == fee,
-			Error::<T>::Overflow
-		);
-		Ok(fee_balance)
+		Self::to_balance(
+			per_item
+				.checked_mul(records as u128)
+				.and_then(|items| per_byte.checked_mul(bytes as u128)?.checked_add(items)),
+		)
 	}
 
 	/// The permanent records that `submission` by `owner`, as deal `deal`, would write, as
@@ -78,18 +78,21 @@ impl<T: Config> Pallet<T> {
 		let append = (0u64, &submission.subtrees).encoded_size();
 		let (mut records, mut bytes) = (1usize, INDEX_KEY + append);
 		let owner_len = owner.encoded_size();
+		// Every log entry of this submission has the same encoded size: only its stream id,
+		// of fixed length, differs.
+		let entry_len = KvLogEntry {
+			stream: StreamId::default(),
+			deal,
+			writer: owner.clone(),
+			root: submission.root,
+			size: submission.size,
+		}
+		.encoded_size();
 		let mut seen: alloc::vec::Vec<StreamId> = alloc::vec::Vec::new();
 		for tag in &submission.tags {
 			let Tag::KvStream(stream) = tag else { continue };
-			let entry = KvLogEntry {
-				stream: *stream,
-				deal,
-				writer: owner.clone(),
-				root: submission.root,
-				size: submission.size,
-			};
 			records += 1;
-			bytes += INDEX_KEY + entry.encoded_size();
+			bytes += INDEX_KEY + entry_len;
 			if seen.contains(stream) {
 				continue;
 			}
@@ -133,6 +136,7 @@ impl<T: Config> Pallet<T> {
 			&& params.max_shards.is_power_of_two()
 			&& !params.epoch_length.is_zero()
 			&& params.max_answers > 0
+			&& (params.ack_window.is_zero() || params.ack_window < params.period)
 	}
 
 	/// Checks a shard against the parameters.
@@ -170,6 +174,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn expire(id: DealId) {
 		let Some(deal) = Deals::<T>::take(id) else { return };
 		DealsByOwner::<T>::remove(&deal.owner, id);
+		Holders::<T>::remove(id);
 		let unclaimed = deal.paid.saturating_sub(deal.claimed);
 		RewardReserve::<T>::mutate(|reserve| *reserve = reserve.saturating_add(unclaimed));
 		log::debug!(target: LOG_TARGET, "deal {id} expired");

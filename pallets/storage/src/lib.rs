@@ -25,6 +25,15 @@
 //! withdraws, and a provider an alignment era drew cannot withdraw until that era is
 //! finalized.
 //!
+//! ## Acknowledgements and voided deals
+//! A provider's node sends `acknowledge(deals)` once it holds its shard's part of each deal;
+//! the chain keeps each deal's holders ([`Holders`]). With `ack_window > 0`, a deal that no
+//! provider acknowledged within `ack_window` blocks of its submission is voided: removed and
+//! refunded less `void_fee` (data that never reached any provider never gets anyone
+//! checked or slashed), and PoRA pays a deal's share only to a provider that acknowledged it
+//! (the deals it can be checked on). An acknowledgement counts while its provider keeps the
+//! registration and shard it was made under (its [`ProviderGeneration`]).
+//!
 //! ## KV streams
 //! A submission tagged `KvStream(id)` is a KV entry for that stream. The chain records the
 //! stream's admin (its first writer) and its writers, and emits [`Event::KvWritten`] so that
@@ -58,6 +67,8 @@ mod alignment;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod deals;
+mod holders;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod pora;
@@ -66,6 +77,8 @@ pub mod runtime_api;
 mod tests;
 #[cfg(test)]
 mod tests_alignment;
+#[cfg(test)]
+mod tests_holders;
 #[cfg(test)]
 mod tests_pora;
 #[cfg(test)]
@@ -112,8 +125,9 @@ pub mod pallet {
 	/// Funds taken out of an account (record fees), for `RecordFees`.
 	pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
-	/// The in-code storage version: the pallet's first storage layout.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The in-code storage version: 1 added acknowledgements (`ack_window` and `void_fee` in
+	/// the parameters, see [`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -148,9 +162,16 @@ pub mod pallet {
 		/// Most tags on one submission.
 		#[pallet::constant]
 		type MaxTags: Get<u32>;
-		/// Most deals expiring in one block (bounds submissions and renewals per block).
+		/// Most deals expiring in one block (bounds submissions and renewals per block), and
+		/// most deals whose acknowledgement deadline falls in one block.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
+		/// Most acknowledgements kept per deal (providers holding its data).
+		#[pallet::constant]
+		type MaxHoldersPerDeal: Get<u32>;
+		/// Most deals one `acknowledge` call names.
+		#[pallet::constant]
+		type MaxAcksPerCall: Get<u32>;
 		/// Fee per permanent record a submission writes: its flow append, each KV log
 		/// entry, each new stream admin and each new stream writer. These records outlive
 		/// the deal (never pruned), so the fee is paid once and not refunded.
@@ -271,6 +292,34 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type InitialTarget<T: Config> = StorageValue<_, u128, ValueQuery>;
 
+	/// The providers that acknowledged holding their shard's part of each live deal. Removed
+	/// when the deal ends or is voided.
+	#[pallet::storage]
+	pub type Holders<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		DealId,
+		BoundedVec<Holding<T::AccountId>, T::MaxHoldersPerDeal>,
+		ValueQuery,
+	>;
+
+	/// Deals whose acknowledgement deadline is a block: voided then if nobody holds them.
+	#[pallet::storage]
+	pub type AckDeadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<DealId, T::MaxExpiriesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Each account's provider generation, bumped when it registers or changes shard: its
+	/// acknowledgements made under an earlier generation no longer count. Kept after
+	/// `withdraw`, so that a new registration cannot revive old acknowledgements.
+	#[pallet::storage]
+	pub type ProviderGeneration<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	/// Providers drawn by alignment eras not yet finalized, with how many such eras drew
 	/// each: they cannot withdraw until it is back to none.
 	#[pallet::storage]
@@ -351,6 +400,12 @@ pub mod pallet {
 		DealRenewed { deal: DealId, end: BlockNumberFor<T>, fee: BalanceOf<T> },
 		/// A deal ended; `unclaimed` moved to the reward reserve.
 		DealExpired { deal: DealId, unclaimed: BalanceOf<T> },
+		/// `who` acknowledged holding its shard's part of `deal`, which now has `holders`
+		/// acknowledgements (`1`: the first, the data reached a provider).
+		DealAcknowledged { deal: DealId, who: T::AccountId, holders: u32 },
+		/// Nobody acknowledged `deal` within `ack_window`: it was removed, `refund` went back
+		/// to `owner` and `fee` to the reward reserve.
+		DealVoided { deal: DealId, owner: T::AccountId, refund: BalanceOf<T>, fee: BalanceOf<T> },
 		/// A KV entry for `stream` was submitted (in deal `deal`) by `writer`.
 		KvWritten { stream: StreamId, deal: DealId, writer: T::AccountId, start_sector: u64 },
 		/// A KV stream was created; `admin` wrote first.
@@ -455,17 +510,33 @@ pub mod pallet {
 		/// An alignment era that drew the provider is not finalized yet: its bond stays until
 		/// then.
 		UnderCheck,
+		/// The block at a new deal's acknowledgement deadline already has the most deadlines
+		/// it may: submit in a later block.
+		TooManyNewDeals,
+		/// No deal named was recorded: each is gone, outside the caller's shard, already
+		/// acknowledged by it, or has the most holders it may.
+		NothingAcknowledged,
+		/// Acknowledgements are on and the caller has not acknowledged the deal it names: it
+		/// earns only the base reward.
+		NotAcknowledged,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = T::DbWeight::get().reads(1);
-			if let Some(params) = Params::<T>::get() {
+			let params = Params::<T>::get();
+			if let Some(params) = &params {
 				if !params.epoch_length.is_zero() && (now % params.epoch_length).is_zero() {
-					Self::start_pora_epoch(CurrentPoraEpoch::<T>::get().saturating_add(1), &params);
+					Self::start_pora_epoch(CurrentPoraEpoch::<T>::get().saturating_add(1), params);
 					weight.saturating_accrue(T::WeightInfo::start_pora_epoch(params.max_answers));
 				}
+			}
+			let deadlines = AckDeadlines::<T>::take(now);
+			weight.saturating_accrue(T::WeightInfo::on_ack_deadlines(deadlines.len() as u32));
+			let void_fee = params.map_or_else(Zero::zero, |params| params.void_fee);
+			for id in deadlines {
+				Self::void_if_unheld(id, void_fee);
 			}
 			let due = Expiries::<T>::take(now);
 			weight.saturating_accrue(T::WeightInfo::on_expiries(due.len() as u32));
@@ -488,9 +559,11 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		// The benchmark (2026-12-06) predates the record fee: until it is rerun, its reads
 		// and writes are added here (the `RecordFees` account, a `StreamWriters` read per tag).
-		#[pallet::weight(T::WeightInfo::submit(submission.tags.len() as u32).saturating_add(
-			T::DbWeight::get().reads_writes(1 + submission.tags.len() as u64, 1)
-		))]
+		// A deal may be voided at its deadline: the submitter pays for that too.
+		#[pallet::weight(T::WeightInfo::submit(submission.tags.len() as u32)
+			.saturating_add(T::DbWeight::get().reads_writes(1 + submission.tags.len() as u64, 1))
+			.saturating_add(T::WeightInfo::on_ack_deadlines(1))
+			.saturating_sub(T::WeightInfo::on_ack_deadlines(0)))]
 		pub fn submit(origin: OriginFor<T>, submission: SubmissionOf<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
@@ -521,6 +594,7 @@ pub mod pallet {
 					< T::MaxExpiriesPerBlock::get(),
 				Error::<T>::TooManyExpiries
 			);
+			let deadline = Self::ack_deadline(now, &params)?;
 			let mut flow = FlowState::<T>::get();
 			let start_sector =
 				flow.append_file(&submission.subtrees).map_err(|_| Error::<T>::FlowFull)?;
@@ -542,6 +616,10 @@ pub mod pallet {
 			}
 			Expiries::<T>::mutate(end, |due| due.try_push(id))
 				.map_err(|_| Error::<T>::TooManyExpiries)?;
+			if let Some(deadline) = deadline {
+				AckDeadlines::<T>::mutate(deadline, |due| due.try_push(id))
+					.map_err(|_| Error::<T>::TooManyNewDeals)?;
+			}
 			FlowState::<T>::put(flow);
 			let append = FlowAppendCount::<T>::get();
 			FlowAppends::<T>::insert(append, (start_sector, submission.subtrees.clone()));
@@ -615,7 +693,8 @@ pub mod pallet {
 
 		/// Register as a storage provider with `miner_id`, holding `bond`, storing `shard`.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::register_provider())]
+		// The benchmark predates `ProviderGeneration` (1 read, 1 write), added by hand.
+		#[pallet::weight(T::WeightInfo::register_provider().saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
 		pub fn register_provider(
 			origin: OriginFor<T>,
 			miner_id: MinerId,
@@ -632,19 +711,30 @@ pub mod pallet {
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			Providers::<T>::insert(&who, Provider { miner_id, bond, shard, unbonding_until: None });
 			MinerOwners::<T>::insert(miner_id, &who);
+			// Acknowledgements of an earlier registration of this account no longer count.
+			ProviderGeneration::<T>::mutate(&who, |generation| {
+				*generation = generation.wrapping_add(1)
+			});
 			Self::deposit_event(Event::ProviderRegistered { who, miner_id, bond, shard });
 			Ok(())
 		}
 
 		/// Store and mine another shard.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::set_shard())]
+		// The benchmark predates `ProviderGeneration` (1 read, 1 write), added by hand.
+		#[pallet::weight(T::WeightInfo::set_shard().saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
 		pub fn set_shard(origin: OriginFor<T>, shard: Shard) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
 			Self::check_shard(&params, &shard)?;
 			Providers::<T>::try_mutate(&who, |maybe| -> DispatchResult {
 				let provider = maybe.as_mut().ok_or(Error::<T>::NotProvider)?;
+				if provider.shard != shard {
+					// The node drops the old shard's data: its acknowledgements stop counting.
+					ProviderGeneration::<T>::mutate(&who, |generation| {
+						*generation = generation.wrapping_add(1)
+					});
+				}
 				provider.shard = shard;
 				Ok(())
 			})?;
@@ -694,7 +784,8 @@ pub mod pallet {
 
 		/// A winning PoRA try: checked against the epoch's flow root and target, then paid.
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::submit_pora())]
+		// The benchmark predates acknowledgements (`Holders`, `ProviderGeneration`: 2 reads).
+		#[pallet::weight(T::WeightInfo::submit_pora().saturating_add(T::DbWeight::get().reads(2)))]
 		pub fn submit_pora(origin: OriginFor<T>, answer: PoraAnswer) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
@@ -713,6 +804,20 @@ pub mod pallet {
 				base,
 			});
 			Ok(())
+		}
+
+		/// Acknowledge holding this provider's shard's part of each of `deals` (its node sends
+		/// this once it has the data). Deals that are gone, outside the shard, already
+		/// acknowledged by the caller or full of holders are skipped; `NothingAcknowledged`
+		/// if all are.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::acknowledge(deals.len() as u32))]
+		pub fn acknowledge(
+			origin: OriginFor<T>,
+			deals: BoundedVec<DealId, T::MaxAcksPerCall>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_acknowledge(&who, &deals)
 		}
 
 		/// Set the storage parameters.

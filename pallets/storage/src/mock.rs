@@ -57,6 +57,8 @@ impl pallet_storage::Config for Test {
 	type PalletId = StoragePalletId;
 	type MaxTags = frame_support::traits::ConstU32<4>;
 	type MaxExpiriesPerBlock = frame_support::traits::ConstU32<3>;
+	type MaxHoldersPerDeal = frame_support::traits::ConstU32<3>;
+	type MaxAcksPerCall = frame_support::traits::ConstU32<4>;
 	type RecordFeePerItem = frame_support::traits::ConstU64<RECORD_FEE_PER_ITEM>;
 	type RecordFeePerByte = frame_support::traits::ConstU64<1>;
 	type RecordFees = frame_support::traits::tokens::imbalance::ResolveTo<Treasury, Balances>;
@@ -86,6 +88,8 @@ pub fn params() -> StorageParams<u64, u64> {
 		max_answers: 3,
 		reward_share: sp_runtime::Perbill::from_percent(50),
 		base_reward: 7,
+		ack_window: 0,
+		void_fee: 0,
 	}
 }
 

@@ -99,6 +99,11 @@ impl<T: Config> Pallet<T> {
 						&& sector < deal.start_sector.saturating_add(deal.sectors),
 					Error::<T>::DealDoesNotCover
 				);
+				// A deal's share goes only to a provider that can be checked on the deal.
+				ensure!(
+					params.ack_window.is_zero() || Self::is_acknowledged(who, id),
+					Error::<T>::NotAcknowledged
+				);
 				Ok(Some((id, deal)))
 			},
 		}

@@ -10,12 +10,17 @@ use sp_runtime::DispatchError;
 use zerog_erasure::storage::{flow_sectors, sector_count, FileTree};
 
 /// A file of `len` bytes with content from `seed`.
-fn file(len: usize, seed: u8) -> Vec<u8> {
+pub(crate) fn file(len: usize, seed: u8) -> Vec<u8> {
 	(0..len).map(|i| (i as u8).wrapping_mul(13).wrapping_add(seed)).collect()
 }
 
 /// The submission of `data` with `replicas` and `periods`, tagged with `tags`.
-fn submission(data: &[u8], replicas: u32, periods: u32, tags: Vec<Tag>) -> SubmissionOf<Test> {
+pub(crate) fn submission(
+	data: &[u8],
+	replicas: u32,
+	periods: u32,
+	tags: Vec<Tag>,
+) -> SubmissionOf<Test> {
 	let tree = FileTree::new(data).unwrap();
 	Submission {
 		root: tree.root(),
@@ -27,7 +32,7 @@ fn submission(data: &[u8], replicas: u32, periods: u32, tags: Vec<Tag>) -> Submi
 	}
 }
 
-fn events() -> Vec<Event<Test>> {
+pub(crate) fn events() -> Vec<Event<Test>> {
 	System::events()
 		.into_iter()
 		.filter_map(|r| match r.event {

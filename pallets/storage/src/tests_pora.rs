@@ -13,11 +13,11 @@ use zerog_erasure::{
 };
 use zerog_traits::{ProviderRegistry, SlashProvider};
 
-const MINER: MinerId = [2; 32];
+pub(crate) const MINER: MinerId = [2; 32];
 
 /// Two one-segment files submitted by account 1 (deals 0 and 1), provider 2 mining the
 /// whole flow, and PoRA epoch 1 started. Returns the files and the node-side prover.
-fn setup() -> (Vec<Vec<u8>>, FlowProver) {
+pub(crate) fn setup() -> (Vec<Vec<u8>>, FlowProver) {
 	let files: Vec<Vec<u8>> = (0..2u8)
 		.map(|f| (0..SEGMENT_SIZE).map(|i| (i as u8).wrapping_mul(31).wrapping_add(f)).collect())
 		.collect();
@@ -43,7 +43,12 @@ fn setup() -> (Vec<Vec<u8>>, FlowProver) {
 
 /// The answer of try `nonce` in the current epoch, as the miner builds it (it wins when the
 /// target allows).
-fn answer(files: &[Vec<u8>], prover: &FlowProver, nonce: [u8; 32], shard: Shard) -> PoraAnswer {
+pub(crate) fn answer(
+	files: &[Vec<u8>],
+	prover: &FlowProver,
+	nonce: [u8; 32],
+	shard: Shard,
+) -> PoraAnswer {
 	let epoch = CurrentPoraEpoch::<Test>::get();
 	let info = Epochs::<Test>::get(epoch).unwrap();
 	let unit =
@@ -69,7 +74,7 @@ fn answer(files: &[Vec<u8>], prover: &FlowProver, nonce: [u8; 32], shard: Shard)
 }
 
 /// A nonce whose recall (on the whole flow) lands in `segment`.
-fn nonce_in_segment(segment: u64) -> [u8; 32] {
+pub(crate) fn nonce_in_segment(segment: u64) -> [u8; 32] {
 	let info = Epochs::<Test>::get(CurrentPoraEpoch::<Test>::get()).unwrap();
 	(0..=255u8)
 		.map(|n| [n; 32])
@@ -81,7 +86,7 @@ fn nonce_in_segment(segment: u64) -> [u8; 32] {
 		.unwrap()
 }
 
-fn submit(a: PoraAnswer) -> sp_runtime::DispatchResult {
+pub(crate) fn submit(a: PoraAnswer) -> sp_runtime::DispatchResult {
 	FileStorage::submit_pora(RuntimeOrigin::signed(2), a)
 }
 

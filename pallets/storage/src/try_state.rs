@@ -24,6 +24,11 @@
 //! - every provider alignment holds (`SubjectHolds`) is a provider, held by at least one era:
 //!   a held provider cannot withdraw.
 //!
+//! Acknowledgements
+//! - every deal with holders is live, and lists each provider once;
+//! - every acknowledgement deadline is after the current block and before its deal's end,
+//!   and names a live deal.
+//!
 //! KV streams
 //! - `KvLog` holds entries `0..KvLogCount` (the last one present, none beyond), and the last
 //!   one names an issued deal;
@@ -58,6 +63,7 @@ impl<T: Config> Pallet<T> {
 		Self::try_state_deals()?;
 		Self::try_state_pool()?;
 		Self::try_state_providers()?;
+		Self::try_state_holders()?;
 		Self::try_state_kv()?;
 		Self::try_state_pora()
 	}
@@ -161,6 +167,27 @@ impl<T: Config> Pallet<T> {
 				Providers::<T>::contains_key(&who),
 				"An account alignment holds as a subject is not a provider."
 			);
+		}
+		Ok(())
+	}
+
+	fn try_state_holders() -> Result<(), TryRuntimeError> {
+		for (id, holders) in Holders::<T>::iter() {
+			ensure!(Deals::<T>::contains_key(id), "A deal that is gone has holders.");
+			for (i, holding) in holders.iter().enumerate() {
+				ensure!(
+					!holders[..i].iter().any(|earlier| earlier.who == holding.who),
+					"A provider is listed twice among a deal's holders."
+				);
+			}
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		for (deadline, ids) in AckDeadlines::<T>::iter() {
+			ensure!(deadline > now, "An acknowledgement deadline has passed but is still queued.");
+			for id in ids {
+				let deal = Deals::<T>::get(id).ok_or("A deadline names a deal that is gone.")?;
+				ensure!(deadline < deal.end, "A deal's deadline is not before its end.");
+			}
 		}
 		Ok(())
 	}

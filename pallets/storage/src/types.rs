@@ -127,6 +127,34 @@ impl Shard {
 	pub fn holds(&self, segment: u64) -> bool {
 		segment % self.count as u64 == self.id as u64
 	}
+
+	/// Whether this shard holds any flow segment of the `sectors` sectors from
+	/// `start_sector` (a deal's place in the flow): its part of the deal is not empty.
+	pub fn touches(&self, start_sector: u64, sectors: u64) -> bool {
+		use zerog_erasure::storage::SECTORS_PER_SEGMENT;
+		if sectors == 0 {
+			return false;
+		}
+		let first = start_sector / SECTORS_PER_SEGMENT;
+		let last = start_sector.saturating_add(sectors - 1) / SECTORS_PER_SEGMENT;
+		let segments = last - first + 1;
+		let count = self.count.max(1) as u64;
+		// The offset from `first` to the next segment of this shard.
+		let offset = (self.id as u64 + count - first % count) % count;
+		offset < segments
+	}
+}
+
+/// A provider's acknowledgement that it holds its shard's part of a deal.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Holding<AccountId> {
+	/// The provider.
+	pub who: AccountId,
+	/// Its shard when it acknowledged.
+	pub shard: Shard,
+	/// Its registration generation when it acknowledged (see `ProviderGeneration`): the
+	/// acknowledgement counts only while the provider keeps that generation.
+	pub generation: u32,
 }
 
 /// Parameters of storage, set by [`crate::Config::ParamsOrigin`].
@@ -171,6 +199,14 @@ pub struct StorageParams<Balance, BlockNumber> {
 	pub reward_share: sp_runtime::Perbill,
 	/// Paid from the reward reserve on top, for each win (less if it holds less).
 	pub base_reward: Balance,
+	/// Blocks a new deal has to be acknowledged by a provider that holds its data (see
+	/// `acknowledge`); a deal nobody acknowledged by then is voided and refunded less
+	/// `void_fee`. `0` turns acknowledgements off: no deal is voided, PoRA pays a deal's share
+	/// to any provider of its shard (the rule before acknowledgements, kept until the nodes
+	/// send them). Otherwise below `period`, so a deal's deadline comes before its end.
+	pub ack_window: BlockNumber,
+	/// Kept from a voided deal's unclaimed fee (at most all of it) for the reward reserve.
+	pub void_fee: Balance,
 }
 
 /// What the chain keeps of a PoRA epoch.

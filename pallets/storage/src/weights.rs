@@ -49,6 +49,8 @@ pub trait WeightInfo {
 	fn on_expiries(d: u32, ) -> Weight;
 	fn start_pora_epoch(a: u32, ) -> Weight;
 	fn submit_pora() -> Weight;
+	fn acknowledge(n: u32, ) -> Weight;
+	fn on_ack_deadlines(d: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_storage` measured on the zerog reference machine, with the runtime's
@@ -253,6 +255,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	// Not benchmarked yet: estimated by hand (2026-12-06) from `on_expiries` and a balance
+	// transfer, until `scripts/benchmark-weights.sh pallet_storage` runs on a release node.
+	/// Storage: `FileStorage::Params` (r:1 w:0), `FileStorage::Providers` (r:1 w:0),
+	/// `FileStorage::ProviderGeneration` (r:1 w:0)
+	/// Storage: `FileStorage::Deals` (r:n w:0), `FileStorage::Holders` (r:n w:n)
+	/// Proof: `FileStorage::Holders` (`max_values`: None, `max_size`: Some(2835), added: 5310, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
+	fn acknowledge(n: u32, ) -> Weight {
+		Weight::from_parts(25_000_000, 3574)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 7933).saturating_mul(n.into()))
+	}
+	// Not benchmarked yet: estimated by hand, as `acknowledge`.
+	/// Storage: `FileStorage::AckDeadlines` (r:1 w:1)
+	/// Storage: `FileStorage::Holders` (r:d w:0), `FileStorage::Deals` (r:d w:d),
+	/// `FileStorage::DealsByOwner` (r:0 w:d), `FileStorage::Expiries` (r:d w:d),
+	/// `System::Account` (r:2d w:2d), `FileStorage::RewardReserve` (r:d w:d)
+	/// The range of component `d` is `[0, 256]`.
+	fn on_ack_deadlines(d: u32, ) -> Weight {
+		Weight::from_parts(8_000_000, 5527)
+			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(d.into())))
+			.saturating_add(Weight::from_parts(0, 15000).saturating_mul(d.into()))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -454,5 +486,35 @@ impl WeightInfo for () {
 		Weight::from_parts(359_032_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	// Not benchmarked yet: estimated by hand (2026-12-06) from `on_expiries` and a balance
+	// transfer, until `scripts/benchmark-weights.sh pallet_storage` runs on a release node.
+	/// Storage: `FileStorage::Params` (r:1 w:0), `FileStorage::Providers` (r:1 w:0),
+	/// `FileStorage::ProviderGeneration` (r:1 w:0)
+	/// Storage: `FileStorage::Deals` (r:n w:0), `FileStorage::Holders` (r:n w:n)
+	/// Proof: `FileStorage::Holders` (`max_values`: None, `max_size`: Some(2835), added: 5310, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
+	fn acknowledge(n: u32, ) -> Weight {
+		Weight::from_parts(25_000_000, 3574)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 7933).saturating_mul(n.into()))
+	}
+	// Not benchmarked yet: estimated by hand, as `acknowledge`.
+	/// Storage: `FileStorage::AckDeadlines` (r:1 w:1)
+	/// Storage: `FileStorage::Holders` (r:d w:0), `FileStorage::Deals` (r:d w:d),
+	/// `FileStorage::DealsByOwner` (r:0 w:d), `FileStorage::Expiries` (r:d w:d),
+	/// `System::Account` (r:2d w:2d), `FileStorage::RewardReserve` (r:d w:d)
+	/// The range of component `d` is `[0, 256]`.
+	fn on_ack_deadlines(d: u32, ) -> Weight {
+		Weight::from_parts(8_000_000, 5527)
+			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(d.into())))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(d.into())))
+			.saturating_add(Weight::from_parts(0, 15000).saturating_mul(d.into()))
 	}
 }
