@@ -116,11 +116,17 @@ mod benchmarks {
 			let zeros = zerog_erasure::flow::ZeroHashes::up_to(40);
 			flow.append_zeros((1 << 40) - 1, &zeros).expect("room in the flow");
 		});
-		// The deadline's list is one short of full.
-		let deadline = frame_system::Pallet::<T>::block_number() + params::<T>().ack_window;
-		let others: Vec<DealId> =
-			(1_000_000..1_000_000 + T::MaxExpiriesPerBlock::get() as u64 - 1).collect();
-		AckDeadlines::<T>::insert(deadline, BoundedVec::try_from(others).expect("bound"));
+		// Every block a deadline may fall in is full but the last, which is one short.
+		let earliest = frame_system::Pallet::<T>::block_number() + params::<T>().ack_window;
+		let max = T::MaxExpiriesPerBlock::get() as u64;
+		for extra in 0..ACK_DEADLINE_SLACK {
+			let room = if extra + 1 == ACK_DEADLINE_SLACK { 1 } else { 0 };
+			let others: Vec<DealId> = (1_000_000..1_000_000 + max - room).collect();
+			AckDeadlines::<T>::insert(
+				earliest + extra.into(),
+				BoundedVec::try_from(others).expect("bound"),
+			);
+		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), s);
 		assert!(Deals::<T>::contains_key(0));
@@ -266,7 +272,7 @@ mod benchmarks {
 		}
 		let deals = BoundedVec::try_from(deals).expect("within MaxAcksPerCall");
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), deals);
+		_(RawOrigin::Signed(who.clone()), deals, Shard::ALL);
 		assert!(Pallet::<T>::is_acknowledged(&who, n as u64 - 1));
 	}
 
@@ -339,6 +345,7 @@ mod benchmarks {
 		Pallet::<T>::acknowledge(
 			RawOrigin::Signed(miner.clone()).into(),
 			BoundedVec::try_from(vec![0]).expect("one deal"),
+			Shard::ALL,
 		)
 		.expect("acknowledges");
 		frame_system::Pallet::<T>::set_block_number(5u32.into());

@@ -136,7 +136,8 @@ impl<T: Config> Pallet<T> {
 			&& params.max_shards.is_power_of_two()
 			&& !params.epoch_length.is_zero()
 			&& params.max_answers > 0
-			&& (params.ack_window.is_zero() || params.ack_window < params.period)
+			&& (params.ack_window.is_zero()
+				|| params.ack_window.saturating_add(ACK_DEADLINE_SLACK.into()) <= params.period)
 	}
 
 	/// Checks a shard against the parameters.

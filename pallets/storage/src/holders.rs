@@ -14,8 +14,8 @@ use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
 	/// The acknowledgement deadline of a deal submitted at `now`, or `None` when
-	/// acknowledgements are off. `TooManyNewDeals` when that block has the most deadlines
-	/// it may.
+	/// acknowledgements are off: the first block from `now + ack_window` on, within
+	/// [`ACK_DEADLINE_SLACK`] blocks, whose deadlines are not full; else `TooManyNewDeals`.
 	pub(crate) fn ack_deadline(
 		now: BlockNumberFor<T>,
 		params: &ParamsOf<T>,
@@ -23,13 +23,15 @@ impl<T: Config> Pallet<T> {
 		if params.ack_window.is_zero() {
 			return Ok(None);
 		}
-		let deadline = now.saturating_add(params.ack_window);
-		ensure!(
-			(AckDeadlines::<T>::decode_len(deadline).unwrap_or(0) as u32)
-				< T::MaxExpiriesPerBlock::get(),
-			Error::<T>::TooManyNewDeals
-		);
-		Ok(Some(deadline))
+		let earliest = now.saturating_add(params.ack_window);
+		(0..ACK_DEADLINE_SLACK)
+			.map(|extra| earliest.saturating_add(extra.into()))
+			.find(|deadline| {
+				(AckDeadlines::<T>::decode_len(deadline).unwrap_or(0) as u32)
+					< T::MaxExpiriesPerBlock::get()
+			})
+			.map(Some)
+			.ok_or(Error::<T>::TooManyNewDeals)
 	}
 
 	/// Whether `who` holds `deal` by an acknowledgement that still counts (made under its
@@ -41,18 +43,25 @@ impl<T: Config> Pallet<T> {
 			.any(|holding| &holding.who == who && holding.generation == generation)
 	}
 
-	/// `acknowledge`: records `who` as a holder of each deal its shard touches.
-	pub(crate) fn do_acknowledge(who: &T::AccountId, deals: &[DealId]) -> DispatchResult {
+	/// `acknowledge`: records `who` as a holder of each deal its shard touches. `shard` is
+	/// the shard the caller's node holds the data of: a shard change that lands first makes
+	/// the call fail (`StaleShard`) rather than record the old shard's data as the new one's.
+	pub(crate) fn do_acknowledge(
+		who: &T::AccountId,
+		deals: &[DealId],
+		shard: Shard,
+	) -> DispatchResult {
 		let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
 		let provider = Providers::<T>::get(who).ok_or(Error::<T>::NotProvider)?;
 		ensure!(provider.unbonding_until.is_none(), Error::<T>::Unbonding);
 		ensure!(provider.bond >= params.min_bond, Error::<T>::BondTooLow);
+		ensure!(provider.shard == shard, Error::<T>::StaleShard);
 		let generation = ProviderGeneration::<T>::get(who);
 		let holding = Holding { who: who.clone(), shard: provider.shard, generation };
 		let mut recorded = 0u32;
 		for &deal in deals {
 			let Some(record) = Deals::<T>::get(deal) else { continue };
-			if !provider.shard.touches(record.start_sector, record.sectors) {
+			if !provider.shard.touches(record.start_sector, record.size) {
 				continue;
 			}
 			let holders = Holders::<T>::mutate(deal, |holders| {

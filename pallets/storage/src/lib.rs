@@ -505,7 +505,8 @@ pub mod pallet {
 		NotAWin,
 		/// The named deal does not cover the unit.
 		DealDoesNotCover,
-		/// The provider is unbonding: it mines no more PoRA rewards.
+		/// The provider is unbonding: it mines no more PoRA rewards, acknowledges nothing and
+		/// keeps its shard.
 		Unbonding,
 		/// An alignment era that drew the provider is not finalized yet: its bond stays until
 		/// then.
@@ -519,6 +520,9 @@ pub mod pallet {
 		/// Acknowledgements are on and the caller has not acknowledged the deal it names: it
 		/// earns only the base reward.
 		NotAcknowledged,
+		/// The shard acknowledged is not the provider's shard on chain (it changed since the
+		/// node read it).
+		StaleShard,
 	}
 
 	#[pallet::hooks]
@@ -533,13 +537,21 @@ pub mod pallet {
 				}
 			}
 			let deadlines = AckDeadlines::<T>::take(now);
-			weight.saturating_accrue(T::WeightInfo::on_ack_deadlines(deadlines.len() as u32));
-			let void_fee = params.map_or_else(Zero::zero, |params| params.void_fee);
-			for id in deadlines {
-				Self::void_if_unheld(id, void_fee);
+			// Governance may have turned acknowledgements off since: then nothing is voided.
+			match params.filter(|params| !params.ack_window.is_zero()) {
+				Some(params) => {
+					let voids = T::WeightInfo::on_ack_deadlines(deadlines.len() as u32);
+					weight.saturating_accrue(voids);
+					for id in deadlines {
+						Self::void_if_unheld(id, params.void_fee);
+					}
+				},
+				None => weight.saturating_accrue(T::DbWeight::get().writes(1)),
 			}
 			let due = Expiries::<T>::take(now);
+			// The benchmark predates `Holders` (one more write per deal), added by hand.
 			weight.saturating_accrue(T::WeightInfo::on_expiries(due.len() as u32));
+			weight.saturating_accrue(T::DbWeight::get().writes(due.len() as u64));
 			for id in due {
 				Self::expire(id);
 			}
@@ -721,14 +733,19 @@ pub mod pallet {
 
 		/// Store and mine another shard.
 		#[pallet::call_index(3)]
-		// The benchmark predates `ProviderGeneration` (1 read, 1 write), added by hand.
-		#[pallet::weight(T::WeightInfo::set_shard().saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
+		// The benchmark predates `ProviderGeneration` and `SubjectHolds` (2 reads, 1 write),
+		// added by hand.
+		#[pallet::weight(T::WeightInfo::set_shard().saturating_add(T::DbWeight::get().reads_writes(2, 1)))]
 		pub fn set_shard(origin: OriginFor<T>, shard: Shard) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
 			Self::check_shard(&params, &shard)?;
+			// A provider that is leaving, or drawn for a check, keeps its shard (and so the
+			// acknowledgements it is checked on) until it withdraws or the era is finalized.
+			ensure!(!SubjectHolds::<T>::contains_key(&who), Error::<T>::UnderCheck);
 			Providers::<T>::try_mutate(&who, |maybe| -> DispatchResult {
 				let provider = maybe.as_mut().ok_or(Error::<T>::NotProvider)?;
+				ensure!(provider.unbonding_until.is_none(), Error::<T>::Unbonding);
 				if provider.shard != shard {
 					// The node drops the old shard's data: its acknowledgements stop counting.
 					ProviderGeneration::<T>::mutate(&who, |generation| {
@@ -806,18 +823,19 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Acknowledge holding this provider's shard's part of each of `deals` (its node sends
-		/// this once it has the data). Deals that are gone, outside the shard, already
-		/// acknowledged by the caller or full of holders are skipped; `NothingAcknowledged`
-		/// if all are.
+		/// Acknowledge holding `shard`'s part of each of `deals` (the provider's node sends
+		/// this once it has the data; `shard` must be the provider's shard on chain). Deals
+		/// that are gone, outside the shard, already acknowledged by the caller or full of
+		/// holders are skipped; `NothingAcknowledged` if all are.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::acknowledge(deals.len() as u32))]
 		pub fn acknowledge(
 			origin: OriginFor<T>,
 			deals: BoundedVec<DealId, T::MaxAcksPerCall>,
+			shard: Shard,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_acknowledge(&who, &deals)
+			Self::do_acknowledge(&who, &deals, shard)
 		}
 
 		/// Set the storage parameters.

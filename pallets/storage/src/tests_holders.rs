@@ -38,8 +38,18 @@ fn provider(who: u64, shard: Shard) {
 	));
 }
 
+/// `who` acknowledges `deals` for its shard on chain.
 fn acknowledge(who: u64, deals: Vec<DealId>) -> sp_runtime::DispatchResult {
-	FileStorage::acknowledge(RuntimeOrigin::signed(who), BoundedVec::try_from(deals).unwrap())
+	let shard = Providers::<Test>::get(who).map_or(Shard::ALL, |p| p.shard);
+	acknowledge_as(who, deals, shard)
+}
+
+fn acknowledge_as(who: u64, deals: Vec<DealId>, shard: Shard) -> sp_runtime::DispatchResult {
+	FileStorage::acknowledge(
+		RuntimeOrigin::signed(who),
+		BoundedVec::try_from(deals).unwrap(),
+		shard,
+	)
 }
 
 /// Account 1 submits a 1,000-byte file (4 sectors) for 10 periods: 40 paid.
@@ -210,22 +220,28 @@ fn an_acknowledged_deal_lives_to_its_end_and_forgets_its_holders() {
 	});
 }
 
+/// The censorship attack: fill one block's deadlines with junk so that nobody else can
+/// submit in that block. Deadlines spill over `ACK_DEADLINE_SLACK` blocks first.
 #[test]
-fn a_block_opens_at_most_max_expiries_per_block_deals_with_a_deadline() {
+fn a_full_deadline_block_spills_into_the_next_before_submissions_are_refused() {
 	new_test_ext().execute_with(|| {
 		acks_on();
-		// Different periods, so that the deals end in different blocks: only their
-		// deadlines share one.
-		for periods in 1..=3 {
+		// 3 deals per end (the mock's MaxExpiriesPerBlock), so that only deadlines bind.
+		let room = 3 * ACK_DEADLINE_SLACK;
+		for i in 0..room {
+			let periods = 1 + i / 3;
 			assert_ok!(FileStorage::submit(
 				RuntimeOrigin::signed(1),
-				submission(&file(1_000, periods as u8), 1, periods, vec![])
+				submission(&file(1_000, i as u8), 1, periods, vec![])
 			));
+		}
+		for extra in 0..ACK_DEADLINE_SLACK as u64 {
+			assert_eq!(AckDeadlines::<Test>::get(1 + ACK_WINDOW + extra).len(), 3);
 		}
 		assert_noop!(
 			FileStorage::submit(
 				RuntimeOrigin::signed(1),
-				submission(&file(1_000, 9), 1, 4, vec![])
+				submission(&file(1_000, 99), 1, 1 + room / 3, vec![])
 			),
 			Error::<Test>::TooManyNewDeals
 		);
@@ -233,16 +249,29 @@ fn a_block_opens_at_most_max_expiries_per_block_deals_with_a_deadline() {
 		assert_ok!(FileStorage::set_params(RuntimeOrigin::root(), params()));
 		assert_ok!(FileStorage::submit(
 			RuntimeOrigin::signed(1),
-			submission(&file(1_000, 9), 1, 4, vec![])
+			submission(&file(1_000, 99), 1, 1 + room / 3, vec![])
 		));
-		assert_eq!(AckDeadlines::<Test>::get(1 + ACK_WINDOW).len(), 3);
+	});
+}
+
+/// Deadlines queued while acknowledgements were on do not void anything once governance
+/// turns them off.
+#[test]
+fn turning_acknowledgements_off_voids_nothing_more() {
+	new_test_ext().execute_with(|| {
+		acks_on();
+		let deal = submit_file(1);
+		assert_ok!(FileStorage::set_params(RuntimeOrigin::root(), params()));
+		run_to(1 + ACK_WINDOW);
+		assert!(Deals::<Test>::contains_key(deal));
+		assert!(AckDeadlines::<Test>::iter().next().is_none());
 	});
 }
 
 #[test]
 fn the_ack_window_must_come_before_the_period_ends() {
 	new_test_ext().execute_with(|| {
-		for bad in [PERIOD, PERIOD + 1] {
+		for bad in [PERIOD - ACK_DEADLINE_SLACK as u64 + 1, PERIOD, PERIOD + 1] {
 			assert_noop!(
 				FileStorage::set_params(
 					RuntimeOrigin::root(),
@@ -251,28 +280,69 @@ fn the_ack_window_must_come_before_the_period_ends() {
 				Error::<Test>::InvalidParams
 			);
 		}
-		acks_on();
+		let widest = StorageParams { ack_window: PERIOD - ACK_DEADLINE_SLACK as u64, ..params() };
+		assert_ok!(FileStorage::set_params(RuntimeOrigin::root(), widest));
 	});
 }
 
 #[test]
 fn a_shard_touches_a_deal_when_it_holds_one_of_its_segments() {
-	use zerog_erasure::storage::SECTORS_PER_SEGMENT as S;
+	use zerog_erasure::storage::{SECTORS_PER_SEGMENT as S, SEGMENT_SIZE};
+	let seg = SEGMENT_SIZE as u64;
 	let half = |id| Shard { id, count: 2 };
-	// One sector in segment 3.
-	assert!(half(1).touches(3 * S + 5, 1));
-	assert!(!half(0).touches(3 * S + 5, 1));
-	// Segments 3 and 4: both halves.
-	assert!(half(0).touches(3 * S, 2 * S));
-	assert!(half(1).touches(3 * S, 2 * S));
+	// A 100-byte file in segment 3.
+	assert!(half(1).touches(3 * S + 5, 100));
+	assert!(!half(0).touches(3 * S + 5, 100));
+	// Two segments from segment 3: both halves.
+	assert!(half(0).touches(3 * S, 2 * seg));
+	assert!(half(1).touches(3 * S, 2 * seg));
 	// Segments 5..=7 of 4 shards: shard 0 (segment 8) not, shards 1..=3 yes.
 	let quarter = |id| Shard { id, count: 4 };
-	assert!(!quarter(0).touches(5 * S, 3 * S));
-	assert!((1..4).all(|id| quarter(id).touches(5 * S, 3 * S)));
-	// Crossing a segment boundary by one sector.
-	assert!(quarter(0).touches(4 * S - 1, 2));
+	assert!(!quarter(0).touches(5 * S, 3 * seg));
+	assert!((1..4).all(|id| quarter(id).touches(5 * S, 3 * seg)));
+	// A file smaller than a segment is one segment, its first sector's, as nodes count it
+	// (even when its padded flow span reaches into the next segment).
+	assert!(!quarter(0).touches(4 * S - 256, seg / 2));
+	assert!(quarter(3).touches(4 * S - 256, seg / 2));
 	assert!(!Shard::ALL.touches(0, 0));
 	assert!(Shard::ALL.touches(u64::MAX - 1, 1));
+}
+
+/// The race: the operator changes shard while the node acknowledges what it held under the
+/// old one. Recorded under the new shard, it would get the provider checked on data it does
+/// not have yet.
+#[test]
+fn an_acknowledgement_for_a_shard_the_provider_left_is_refused() {
+	new_test_ext().execute_with(|| {
+		acks_on();
+		let deal = submit_file(1);
+		provider(2, Shard::ALL);
+		assert_ok!(FileStorage::set_shard(RuntimeOrigin::signed(2), Shard { id: 0, count: 2 }));
+		assert_noop!(acknowledge_as(2, vec![deal], Shard::ALL), Error::<Test>::StaleShard);
+		assert_ok!(acknowledge_as(2, vec![deal], Shard { id: 0, count: 2 }));
+	});
+}
+
+/// The dodge: a provider that lost its data changes shard to drop the acknowledgements it
+/// is checked on. Not while it is leaving, nor while an era that drew it is open.
+#[test]
+fn a_leaving_or_drawn_provider_keeps_its_shard() {
+	use zerog_traits::ProviderRegistry;
+	new_test_ext().execute_with(|| {
+		provider(2, Shard::ALL);
+		let other = Shard { id: 1, count: 2 };
+		<FileStorage as ProviderRegistry<u64>>::hold_subject(&2);
+		assert_noop!(
+			FileStorage::set_shard(RuntimeOrigin::signed(2), other),
+			Error::<Test>::UnderCheck
+		);
+		<FileStorage as ProviderRegistry<u64>>::release_subject(&2);
+		assert_ok!(FileStorage::unbond(RuntimeOrigin::signed(2)));
+		assert_noop!(
+			FileStorage::set_shard(RuntimeOrigin::signed(2), other),
+			Error::<Test>::Unbonding
+		);
+	});
 }
 
 #[test]

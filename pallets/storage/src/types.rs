@@ -128,22 +128,28 @@ impl Shard {
 		segment % self.count as u64 == self.id as u64
 	}
 
-	/// Whether this shard holds any flow segment of the `sectors` sectors from
-	/// `start_sector` (a deal's place in the flow): its part of the deal is not empty.
-	pub fn touches(&self, start_sector: u64, sectors: u64) -> bool {
-		use zerog_erasure::storage::SECTORS_PER_SEGMENT;
-		if sectors == 0 {
+	/// Whether this shard holds any segment of a file of `size` bytes whose first sector in
+	/// the flow is `start_sector` (a deal's): its part of the deal is not empty. File segment
+	/// `i` is flow segment `start_sector / SECTORS_PER_SEGMENT + i`, as nodes and alignment
+	/// checkers count it.
+	pub fn touches(&self, start_sector: u64, size: u64) -> bool {
+		use zerog_erasure::storage::{segment_count, SECTORS_PER_SEGMENT};
+		let segments = segment_count(size);
+		if segments == 0 || self.count == 0 {
 			return false;
 		}
 		let first = start_sector / SECTORS_PER_SEGMENT;
-		let last = start_sector.saturating_add(sectors - 1) / SECTORS_PER_SEGMENT;
-		let segments = last - first + 1;
-		let count = self.count.max(1) as u64;
+		let count = self.count as u64;
 		// The offset from `first` to the next segment of this shard.
-		let offset = (self.id as u64 + count - first % count) % count;
+		let offset = (self.id as u64 % count + count - first % count) % count;
 		offset < segments
 	}
 }
+
+/// Blocks after `now + ack_window` in which a new deal's acknowledgement deadline may fall:
+/// the first with room is taken, so that filling one block's deadlines does not stop
+/// submissions (`ack_window + ACK_DEADLINE_SLACK <= period`).
+pub const ACK_DEADLINE_SLACK: u32 = 4;
 
 /// A provider's acknowledgement that it holds its shard's part of a deal.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
@@ -203,7 +209,8 @@ pub struct StorageParams<Balance, BlockNumber> {
 	/// `acknowledge`); a deal nobody acknowledged by then is voided and refunded less
 	/// `void_fee`. `0` turns acknowledgements off: no deal is voided, PoRA pays a deal's share
 	/// to any provider of its shard (the rule before acknowledgements, kept until the nodes
-	/// send them). Otherwise below `period`, so a deal's deadline comes before its end.
+	/// send them). Otherwise at most `period - ACK_DEADLINE_SLACK`, so that a deal's deadline
+	/// comes before its end.
 	pub ack_window: BlockNumber,
 	/// Kept from a voided deal's unclaimed fee (at most all of it) for the reward reserve.
 	pub void_fee: Balance,
