@@ -308,6 +308,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
+	#[api_version(2)]
 	impl pallet_storage::runtime_api::StorageApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn flow() -> ([u8; 32], u64) {
 			let flow = pallet_storage::FlowState::<Runtime>::get();
@@ -342,6 +343,18 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 
 		fn provider(who: AccountId) -> Option<pallet_storage::Provider<Balance, BlockNumber>> {
 			pallet_storage::Providers::<Runtime>::get(&who)
+		}
+
+		fn acknowledged(who: AccountId, deals: Vec<pallet_storage::DealId>) -> Vec<bool> {
+			deals.into_iter().take(1024).map(|deal| pallet_storage::Pallet::<Runtime>::is_acknowledged(&who, deal)).collect()
+		}
+
+		fn holders(deal: pallet_storage::DealId) -> Vec<(AccountId, pallet_storage::Shard)> {
+			pallet_storage::Holders::<Runtime>::get(deal)
+				.into_iter()
+				.filter(|h| h.generation == pallet_storage::ProviderGeneration::<Runtime>::get(&h.who))
+				.map(|h| (h.who, h.shard))
+				.collect()
 		}
 	}
 

@@ -65,8 +65,8 @@ pub fn storage_params() -> pallet_storage::StorageParams<Balance, BlockNumber> {
 		max_answers: 10,
 		reward_share: sp_runtime::Perbill::from_percent(50),
 		base_reward: 100 * MILLI_UNIT,
-		// Off until the nodes acknowledge what they hold (issue 31, finding 3).
-		ack_window: 0,
+		// A new deal must reach a provider within two hours, or it is voided and refunded.
+		ack_window: 2 * HOURS,
 		void_fee: crate::configs::StorageVoidFee::get(),
 	}
 }

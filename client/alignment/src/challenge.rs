@@ -3,6 +3,7 @@
 //! candidates are read at the era's first block. So honest operators ask for the same bytes
 //! and report the same evidence.
 
+use std::collections::BTreeMap;
 use zerog_erasure::{
 	storage::{segment_count, SECTORS_PER_SEGMENT},
 	Hash,
@@ -32,6 +33,31 @@ pub struct StorageCandidate {
 	pub size: u64,
 	/// Its first sector in the flow.
 	pub start_sector: u64,
+}
+
+/// Who holds a deal by acknowledgement: (account, generation) pairs, as the chain's
+/// `fileStorage.holders` lists them.
+pub type DealHolders = Vec<([u8; 32], u32)>;
+
+/// The files a provider is checked on when acknowledgements are on: those of `files` (deal
+/// id, file) whose deal `holders` lists with `who` at its current `generation`, in the
+/// order of `files`. A deal submitted without data is acknowledged by nobody, so it never
+/// becomes anyone's challenge.
+pub fn acknowledged_files(
+	files: &[(u64, StorageCandidate)],
+	holders: &BTreeMap<u64, DealHolders>,
+	who: &[u8; 32],
+	generation: u32,
+) -> Vec<StorageCandidate> {
+	files
+		.iter()
+		.filter(|(deal, _)| {
+			holders
+				.get(deal)
+				.is_some_and(|list| list.iter().any(|h| h == &(*who, generation)))
+		})
+		.map(|(_, file)| file.clone())
+		.collect()
 }
 
 /// The segments of `file` that a provider of shard (`id`, `count`) keeps: those whose flow
@@ -124,6 +150,23 @@ mod tests {
 		assert_eq!(storage_challenge(&[1; 32], &[], 0, 1), None);
 		assert_eq!(da_challenge(&[1; 32], &[(3, vec![]), (4, vec![])]), None);
 		assert_eq!(da_challenge(&[1; 32], &[]), None);
+	}
+
+	#[test]
+	fn junk_deals_never_become_a_providers_challenge() {
+		// 40 deals nobody acknowledged, and deal 40 that provider 9 holds.
+		let files: Vec<(u64, StorageCandidate)> =
+			(0..41u64).map(|deal| (deal, file(deal as u8, 1, deal))).collect();
+		let holders = BTreeMap::from([(40, vec![([9; 32], 2)]), (7, vec![([8; 32], 0)])]);
+		let mine = acknowledged_files(&files, &holders, &[9; 32], 2);
+		assert_eq!(mine, vec![files[40].1.clone()]);
+		for seed in 0..64u8 {
+			assert_eq!(storage_challenge(&[seed; 32], &mine, 0, 1).map(|(c, _)| c), Some(0));
+		}
+		// An acknowledgement of an earlier generation (an old shard) does not count.
+		assert!(acknowledged_files(&files, &holders, &[9; 32], 3).is_empty());
+		// Another holder's deal is not this provider's.
+		assert!(acknowledged_files(&files, &holders, &[7; 32], 0).is_empty());
 	}
 
 	#[test]

@@ -29,6 +29,11 @@ pub struct Metrics {
 	pub store_bytes: Gauge<U64>,
 	/// Deals not recorded yet (a chain read or the disk failed), retried at every block.
 	pub unplaced_deals: Gauge<U64>,
+	/// Deal acknowledgements sent on chain (`fileStorage.acknowledge`).
+	pub acks_sent: Counter<U64>,
+	/// Deals held here in full that the chain does not count as acknowledged by this
+	/// provider yet.
+	pub unacknowledged_deals: Gauge<U64>,
 }
 
 impl Metrics {
@@ -61,6 +66,11 @@ impl Metrics {
 			unplaced_deals: gauge(
 				"unplaced_deals",
 				"Deals not recorded yet, retried at every block",
+			)?,
+			acks_sent: counter("acks_sent_total", "Deal acknowledgements sent on chain")?,
+			unacknowledged_deals: gauge(
+				"unacknowledged_deals",
+				"Deals held here in full that the chain does not count as acknowledged yet",
 			)?,
 		})
 	}

@@ -12,7 +12,7 @@
 use crate::{
 	metrics::Metrics,
 	protocol::{holders_per_segment, SegmentFetcher},
-	store::{FileKey, FileMeta, Held, SegmentStore, SegmentWithProof},
+	store::{FileKey, FileMeta, Held, Placement, SegmentStore, SegmentWithProof},
 };
 use parking_lot::{Mutex, RwLock};
 use std::{
@@ -85,6 +85,17 @@ impl ShardRole {
 	pub fn holds(&self, segment: u64) -> bool {
 		self.count > 0 && segment % self.count as u64 == self.id as u64
 	}
+}
+
+/// A deal whose part in this provider's shard is held here in full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeldDeal {
+	/// The deal's id.
+	pub deal: u64,
+	/// The file it is for, as this node recorded it.
+	pub key: FileKey,
+	/// The file's first sector in the flow, as this node recorded it.
+	pub start_sector: u64,
 }
 
 /// How an upload call went.
@@ -309,6 +320,28 @@ impl StorageService {
 		replica_segments(&meta, role)
 	}
 
+	/// The deals whose part in this provider's shard is non-empty and held here in full, in
+	/// id order, with the shard they were computed for: the deals it can acknowledge on
+	/// chain. `None` without a role.
+	pub fn complete_deals(&self) -> Option<(ShardRole, Vec<HeldDeal>)> {
+		let role = self.role()?;
+		let mut deals: Vec<HeldDeal> = self
+			.store
+			.files()
+			.into_iter()
+			.filter_map(|(key, _)| Some((key, self.store.file(&key)?)))
+			.flat_map(|(key, (meta, held))| {
+				meta.placements
+					.into_iter()
+					.filter(move |p| placement_part_held(key.size, p, role, &held))
+					.map(move |p| HeldDeal { deal: p.deal, key, start_sector: p.start_sector })
+			})
+			.collect();
+		deals.sort_unstable_by_key(|held| held.deal);
+		deals.dedup_by_key(|held| held.deal);
+		Some((role, deals))
+	}
+
 	/// The segments of the file `key` this node holds as a replica.
 	pub fn replica_held(&self, key: &FileKey) -> Held {
 		let count = segment_count(key.size);
@@ -455,6 +488,14 @@ pub fn replica_segments(meta: &FileMeta, role: ShardRole) -> Option<Held> {
 				.any(|p| role.holds(p.start_sector / SECTORS_PER_SEGMENT + i))
 		}),
 	))
+}
+
+/// Whether `role`'s part of one placement of a file of `size` bytes (the file's segments
+/// whose flow segment is in the shard) is non-empty and all in `held`.
+pub fn placement_part_held(size: u64, placement: &Placement, role: ShardRole, held: &Held) -> bool {
+	let first = placement.start_sector / SECTORS_PER_SEGMENT;
+	let mut part = (0..segment_count(size)).filter(|i| role.holds(first + i)).peekable();
+	part.peek().is_some() && part.all(|i| held.contains(i))
 }
 
 /// Checks every segment on all cores; the first bad one is the error.

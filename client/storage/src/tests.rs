@@ -168,6 +168,44 @@ fn a_staging_copy_is_only_a_replica_inside_the_shard() {
 	assert_eq!(service.replica_held(&key).count(), 4);
 }
 
+#[test]
+fn a_placement_is_complete_only_when_its_shard_part_is_held() {
+	let dir = tempfile::tempdir().unwrap();
+	let service = service(dir.path());
+	let (data, tree) = file(4 * SEGMENT_SIZE);
+	let (root, size) = (tree.root(), data.len() as u64);
+	let key = FileKey::new(root, size);
+	service.upload(&root, size, &segments(&data, &tree, [0, 2])).unwrap();
+	// Two deals for the file: at flow segments 0..=3 and 5..=8.
+	for (deal, segment) in [(3u64, 0u64), (8, 5)] {
+		let placement = Placement { deal, start_sector: segment * 1024, replicas: 1, end: 10 };
+		service.store().add_placement(&key, placement).unwrap();
+	}
+	let complete = |service: &StorageService| -> Vec<u64> {
+		service.complete_deals().unwrap().1.iter().map(|held| held.deal).collect()
+	};
+	assert!(service.complete_deals().is_none(), "not a provider");
+	// Shard 0 of 2: deal 3's part is file segments 0 and 2 (held), deal 8's is 1 and 3.
+	service.set_role(Some(ShardRole { id: 0, count: 2 }));
+	assert_eq!(complete(&service), vec![3]);
+	service.upload(&root, size, &segments(&data, &tree, [1])).unwrap();
+	assert_eq!(complete(&service), vec![3], "deal 8's part is half held");
+	service.upload(&root, size, &segments(&data, &tree, [3])).unwrap();
+	assert_eq!(complete(&service), vec![3, 8]);
+	// A one-sector file in flow segment 0 has no part in shard 1 of 2: never complete.
+	let (tiny, tiny_tree) = file(100);
+	let tiny_key = FileKey::new(tiny_tree.root(), 100);
+	service
+		.upload(&tiny_tree.root(), 100, &segments(&tiny, &tiny_tree, [0]))
+		.unwrap();
+	let placement = Placement { deal: 1, start_sector: 5, replicas: 1, end: 10 };
+	service.store().add_placement(&tiny_key, placement).unwrap();
+	service.set_role(Some(ShardRole { id: 1, count: 2 }));
+	assert!(!complete(&service).contains(&1));
+	service.set_role(Some(ShardRole { id: 0, count: 2 }));
+	assert_eq!(complete(&service), vec![1, 3, 8]);
+}
+
 #[tokio::test]
 async fn uploads_without_a_deal_are_dropped_after_the_grace() {
 	let dir = tempfile::tempdir().unwrap();

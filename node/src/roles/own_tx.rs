@@ -46,6 +46,9 @@ pub fn role_account(
 	Ok(account)
 }
 
+/// Held while a transaction is signed and handed to the pool (see [`OwnTransactions::submit`]).
+static SUBMITTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Signs calls as one keystore account and submits them to the node's pool.
 #[derive(Clone)]
 pub struct OwnTransactions {
@@ -87,6 +90,10 @@ impl OwnTransactions {
 
 	/// Signs `call` (immortal, no tip) at the best block and submits it to the pool.
 	pub async fn submit(&self, call: RuntimeCall) -> Result<(), OwnTxError> {
+		// One submission at a time in the node: two tasks sending as one account (the miner
+		// and the acknowledgements, or a validator's reports) would otherwise read the same
+		// next nonce before either transaction is in the pool.
+		let _one_at_a_time = SUBMITTING.lock().await;
 		let info = self.client.info();
 		let version = self.client.runtime_api().version(info.best_hash)?;
 		let context = SigningContext {

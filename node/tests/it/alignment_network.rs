@@ -9,6 +9,11 @@
 //! holding-challenge protocols, flag Dave, and the quorum slashes him through
 //! pallet-storage. Nobody else is flagged (Eve's service included), and the honest operators
 //! earn the era's active share.
+//!
+//! Eve also attacks (issue 31, finding 3): 40 deals for files that never existed, submitted
+//! without an upload. Before acknowledgements, almost every storage check was drawn on one
+//! of them and the honest quorum failed honest providers. Now providers are checked only on
+//! deals they acknowledged, and the junk deals are voided and refunded less the fee.
 
 use crate::common::{
 	tx::{block_hash, events, execute},
@@ -29,6 +34,32 @@ use std::{path::Path, time::Duration};
 use zerog_alignment_service::compute::{health_message, HealthAnswer};
 use zerog_runtime::{AccountId, RuntimeCall, RuntimeEvent, UNIT};
 
+/// Blocks a deal has to be acknowledged in this test's chain.
+const JUNK_ACK_WINDOW: u32 = 30;
+/// What a voided deal keeps, in this test's chain.
+const VOID_FEE: u128 = 1_000_000_000;
+/// Deals Eve submits for files that never existed.
+const JUNK_DEALS: usize = 40;
+
+/// Eve's junk: `JUNK_DEALS` 1 MiB deals under random roots, in one batch, never uploaded.
+fn junk_deals() -> RuntimeCall {
+	let calls = (0..JUNK_DEALS as u8)
+		.map(|i| {
+			let submission = pallet_storage::Submission {
+				root: [i; 32],
+				size: 1 << 20,
+				// 1 MiB is 4,096 sectors: one aligned subtree of height 12.
+				subtrees: vec![(12, [i.wrapping_add(100); 32])].try_into().unwrap(),
+				tags: Default::default(),
+				replicas: 1,
+				periods: 1,
+			};
+			RuntimeCall::FileStorage(pallet_storage::Call::submit { submission })
+		})
+		.collect();
+	RuntimeCall::Utility(pallet_utility::Call::batch_all { calls })
+}
+
 /// The testnet chain spec with fast eras.
 fn chain_spec(dir: &Path) -> String {
 	let (ok, out, err) = Node::run_cli(&["build-spec", "--chain", "testnet"]);
@@ -37,6 +68,10 @@ fn chain_spec(dir: &Path) -> String {
 	let params = &mut spec["genesis"]["runtimeGenesis"]["patch"]["alignment"]["params"];
 	params["era_length"] = json!(10);
 	params["reveal_window"] = json!(5);
+	// Junk deals are voided within a minute, with a fee small enough to see the refund.
+	let storage = &mut spec["genesis"]["runtimeGenesis"]["patch"]["fileStorage"]["params"];
+	storage["ackWindow"] = json!(JUNK_ACK_WINDOW);
+	storage["voidFee"] = json!(VOID_FEE);
 	let path = dir.join("testnet-fast-eras.json");
 	std::fs::write(&path, spec.to_string()).unwrap();
 	path.display().to_string()
@@ -72,6 +107,31 @@ fn health_gateway(signer: sp_core::sr25519::Pair, answered: Arc<AtomicU32>) -> S
 		}
 	});
 	endpoint
+}
+
+/// The voids of Eve's junk deals among `events`, each checked: refunded what it paid less
+/// the fee, to Eve.
+fn count_voids(
+	events: &[RuntimeEvent],
+	junk: &std::collections::HashMap<u64, u128>,
+	eve: &AccountId,
+) -> usize {
+	events
+		.iter()
+		.filter_map(|e| match e {
+			RuntimeEvent::FileStorage(pallet_storage::Event::DealVoided {
+				deal,
+				owner,
+				refund,
+				fee,
+			}) => Some((*deal, owner, *refund, *fee)),
+			_ => None,
+		})
+		.inspect(|(deal, owner, refund, fee)| {
+			let paid = junk.get(deal).unwrap_or_else(|| panic!("deal {deal} was voided"));
+			assert_eq!((*owner, *fee, *refund), (eve, VOID_FEE, paid - VOID_FEE), "deal {deal}");
+		})
+		.count()
 }
 
 fn pending(node: &Node, licence: u32, at: sp_core::H256) -> u128 {
@@ -138,6 +198,23 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 	};
 	execute(alice, Sr25519Keyring::Eve, RuntimeCall::Compute(register));
 
+	// Eve's attack: deals for data that never existed. What each paid is what a void owes.
+	let eve = Sr25519Keyring::Eve.to_account_id();
+	let junk: std::collections::HashMap<u64, u128> =
+		execute(alice, Sr25519Keyring::Eve, junk_deals())
+			.into_iter()
+			.filter_map(|event| match event {
+				RuntimeEvent::FileStorage(pallet_storage::Event::FileSubmitted {
+					deal,
+					owner,
+					fee,
+					..
+				}) if owner == eve => Some((deal, fee)),
+				_ => None,
+			})
+			.collect();
+	assert_eq!(junk.len(), JUNK_DEALS);
+
 	// A 1 MiB file kept by all four providers, and a DA blob.
 	let input = files.path().join("file.bin");
 	std::fs::write(&input, zerog_cli::sample::random_blob(1 << 20, 5)).unwrap();
@@ -181,9 +258,27 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 			info["localSegments"] == info["segments"]
 		});
 	}
+	// Dave's node acknowledges the file on chain (at a finalized block): from then on he is
+	// checked on it.
+	let dave_account: AccountId = Sr25519Keyring::Dave.to_account_id();
+	let mut acked = false;
+	let mut scanned = 0;
+	alice.wait_for("Dave's acknowledgement", Duration::from_secs(60), |n| {
+		let best = n.best_number();
+		for number in scanned + 1..=best {
+			acked |= events(&n.rpc, block_hash(&n.rpc, number)).iter().any(|e| {
+				matches!(
+					e,
+					RuntimeEvent::FileStorage(pallet_storage::Event::DealAcknowledged { who, .. })
+						if *who == dave_account
+				)
+			});
+		}
+		scanned = best;
+		acked
+	});
 
 	// Dave drops his storage data and stops keeping replicas; the chain still counts him.
-	let dave_account: AccountId = Sr25519Keyring::Dave.to_account_id();
 	{
 		dave.stop();
 		for chain in std::fs::read_dir(dave.base_path().join("chains")).unwrap() {
@@ -207,7 +302,12 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 
 	// Watch every block for the era outcomes until Dave's storage is declared faulty.
 	let honest: Vec<AccountId> = keys[..3].iter().map(|k| k.to_account_id()).collect();
-	let eve = Sr25519Keyring::Eve.to_account_id();
+	// Junk voids seen, with their refunds checked, since the start (the first may come
+	// before Dave is back).
+	let mut voided = 0;
+	for number in 1..from {
+		voided += count_voids(&events(&alice.rpc, block_hash(&alice.rpc, number)), &junk, &eve);
+	}
 	let mut next = from;
 	// Only an era that started after Dave was back counts: its checks all ran with him
 	// reachable, so his DA check must pass and only his storage fail.
@@ -217,6 +317,7 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 		while next <= n.best_number() && found.is_none() {
 			let hash = block_hash(&n.rpc, next);
 			let events = events(&n.rpc, hash);
+			voided += count_voids(&events, &junk, &eve);
 			for event in &events {
 				match event {
 					RuntimeEvent::Alignment(pallet_alignment::Event::EraStarted {
@@ -240,12 +341,16 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 							found = Some((next, hash, events.clone()));
 						}
 					},
+					RuntimeEvent::FileStorage(pallet_storage::Event::ProviderSlashed {
+						who,
+						..
+					}) => assert!(!honest.contains(who), "an honest provider was slashed: {event:?}"),
 					_ => {},
 				}
 			}
 			next += 1;
 		}
-		found.is_some()
+		found.is_some() && voided == JUNK_DEALS
 	});
 	let (number, hash, events) = found.unwrap();
 	let era = events

@@ -1,4 +1,4 @@
-//! PoRA end to end: a dev chain with 5-block mining epochs and 10-block pricing periods;
+//! PoRA end to end: a dev chain with 5-block mining epochs and 20-block pricing periods;
 //! Alice, the genesis provider of the whole flow, stores a file; her node's miner finds wins
 //! over it, proves them against the epoch's flow root and is paid, visible in her balance.
 //! A second file bought for one period is deleted from the node's store when its deal ends.
@@ -16,7 +16,9 @@ fn chain_spec(dir: &Path) -> String {
 	let mut spec: serde_json::Value = serde_json::from_str(&out).unwrap();
 	let params = &mut spec["genesis"]["runtimeGenesis"]["patch"]["fileStorage"]["params"];
 	params["epochLength"] = json!(5);
-	params["period"] = json!(10);
+	params["period"] = json!(20);
+	// Acknowledgements must come within a period (less the 4-block deadline slack).
+	params["ackWindow"] = json!(12);
 	params["pricePerSector"] = json!(100_000_000_000_000u64);
 	let path = dir.join("dev-fast-pora.json");
 	std::fs::write(&path, spec.to_string()).unwrap();
@@ -56,7 +58,8 @@ fn a_provider_wins_pora_rewards_over_its_stored_file() {
 	let from = node.best_number();
 	let balance_before = tx::free_balance(&node.rpc, &alice, None);
 
-	// Wins come within a few epochs, each paid from the deal's released fees.
+	// Wins come within a few epochs, each paid from the deal's released fees once the node
+	// has acknowledged the deal.
 	let mut rewards = Vec::new();
 	let mut scanned = from;
 	node.wait_for("a PoRA reward", Duration::from_secs(120), |n| {
@@ -77,7 +80,9 @@ fn a_provider_wins_pora_rewards_over_its_stored_file() {
 			}
 		}
 		scanned = best;
-		!rewards.is_empty()
+		// A win before the node's acknowledgement of the deal names no deal, and is paid
+		// only from the reserve (empty on a new chain): wait for one that is paid.
+		rewards.iter().any(|r| r.2 > 0)
 	});
 	eprintln!("PoRA rewards (block, epoch, amount): {rewards:?}");
 	let paid: u128 = rewards.iter().map(|r| r.2).sum();
@@ -96,7 +101,7 @@ fn a_provider_wins_pora_rewards_over_its_stored_file() {
 		crate::common::tail(&node.log())
 	);
 
-	// A file paid for one period (10 blocks) leaves the store when its deal expires.
+	// A file paid for one period (20 blocks) leaves the store when its deal expires.
 	let short = files.path().join("short.bin");
 	std::fs::write(&short, zerog_cli::sample::random_blob(1 << 20, 32)).unwrap();
 	let (ok, out, err) = Node::run_cli(&[

@@ -1,8 +1,10 @@
 //! The checks of an alignment node: one verdict per subject of an era, from the chain state
 //! at the era's first block (the same for every operator) and the subject's check seed.
 //!
-//! - Storage provider: a segment of a live file in its shard (files whose deal is at least
-//!   an era old, so that replication had time), proved over `StorageRequest::Prove`.
+//! - Storage provider: a segment of a live file in its shard, proved over
+//!   `StorageRequest::Prove`. With acknowledgements on (`ack_window > 0` at the era's first
+//!   block), only files of deals the provider acknowledged holding, and that outlive the
+//!   era; otherwise files whose deal is at least an era old (so that replication had time).
 //! - DA member: a chunk assigned to it of a blob available at the era's start, proved over
 //!   `DaRequest::Prove` with its `zgda` key.
 //! - Compute provider: its endpoint's health check, signed by its registered signer.
@@ -11,7 +13,10 @@
 //! ([`nothing_to_check`]); one that does not answer fails. When this node is the subject
 //! (a validator is usually also a provider), it answers itself: a node is not its own peer.
 
-use crate::service::types::{BlockHash, FullClient};
+use crate::{
+	roles::storage::acks_required,
+	service::types::{BlockHash, FullClient},
+};
 use codec::Decode;
 use frame_support::storage::StoragePrefixedMap;
 use futures::future::join_all;
@@ -22,9 +27,12 @@ use pallet_storage::runtime_api::StorageApi;
 use sc_client_api::{HeaderBackend, StorageProvider};
 use sp_api::ProvideRuntimeApi;
 use sp_core::storage::StorageKey;
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 use zerog_alignment_service::{
-	challenge::{da_challenge, nothing_to_check, storage_challenge, StorageCandidate},
+	challenge::{
+		acknowledged_files, da_challenge, nothing_to_check, storage_challenge, DealHolders,
+		StorageCandidate,
+	},
 	compute::HealthClient,
 };
 use zerog_da_service::{
@@ -71,7 +79,10 @@ pub struct Checker {
 /// Chain state the era's checks are drawn from, read once per era at its first block.
 struct Candidates {
 	at: BlockHash,
-	files: Vec<StorageCandidate>,
+	/// Live files by deal id.
+	files: Vec<(u64, StorageCandidate)>,
+	/// Each deal's acknowledged holders, when acknowledgements are on.
+	holders: Option<BTreeMap<u64, DealHolders>>,
 	blobs: Vec<(u64, BlobCommitment)>,
 }
 
@@ -84,9 +95,18 @@ impl Checker {
 		era_length: BlockNumber,
 	) -> Option<Vec<CheckVerdict>> {
 		let at = self.client.hash(era.start).ok()??;
+		let acks = acks_required(&self.client, at);
 		let candidates = Candidates {
 			at,
-			files: self.live_files(at, era.start.saturating_sub(era_length)),
+			files: if acks {
+				// Acknowledged data exists at a slashable holder: no age needed, but the deal
+				// must outlive the era's checks.
+				self.live_files(at, |deal| deal.end > era.start.saturating_add(era_length))
+			} else {
+				let started_by = era.start.saturating_sub(era_length);
+				self.live_files(at, |deal| deal.start <= started_by)
+			},
+			holders: acks.then(|| self.holders(at)),
 			blobs: self.live_blobs(at),
 		};
 		let checks = era.subjects.iter().enumerate().map(|(index, subject)| {
@@ -111,10 +131,14 @@ impl Checker {
 		verdict
 	}
 
-	/// Files with a live deal at `at` that started at or before `started_by`, in deal id
-	/// order. One scan of the deal map's state (expired deals are not in it), not a runtime
-	/// call per deal id ever issued.
-	fn live_files(&self, at: BlockHash, started_by: BlockNumber) -> Vec<StorageCandidate> {
+	/// Files with a live deal at `at` that `keep` accepts, by deal id in order. One scan of
+	/// the deal map's state (expired deals are not in it), not a runtime call per deal id
+	/// ever issued.
+	fn live_files(
+		&self,
+		at: BlockHash,
+		keep: impl Fn(&pallet_storage::DealOf<Runtime>) -> bool,
+	) -> Vec<(u64, StorageCandidate)> {
 		let prefix = StorageKey(pallet_storage::Deals::<Runtime>::final_prefix().to_vec());
 		let Ok(pairs) = self.client.storage_pairs(at, Some(&prefix), None) else {
 			return Vec::new();
@@ -124,7 +148,7 @@ impl Checker {
 				// Twox64Concat: the id is the key's last 8 bytes.
 				let id = u64::decode(&mut &key.0[key.0.len().checked_sub(8)?..]).ok()?;
 				let deal = pallet_storage::DealOf::<Runtime>::decode(&mut &value.0[..]).ok()?;
-				(deal.start <= started_by).then_some((
+				keep(&deal).then_some((
 					id,
 					StorageCandidate {
 						root: deal.root,
@@ -135,7 +159,38 @@ impl Checker {
 			})
 			.collect();
 		deals.sort_by_key(|(id, _)| *id);
-		deals.into_iter().map(|(_, candidate)| candidate).collect()
+		deals
+	}
+
+	/// Every deal's holders at `at`: (account, generation), as acknowledged. One scan.
+	fn holders(&self, at: BlockHash) -> BTreeMap<u64, DealHolders> {
+		let prefix = StorageKey(pallet_storage::Holders::<Runtime>::final_prefix().to_vec());
+		let Ok(pairs) = self.client.storage_pairs(at, Some(&prefix), None) else {
+			return BTreeMap::new();
+		};
+		pairs
+			.filter_map(|(key, value)| {
+				let id = u64::decode(&mut &key.0[key.0.len().checked_sub(8)?..]).ok()?;
+				let list =
+					Vec::<pallet_storage::Holding<AccountId>>::decode(&mut &value.0[..]).ok()?;
+				let list = list
+					.into_iter()
+					.map(|h| (*<AccountId as AsRef<[u8; 32]>>::as_ref(&h.who), h.generation))
+					.collect();
+				Some((id, list))
+			})
+			.collect()
+	}
+
+	/// The provider generation of `who` at `at` (its acknowledgements count under it).
+	fn generation(&self, at: BlockHash, who: &AccountId) -> u32 {
+		let key = StorageKey(pallet_storage::ProviderGeneration::<Runtime>::hashed_key_for(who));
+		self.client
+			.storage(at, &key)
+			.ok()
+			.flatten()
+			.and_then(|data| u32::decode(&mut &data.0[..]).ok())
+			.unwrap_or(0)
 	}
 
 	/// Blobs available at `at`, by id.
@@ -166,14 +221,24 @@ impl Checker {
 		else {
 			return (true, nothing_to_check());
 		};
+		let provider_id: [u8; 32] = *<AccountId as AsRef<[u8; 32]>>::as_ref(who);
+		let files: Vec<StorageCandidate> = match &candidates.holders {
+			Some(holders) => acknowledged_files(
+				&candidates.files,
+				holders,
+				&provider_id,
+				self.generation(candidates.at, who),
+			),
+			None => candidates.files.iter().map(|(_, file)| file.clone()).collect(),
+		};
 		let Some((file, index)) =
-			storage_challenge(&seed, &candidates.files, provider.shard.id, provider.shard.count)
+			storage_challenge(&seed, &files, provider.shard.id, provider.shard.count)
 		else {
 			return (true, nothing_to_check());
 		};
-		let StorageCandidate { root, size, .. } = candidates.files[file];
+		let StorageCandidate { root, size, .. } = files[file];
 		let key = FileKey::new(root, size);
-		let provider: [u8; 32] = *<AccountId as AsRef<[u8; 32]>>::as_ref(who);
+		let provider = provider_id;
 		let signer = self.storage.holding_signer();
 		let local = answer_challenge(
 			self.storage.store(),

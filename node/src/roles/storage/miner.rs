@@ -4,7 +4,10 @@
 //! provider's keystore key. It pauses between work slices, which is also where it stops when
 //! the node does.
 
-use crate::{roles::own_tx::OwnTransactions, service::types::FullClient};
+use crate::{
+	roles::{own_tx::OwnTransactions, storage::acks_required},
+	service::types::FullClient,
+};
 use pallet_storage::runtime_api::StorageApi;
 use sc_client_api::HeaderBackend;
 use sp_api::ProvideRuntimeApi;
@@ -125,12 +128,20 @@ pub async fn run(parts: MinerParts) {
 				log::debug!(target: "storage", "PoRA win on unit {unit} without a proof here");
 				continue;
 			};
+			// With acknowledgements on, a deal's share goes only to its acknowledged holders:
+			// naming a deal this provider has not acknowledged yet would be refused.
+			let deal = win.deal.filter(|deal| {
+				!acks_required(&client, best)
+					|| api
+						.acknowledged(best, account.clone(), vec![*deal])
+						.is_ok_and(|a| a == [true])
+			});
 			let answer = pallet_storage::PoraAnswer {
 				epoch: win.epoch,
 				miner_id: current.task.miner_id,
 				nonce: win.nonce,
 				unit: win.unit,
-				deal: win.deal,
+				deal,
 				sealed: win.sealed,
 				proof: win.proof,
 			};

@@ -1,7 +1,9 @@
 //! Storage in the node: the segment store and the segment exchange protocol, the tasks that
 //! follow the chain's deals and keep replicas complete, the provider account of
-//! `--storage-provider` and its PoRA miner ([`miner`]).
+//! `--storage-provider`, its acknowledgements of the deals it holds ([`acks`]) and its PoRA
+//! miner ([`miner`]).
 
+pub mod acks;
 pub mod miner;
 
 use crate::{
@@ -132,17 +134,25 @@ impl StorageRole {
 				keystore: ctx.keystore.clone(),
 				key_type: PROVIDER_KEY_TYPE,
 			}));
+			let tx = OwnTransactions::new(
+				ctx.client.clone(),
+				ctx.pool.clone(),
+				ctx.keystore.clone(),
+				PROVIDER_KEY_TYPE,
+				account.clone(),
+			);
+			// Mining or not, the provider acknowledges what it holds: that is what it is
+			// checked on.
+			ctx.spawn.spawn(
+				"storage-acks",
+				Some("storage"),
+				acks::run(ctx.client.clone(), service.clone(), tx.clone()),
+			);
 			if pora_cpu > 0 {
 				let parts = miner::MinerParts {
 					client: ctx.client.clone(),
 					service: service.clone(),
-					tx: OwnTransactions::new(
-						ctx.client.clone(),
-						ctx.pool.clone(),
-						ctx.keystore.clone(),
-						PROVIDER_KEY_TYPE,
-						account.clone(),
-					),
+					tx,
 					cpu_percent: pora_cpu,
 				};
 				// Mining is CPU work between pauses: a blocking task of its own.
@@ -226,6 +236,22 @@ fn reconcile(client: &FullClient, service: &StorageService, at: BlockHash) {
 		}
 	}
 	service.refresh_usage();
+}
+
+/// The storage parameters at `at`.
+pub fn storage_params(
+	client: &FullClient,
+	at: BlockHash,
+) -> Option<pallet_storage::ParamsOf<Runtime>> {
+	let key = StorageKey(pallet_storage::Params::<Runtime>::hashed_key().to_vec());
+	let data = client.storage(at, &key).ok()??;
+	pallet_storage::ParamsOf::<Runtime>::decode(&mut &data.0[..]).ok()
+}
+
+/// Whether acknowledgements are on at `at` (`ack_window > 0`): PoRA pays a deal's share
+/// only to its acknowledged holders, and alignment checks providers only on those deals.
+pub fn acks_required(client: &FullClient, at: BlockHash) -> bool {
+	storage_params(client, at).is_some_and(|params| params.ack_window > 0)
 }
 
 /// This node's shard, if `account` is a registered provider at `at`.
