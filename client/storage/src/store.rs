@@ -288,6 +288,11 @@ impl SegmentStore {
 			added += 1;
 		}
 		if added > 0 {
+			// The bitmap never claims more than is on disk: after a crash a segment marked
+			// held has its bytes, since the node acknowledges on chain (and is checked on)
+			// what the bitmap says it holds.
+			data.sync_data()?;
+			proofs.sync_data()?;
 			replace_file(&dir, "held", &held.to_bytes())?;
 			if let Some(entry) = self.index.lock().get_mut(key) {
 				entry.held = held;

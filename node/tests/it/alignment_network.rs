@@ -35,7 +35,7 @@ use zerog_alignment_service::compute::{health_message, HealthAnswer};
 use zerog_runtime::{AccountId, RuntimeCall, RuntimeEvent, UNIT};
 
 /// Blocks a deal has to be acknowledged in this test's chain.
-const JUNK_ACK_WINDOW: u32 = 30;
+const JUNK_ACK_WINDOW: u32 = 60;
 /// What a voided deal keeps, in this test's chain.
 const VOID_FEE: u128 = 1_000_000_000;
 /// Deals Eve submits for files that never existed.
@@ -68,7 +68,8 @@ fn chain_spec(dir: &Path) -> String {
 	let params = &mut spec["genesis"]["runtimeGenesis"]["patch"]["alignment"]["params"];
 	params["era_length"] = json!(10);
 	params["reveal_window"] = json!(5);
-	// Junk deals are voided within a minute, with a fee small enough to see the refund.
+	// Junk deals live for 6 eras before they are voided, with a fee small enough to see the
+	// refund.
 	let storage = &mut spec["genesis"]["runtimeGenesis"]["patch"]["fileStorage"]["params"];
 	storage["ackWindow"] = json!(JUNK_ACK_WINDOW);
 	storage["voidFee"] = json!(VOID_FEE);
@@ -214,6 +215,7 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 			})
 			.collect();
 	assert_eq!(junk.len(), JUNK_DEALS);
+	let junk_at = alice.best_number();
 
 	// A 1 MiB file kept by all four providers, and a DA blob.
 	let input = files.path().join("file.bin");
@@ -235,10 +237,9 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 		"180",
 	]);
 	assert!(ok, "storage upload failed: {err}\n{}", crate::common::tail(&alice.log()));
-	let root = serde_json::from_str::<Value>(out.trim()).unwrap()["root"]
-		.as_str()
-		.unwrap()
-		.to_string();
+	let upload = serde_json::from_str::<Value>(out.trim()).unwrap();
+	let root = upload["root"].as_str().unwrap().to_string();
+	let real_deal = upload["fragments"][0]["deal"].as_u64().unwrap();
 	let blob = files.path().join("blob.bin");
 	std::fs::write(&blob, zerog_cli::sample::random_blob(200_000, 6)).unwrap();
 	let (ok, _, err) = Node::run_cli(&[
@@ -258,26 +259,29 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 			info["localSegments"] == info["segments"]
 		});
 	}
-	// Dave's node acknowledges the file on chain (at a finalized block): from then on he is
-	// checked on it.
+	// Every provider's node acknowledges the file on chain (at a finalized block): from then
+	// on each is checked on it, Dave included.
 	let dave_account: AccountId = Sr25519Keyring::Dave.to_account_id();
-	let mut acked = false;
+	let mut acked = std::collections::HashSet::new();
 	let mut scanned = 0;
-	alice.wait_for("Dave's acknowledgement", Duration::from_secs(60), |n| {
+	alice.wait_for("four acknowledgements of the file", Duration::from_secs(90), |n| {
 		let best = n.best_number();
 		for number in scanned + 1..=best {
-			acked |= events(&n.rpc, block_hash(&n.rpc, number)).iter().any(|e| {
-				matches!(
-					e,
-					RuntimeEvent::FileStorage(pallet_storage::Event::DealAcknowledged { who, .. })
-						if *who == dave_account
-				)
-			});
+			for event in events(&n.rpc, block_hash(&n.rpc, number)) {
+				if let RuntimeEvent::FileStorage(pallet_storage::Event::DealAcknowledged {
+					deal,
+					who,
+					..
+				}) = event
+				{
+					assert_eq!(deal, real_deal, "{who} acknowledged a deal with no data");
+					acked.insert(who);
+				}
+			}
 		}
 		scanned = best;
-		acked
+		acked.len() == keys.len()
 	});
-
 	// Dave drops his storage data and stops keeping replicas; the chain still counts him.
 	{
 		dave.stop();
@@ -300,21 +304,22 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 	}
 	let from = alice.best_number();
 
-	// Watch every block for the era outcomes until Dave's storage is declared faulty.
+	// Watch every block from the start for the era outcomes: no honest node is ever
+	// flagged or slashed, in particular in the eras that ran while the junk deals were live
+	// (at least two of them finalized), every junk deal is voided with its refund, and
+	// Dave's storage is declared faulty.
 	let honest: Vec<AccountId> = keys[..3].iter().map(|k| k.to_account_id()).collect();
-	// Junk voids seen, with their refunds checked, since the start (the first may come
-	// before Dave is back).
 	let mut voided = 0;
-	for number in 1..from {
-		voided += count_voids(&events(&alice.rpc, block_hash(&alice.rpc, number)), &junk, &eve);
-	}
-	let mut next = from;
-	// Only an era that started after Dave was back counts: its checks all ran with him
-	// reachable, so his DA check must pass and only his storage fail.
+	// Eras that started while the junk was live, and how many of them were finalized.
+	let mut junk_eras = std::collections::HashSet::new();
+	let mut junk_eras_finalized = 0;
+	// Only an era that started after Dave was back counts for his flag: its checks all ran
+	// with him reachable, so his DA check must pass and only his storage fail.
 	let mut started_after = std::collections::HashSet::new();
 	let mut found = None;
-	alice.wait_for("Dave's storage flagged", Duration::from_secs(360), |n| {
-		while next <= n.best_number() && found.is_none() {
+	let mut next = 1;
+	alice.wait_for("Dave's storage flagged", Duration::from_secs(420), |n| {
+		while next <= n.best_number() {
 			let hash = block_hash(&n.rpc, next);
 			let events = events(&n.rpc, hash);
 			voided += count_voids(&events, &junk, &eve);
@@ -323,8 +328,16 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 					RuntimeEvent::Alignment(pallet_alignment::Event::EraStarted {
 						era, ..
 					}) => {
-						started_after.insert(*era);
+						if next >= from {
+							started_after.insert(*era);
+						}
+						if next > junk_at && next < junk_at + JUNK_ACK_WINDOW {
+							junk_eras.insert(*era);
+						}
 					},
+					RuntimeEvent::Alignment(pallet_alignment::Event::EraFinalized {
+						era, ..
+					}) if junk_eras.contains(era) => junk_eras_finalized += 1,
 					RuntimeEvent::Alignment(pallet_alignment::Event::SubjectFaulty {
 						era,
 						subject,
@@ -335,7 +348,8 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 							"an honest node was flagged: {event:?}\n{}",
 							crate::common::tail(&n.log())
 						);
-						if *subject == Subject::Storage(dave_account.clone())
+						if found.is_none()
+							&& *subject == Subject::Storage(dave_account.clone())
 							&& started_after.contains(era)
 						{
 							found = Some((next, hash, events.clone()));
@@ -350,7 +364,7 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 			}
 			next += 1;
 		}
-		found.is_some() && voided == JUNK_DEALS
+		found.is_some() && voided == JUNK_DEALS && junk_eras_finalized >= 2
 	});
 	let (number, hash, events) = found.unwrap();
 	let era = events

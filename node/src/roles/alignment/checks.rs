@@ -14,7 +14,7 @@
 //! (a validator is usually also a provider), it answers itself: a node is not its own peer.
 
 use crate::{
-	roles::storage::acks_required,
+	roles::storage::params::acks_required,
 	service::types::{BlockHash, FullClient},
 };
 use codec::Decode;

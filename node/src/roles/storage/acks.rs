@@ -3,29 +3,41 @@
 //! Alignment checks a provider only on deals it acknowledged, and PoRA pays a deal's share
 //! only to them; a deal nobody acknowledges is voided (issue 31, finding 3).
 //!
-//! On each finalized block (so that a reorg wastes no fee) the task takes the deals whose
-//! part is held here in full ([`StorageService::complete_deals`]), keeps those the chain
-//! names the same way at that block (root, size and place in the flow: after a reorg an id
-//! may name another file) and does not count as acknowledged yet, drops those sent recently
-//! ([`SentAcks`]: a deal sent again backs off), and sends the lowest [`MAX_ACKS_PER_CALL`]
-//! in one call, for the shard they were computed for: at most one transaction per block.
-//! A provider that is leaving or below the minimum bond sends nothing (the chain would
+//! On each new best block the task works at the finalized block (so that a reorg wastes no
+//! fee), or at the best block when finality lags by more than [`FINALITY_LAG_BLOCKS`] (so
+//! that a finality stall does not get deals voided whose data is here). It takes the deals
+//! whose part is held here in full ([`StorageService::complete_deals`]), keeps those the
+//! chain names the same way at that block (root, size and place in the flow: after a reorg
+//! an id may name another file) and does not count as acknowledged yet, drops those sent
+//! recently ([`SentAcks`]: a deal sent again backs off), and sends them newest first (new
+//! deals have a deadline, older ones do not or are held already), [`MAX_ACKS_PER_CALL`] per
+//! call and up to [`MAX_CALLS_PER_BLOCK`] calls, for the shard they were computed for. A
+//! call that is not full waits until its oldest deal has waited a quarter of the window
+//! ([`send_now`]), so that a stream of small deals does not cost a fee every block. A
+//! provider that is leaving or below the minimum bond sends nothing (the chain would
 //! refuse it).
 
 use crate::{
-	roles::{own_tx::OwnTransactions, storage::storage_params},
+	roles::{own_tx::OwnTransactions, storage::params::storage_params},
 	service::types::{Block, BlockHash, FullClient},
 };
 use futures::StreamExt;
 use pallet_storage::runtime_api::StorageApi;
-use sc_client_api::BlockchainEvents;
+use sc_client_api::{BlockchainEvents, HeaderBackend};
 use sp_api::{ApiExt, ProvideRuntimeApi};
+use sp_runtime::traits::Get;
 use std::{collections::BTreeMap, sync::Arc};
-use zerog_runtime::{AccountId, Balance, BlockNumber, RuntimeCall};
+use zerog_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall};
 use zerog_storage_service::{service::HeldDeal, FileKey, StorageService};
 
 /// Deals one call names at most (the runtime's `MaxAcksPerCall`).
 pub const MAX_ACKS_PER_CALL: usize = 64;
+/// Calls sent per block at most: 256 deals, as many as can be submitted in a block.
+pub const MAX_CALLS_PER_BLOCK: usize = 4;
+/// Finality lag past which the task works at the best block.
+pub const FINALITY_LAG_BLOCKS: BlockNumber = 50;
+/// How long a call that is not full may wait with acknowledgements off (20 minutes).
+pub const IDLE_WAIT_BLOCKS: BlockNumber = 600;
 /// Blocks before a deal sent but not yet counted is sent again; each further resend waits
 /// twice as long, up to [`MAX_RESEND_AFTER_BLOCKS`] (a deal the chain keeps refusing, for
 /// example one with the most holders it may have, costs a fee a day, not one a block).
@@ -39,11 +51,11 @@ pub const MAX_RESEND_AFTER_BLOCKS: BlockNumber = 43_200;
 pub struct SentAcks(BTreeMap<u64, (BlockNumber, u32)>);
 
 impl SentAcks {
-	/// The next batch at block `now`: of the `waiting` deals (in id order, not yet counted
-	/// on chain), those whose back-off has passed, at most [`MAX_ACKS_PER_CALL`]. Forgets
-	/// deals no longer waiting (counted, or ended).
-	pub fn batch(&mut self, now: BlockNumber, waiting: &[u64]) -> Vec<u64> {
-		self.0.retain(|deal, _| waiting.binary_search(deal).is_ok());
+	/// The deals to send at block `now`: of the `waiting` deals (not yet counted on chain,
+	/// in the order to send them), those whose back-off has passed. Forgets deals no longer
+	/// waiting (counted, or ended).
+	pub fn due(&mut self, now: BlockNumber, waiting: &[u64]) -> Vec<u64> {
+		self.0.retain(|deal, _| waiting.contains(deal));
 		waiting
 			.iter()
 			.copied()
@@ -52,7 +64,6 @@ impl SentAcks {
 					.get(deal)
 					.is_none_or(|(sent, times)| now.saturating_sub(*sent) >= Self::back_off(*times))
 			})
-			.take(MAX_ACKS_PER_CALL)
 			.collect()
 	}
 
@@ -71,44 +82,76 @@ impl SentAcks {
 	}
 }
 
-/// Runs until the node stops: on each finalized block, acknowledges what is complete here.
+/// Whether a call of `deals` is sent at `now`: when it is full, or when the oldest deal
+/// (submitted at `oldest_start`) has waited a quarter of `ack_window` (or
+/// [`IDLE_WAIT_BLOCKS`] with acknowledgements off).
+pub fn send_now(
+	deals: usize,
+	oldest_start: BlockNumber,
+	now: BlockNumber,
+	ack_window: BlockNumber,
+) -> bool {
+	let wait = if ack_window == 0 { IDLE_WAIT_BLOCKS } else { ack_window / 4 };
+	deals >= MAX_ACKS_PER_CALL || now.saturating_sub(oldest_start) >= wait
+}
+
+/// Runs until the node stops: on each new best block, acknowledges what is complete here.
 pub async fn run(client: Arc<FullClient>, service: Arc<StorageService>, tx: OwnTransactions) {
+	debug_assert_eq!(
+		MAX_ACKS_PER_CALL as u32,
+		<<Runtime as pallet_storage::Config>::MaxAcksPerCall as Get<u32>>::get()
+	);
 	let account = tx.account().clone();
 	let mut sent = SentAcks::default();
-	let mut finality = client.finality_notification_stream();
-	while let Some(block) = finality.next().await {
-		let now = *sp_runtime::traits::Header::number(&block.header);
-		let Some((shard, batch)) =
-			next_batch(&client, &service, &account, block.hash, now, &mut sent)
-		else {
+	let mut imports = client.import_notification_stream();
+	let mut last: Option<BlockHash> = None;
+	while let Some(block) = imports.next().await {
+		if !block.is_new_best {
+			continue;
+		}
+		let info = client.info();
+		let at = if info.best_number.saturating_sub(info.finalized_number) > FINALITY_LAG_BLOCKS {
+			info.best_hash
+		} else {
+			info.finalized_hash
+		};
+		if last == Some(at) {
+			continue;
+		}
+		last = Some(at);
+		let Some((shard, calls)) = next_calls(&client, &service, &account, at, &mut sent) else {
 			continue;
 		};
-		let Ok(deals) = batch.clone().try_into() else { continue };
-		let call = RuntimeCall::FileStorage(pallet_storage::Call::acknowledge { deals, shard });
-		match tx.submit(call).await {
-			Ok(()) => {
-				sent.sent(now, &batch);
-				if let Some(m) = service.metrics() {
-					m.acks_sent.inc_by(batch.len() as u64);
-				}
-				log::debug!(target: "storage", "acknowledging deals {batch:?}");
-			},
-			Err(e) => log::warn!(target: "storage", "acknowledgement refused by the pool: {e}"),
+		for batch in calls {
+			let Ok(deals) = batch.clone().try_into() else { continue };
+			let call = RuntimeCall::FileStorage(pallet_storage::Call::acknowledge { deals, shard });
+			match tx.submit(call).await {
+				Ok(()) => {
+					sent.sent(info.best_number, &batch);
+					if let Some(m) = service.metrics() {
+						m.acks_sent.inc_by(batch.len() as u64);
+					}
+					log::debug!(target: "storage", "acknowledging deals {batch:?}");
+				},
+				Err(e) => {
+					log::warn!(target: "storage", "acknowledgement refused by the pool: {e}");
+					break;
+				},
+			}
 		}
 	}
 }
 
-/// The shard and deals to acknowledge at `at`, or `None` when there are none, the runtime
-/// predates acknowledgements, or the provider cannot acknowledge (not registered, leaving,
-/// or below the minimum bond).
-fn next_batch(
+/// The shard and the calls (deal lists) to send at `at`, or `None` when there are none, the
+/// runtime predates acknowledgements, or the provider cannot acknowledge (not registered,
+/// leaving, or below the minimum bond).
+fn next_calls(
 	client: &FullClient,
 	service: &StorageService,
 	account: &AccountId,
 	at: BlockHash,
-	now: BlockNumber,
 	sent: &mut SentAcks,
-) -> Option<(pallet_storage::Shard, Vec<u64>)> {
+) -> Option<(pallet_storage::Shard, Vec<Vec<u64>>)> {
 	let api = client.runtime_api();
 	let supported = api
 		.has_api_with::<dyn StorageApi<Block, AccountId, Balance, BlockNumber>, _>(at, |v| v >= 2)
@@ -139,18 +182,31 @@ fn next_batch(
 	if let Some(m) = service.metrics() {
 		m.unacknowledged_deals.set(uncounted.len() as u64);
 	}
-	let waiting: Vec<u64> = uncounted
+	// Newest first, each with the block it was submitted at, if the chain names it as here.
+	let waiting: Vec<(u64, BlockNumber)> = uncounted
 		.into_iter()
-		.filter(|held| {
-			api.deal(at, held.deal).ok().flatten().is_some_and(|deal| {
-				FileKey::new(deal.root, deal.size) == held.key
-					&& deal.start_sector == held.start_sector
-			})
+		.rev()
+		.filter_map(|held| {
+			let deal = api.deal(at, held.deal).ok()??;
+			(FileKey::new(deal.root, deal.size) == held.key
+				&& deal.start_sector == held.start_sector)
+				.then_some((held.deal, deal.start))
 		})
-		.map(|held| held.deal)
 		.collect();
-	let batch = sent.batch(now, &waiting);
-	(!batch.is_empty()).then_some((shard, batch))
+	let now = client.header(at).ok()??.number;
+	let ids: Vec<u64> = waiting.iter().map(|(deal, _)| *deal).collect();
+	let due = sent.due(now, &ids);
+	let start_of = |deal: &u64| waiting.iter().find(|(d, _)| d == deal).map_or(now, |(_, s)| *s);
+	let calls: Vec<Vec<u64>> = due
+		.chunks(MAX_ACKS_PER_CALL)
+		.take(MAX_CALLS_PER_BLOCK)
+		.filter(|call| {
+			let oldest = call.iter().map(start_of).min().unwrap_or(now);
+			send_now(call.len(), oldest, now, params.ack_window)
+		})
+		.map(<[u64]>::to_vec)
+		.collect();
+	(!calls.is_empty()).then_some((shard, calls))
 }
 
 #[cfg(test)]
@@ -158,35 +214,39 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn ack_batches_are_bounded_and_in_deal_order() {
+	fn due_deals_keep_their_order_and_calls_wait_until_full_or_old_enough() {
 		let mut sent = SentAcks::default();
-		let waiting: Vec<u64> = (0..100).filter(|deal| deal % 10 != 0).collect();
-		let batch = sent.batch(1, &waiting);
-		assert_eq!(batch.len(), MAX_ACKS_PER_CALL);
-		assert!(batch.windows(2).all(|w| w[0] < w[1]));
-		assert_eq!(batch[0], 1);
+		let waiting: Vec<u64> = (0..100).rev().collect();
+		assert_eq!(sent.due(1, &waiting), waiting);
+		// A full call goes at once; a short one waits a quarter of the window (or 600
+		// blocks with acknowledgements off).
+		assert!(send_now(MAX_ACKS_PER_CALL, 100, 100, 3600));
+		assert!(!send_now(1, 100, 100 + 899, 3600));
+		assert!(send_now(1, 100, 100 + 900, 3600));
+		assert!(!send_now(1, 100, 100 + IDLE_WAIT_BLOCKS - 1, 0));
+		assert!(send_now(1, 100, 100 + IDLE_WAIT_BLOCKS, 0));
 	}
 
 	#[test]
 	fn a_deal_sent_recently_is_not_sent_again_and_resends_back_off() {
 		let mut sent = SentAcks::default();
-		assert_eq!(sent.batch(10, &[3, 4]), vec![3, 4]);
+		assert_eq!(sent.due(10, &[3, 4]), vec![3, 4]);
 		sent.sent(10, &[3, 4]);
 		// Deal 4 was counted; 3 is still in flight.
-		assert!(sent.batch(12, &[3]).is_empty());
-		assert_eq!(sent.batch(10 + RESEND_AFTER_BLOCKS, &[3]), vec![3]);
+		assert!(sent.due(12, &[3]).is_empty());
+		assert_eq!(sent.due(10 + RESEND_AFTER_BLOCKS, &[3]), vec![3]);
 		sent.sent(15, &[3]);
 		// The second resend waits twice as long.
-		assert!(sent.batch(15 + RESEND_AFTER_BLOCKS, &[3]).is_empty());
-		assert_eq!(sent.batch(15 + 2 * RESEND_AFTER_BLOCKS, &[3]), vec![3]);
+		assert!(sent.due(15 + RESEND_AFTER_BLOCKS, &[3]).is_empty());
+		assert_eq!(sent.due(15 + 2 * RESEND_AFTER_BLOCKS, &[3]), vec![3]);
 		// However often it was refused, a deal is tried at least once a day.
 		for _ in 0..40 {
 			sent.sent(100, &[3]);
 		}
-		assert!(sent.batch(100 + MAX_RESEND_AFTER_BLOCKS - 1, &[3]).is_empty());
-		assert_eq!(sent.batch(100 + MAX_RESEND_AFTER_BLOCKS, &[3]), vec![3]);
+		assert!(sent.due(100 + MAX_RESEND_AFTER_BLOCKS - 1, &[3]).is_empty());
+		assert_eq!(sent.due(100 + MAX_RESEND_AFTER_BLOCKS, &[3]), vec![3]);
 		// A deal no longer waiting (counted, or ended) is forgotten.
-		assert!(sent.batch(20, &[]).is_empty());
-		assert_eq!(sent.batch(20, &[3]), vec![3]);
+		assert!(sent.due(20, &[]).is_empty());
+		assert_eq!(sent.due(20, &[3]), vec![3]);
 	}
 }

@@ -5,7 +5,7 @@
 //! the node does.
 
 use crate::{
-	roles::{own_tx::OwnTransactions, storage::acks_required},
+	roles::{own_tx::OwnTransactions, storage::params::acks_required},
 	service::types::FullClient,
 };
 use pallet_storage::runtime_api::StorageApi;

@@ -5,6 +5,7 @@
 
 pub mod acks;
 pub mod miner;
+pub mod params;
 
 use crate::{
 	roles::{
@@ -236,22 +237,6 @@ fn reconcile(client: &FullClient, service: &StorageService, at: BlockHash) {
 		}
 	}
 	service.refresh_usage();
-}
-
-/// The storage parameters at `at`.
-pub fn storage_params(
-	client: &FullClient,
-	at: BlockHash,
-) -> Option<pallet_storage::ParamsOf<Runtime>> {
-	let key = StorageKey(pallet_storage::Params::<Runtime>::hashed_key().to_vec());
-	let data = client.storage(at, &key).ok()??;
-	pallet_storage::ParamsOf::<Runtime>::decode(&mut &data.0[..]).ok()
-}
-
-/// Whether acknowledgements are on at `at` (`ack_window > 0`): PoRA pays a deal's share
-/// only to its acknowledged holders, and alignment checks providers only on those deals.
-pub fn acks_required(client: &FullClient, at: BlockHash) -> bool {
-	storage_params(client, at).is_some_and(|params| params.ack_window > 0)
 }
 
 /// This node's shard, if `account` is a registered provider at `at`.
