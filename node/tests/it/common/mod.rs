@@ -51,6 +51,8 @@ pub struct Node {
 	pub prometheus_port: Option<u16>,
 	/// Where its log goes.
 	pub log_path: PathBuf,
+	/// The name it was started with (`--name`).
+	name: String,
 	/// Base path; removed with the node.
 	_base: tempfile::TempDir,
 }
@@ -99,6 +101,7 @@ impl Node {
 			p2p_port,
 			prometheus_port,
 			log_path,
+			name: name.to_string(),
 			_base: base,
 		};
 		node.restart();
@@ -236,6 +239,26 @@ impl Node {
 impl Drop for Node {
 	fn drop(&mut self) {
 		self.stop();
+		// The base path goes with the node: when a test fails, its log is kept where CI and
+		// a developer find it (a failure message has room for the log's tail only).
+		if std::thread::panicking() {
+			keep_failed_log(&self.name, &self.log_path);
+		}
+	}
+}
+
+/// Copies the log of a node of a failed test to `<CARGO_TARGET_TMPDIR>/failed-node-logs/`
+/// and says where.
+fn keep_failed_log(name: &str, log: &Path) {
+	let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("failed-node-logs");
+	let stamp = std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map_or(0, |d| d.as_millis());
+	let test = std::thread::current().name().unwrap_or("test").replace("::", "-");
+	let kept = dir.join(format!("{test}-{name}-{stamp}.log"));
+	match std::fs::create_dir_all(&dir).and_then(|()| std::fs::copy(log, &kept)) {
+		Ok(_) => eprintln!("log of node {name} kept at {}", kept.display()),
+		Err(e) => eprintln!("could not keep the log of node {name}: {e}"),
 	}
 }
 
