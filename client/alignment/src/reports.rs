@@ -13,7 +13,8 @@ use std::{
 use zerog_data_plane::files::{invalid, replace_file};
 
 /// One era's report: the verdicts, in subject order, as `(ok, evidence)` (SCALE-identical
-/// to `pallet_alignment::Verdict`), and the salt of the commitment.
+/// to `pallet_alignment::Verdict`), the salt of the commitment, and the era's seed the
+/// checks followed.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct StoredReport {
 	/// The era.
@@ -22,6 +23,48 @@ pub struct StoredReport {
 	pub verdicts: Vec<(bool, [u8; 32])>,
 	/// The salt the commitment was made with.
 	pub salt: [u8; 32],
+	/// The era's seed as the checks read it ([`UNKNOWN_SEED`] in a report kept by an older
+	/// version). On a branch that lost, an era has another seed and other subjects.
+	pub seed: [u8; 32],
+}
+
+/// The seed of a report written before reports kept it.
+pub const UNKNOWN_SEED: [u8; 32] = [0; 32];
+
+/// A report as versions before the seed kept it.
+#[derive(Decode)]
+struct StoredReportV0 {
+	era: u32,
+	verdicts: Vec<(bool, [u8; 32])>,
+	salt: [u8; 32],
+}
+
+impl StoredReport {
+	/// Whether the report was made for the era drawn with `seed` (an older report, which did
+	/// not keep its seed, is taken to be).
+	pub fn follows(&self, seed: &[u8; 32]) -> bool {
+		self.seed == *seed || self.seed == UNKNOWN_SEED
+	}
+
+	fn decode_any(bytes: &[u8]) -> Result<Self, codec::Error> {
+		let mut input = bytes;
+		match StoredReport::decode(&mut input) {
+			Ok(report) if input.is_empty() => Ok(report),
+			_ => {
+				let mut input = bytes;
+				let v0 = StoredReportV0::decode(&mut input)?;
+				if !input.is_empty() {
+					return Err("trailing bytes".into());
+				}
+				Ok(StoredReport {
+					era: v0.era,
+					verdicts: v0.verdicts,
+					salt: v0.salt,
+					seed: UNKNOWN_SEED,
+				})
+			},
+		}
+	}
 }
 
 /// A fresh, unpredictable salt (the OS's randomness).
@@ -53,7 +96,7 @@ impl ReportStore {
 	/// The report of `era`, if one was kept.
 	pub fn load(&self, era: u32) -> io::Result<Option<StoredReport>> {
 		match fs::read(self.dir.join(Self::name(era))) {
-			Ok(bytes) => StoredReport::decode(&mut &bytes[..])
+			Ok(bytes) => StoredReport::decode_any(&bytes)
 				.map(Some)
 				.map_err(|e| invalid(format!("report of era {era}: {e}"))),
 			Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -85,7 +128,27 @@ mod tests {
 	use super::*;
 
 	fn report(era: u32) -> StoredReport {
-		StoredReport { era, verdicts: vec![(true, [1; 32]), (false, [2; 32])], salt: fresh_salt() }
+		StoredReport {
+			era,
+			verdicts: vec![(true, [1; 32]), (false, [2; 32])],
+			salt: fresh_salt(),
+			seed: [era as u8 + 1; 32],
+		}
+	}
+
+	#[test]
+	fn a_report_of_the_older_format_still_loads_and_follows_any_seed() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = ReportStore::open(dir.path()).unwrap();
+		let old = report(7);
+		let bytes = (old.era, old.verdicts.clone(), old.salt).encode();
+		fs::write(dir.path().join("era-7.scale"), bytes).unwrap();
+		let loaded = store.load(7).unwrap().unwrap();
+		assert_eq!(loaded, StoredReport { seed: UNKNOWN_SEED, ..old.clone() });
+		assert!(loaded.follows(&[3; 32]));
+		// A report that kept its seed follows only that seed.
+		assert!(old.follows(&old.seed));
+		assert!(!old.follows(&[3; 32]));
 	}
 
 	#[test]

@@ -23,7 +23,7 @@ use sc_network::{
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 use zerog_data_plane::{
 	holding::HoldingSigner,
-	request_response::{refuse, request_response_protocol, PeerSource},
+	request_response::{first_verified, refuse, request_response_protocol, PeerSource},
 };
 use zerog_erasure::{BlobCommitment, Hash, CODED_CHUNKS};
 
@@ -244,8 +244,9 @@ impl ChunkFetcher {
 	}
 
 	/// Challenges the member with operator `key` for chunk `index` of the blob with
-	/// `commitment` through every connected peer; returns the evidence (blake2-256 of the
-	/// chunk) of the first answer that verifies, or `None` when no peer answered for it.
+	/// `commitment` through every connected peer at once; returns the evidence (blake2-256
+	/// of the chunk) of the first answer that verifies, without waiting for the other peers,
+	/// or `None` when no peer answered for it.
 	pub async fn prove(
 		&self,
 		key: [u8; 32],
@@ -255,13 +256,12 @@ impl ChunkFetcher {
 	) -> Option<[u8; 32]> {
 		let request = DaRequest::Prove { key, root: commitment.root, index, challenge };
 		let peers = self.peers.peers().await;
-		let answers =
-			futures::future::join_all(peers.into_iter().map(|peer| self.send(peer, &request)))
-				.await;
-		answers.into_iter().find_map(|bytes| {
+		let answers = peers.into_iter().map(|peer| self.send(peer, &request));
+		first_verified(answers, |bytes| {
 			let proof = Option::<ChunkHoldingProof>::decode(&mut &bytes[..]).ok().flatten()?;
 			verify_chunk_holding(&proof, &key, commitment, index, &challenge).ok()
 		})
+		.await
 	}
 
 	/// One chunk request to one peer; an empty answer on any failure.

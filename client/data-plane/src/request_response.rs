@@ -2,7 +2,7 @@
 //! exchange use them: configured through the backend-generic `request_response_config`, so
 //! that both litep2p and libp2p work.
 
-use futures::future::BoxFuture;
+use futures::{future::BoxFuture, stream::FuturesUnordered, Future, StreamExt};
 use sc_network::{
 	request_responses::{IncomingRequest, OutgoingResponse},
 	NetworkBackend, PeerId, ProtocolName,
@@ -44,4 +44,50 @@ pub fn refuse(incoming: IncomingRequest, what: &'static str) {
 pub trait PeerSource: Send + Sync {
 	/// The peers connected now.
 	fn peers(&self) -> BoxFuture<'static, Vec<PeerId>>;
+}
+
+/// Awaits `answers` (requests to several peers, all in flight at once) and returns the
+/// first that `verify` accepts, as soon as it arrives: the remaining requests are dropped,
+/// so a slow or stalled peer costs nothing once another peer has answered. `None` when no
+/// answer verifies.
+pub async fn first_verified<T>(
+	answers: impl IntoIterator<Item = impl Future<Output = Vec<u8>>>,
+	mut verify: impl FnMut(&[u8]) -> Option<T>,
+) -> Option<T> {
+	let mut pending: FuturesUnordered<_> = answers.into_iter().collect();
+	while let Some(bytes) = pending.next().await {
+		if let Some(verified) = verify(&bytes) {
+			return Some(verified);
+		}
+	}
+	None
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[tokio::test]
+	async fn the_first_verified_answer_wins_without_waiting_for_a_stalled_peer() {
+		let stalled = Box::pin(async {
+			futures::future::pending::<()>().await;
+			vec![1u8]
+		}) as BoxFuture<'static, Vec<u8>>;
+		let wrong = Box::pin(async { vec![2u8] }) as BoxFuture<'static, Vec<u8>>;
+		let right = Box::pin(async {
+			tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+			vec![3u8]
+		}) as BoxFuture<'static, Vec<u8>>;
+		let accept_3 = |bytes: &[u8]| (bytes == [3]).then_some(3u8);
+		let found = tokio::time::timeout(
+			std::time::Duration::from_secs(10),
+			first_verified([stalled, wrong, right], accept_3),
+		)
+		.await
+		.expect("returns without the stalled peer");
+		assert_eq!(found, Some(3));
+		// No answer verifies: None, once every request is done.
+		let wrong = Box::pin(async { vec![2u8] }) as BoxFuture<'static, Vec<u8>>;
+		assert_eq!(first_verified([wrong], accept_3).await, None);
+	}
 }

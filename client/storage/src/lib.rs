@@ -4,6 +4,7 @@
 //! - [`store`]: the on-disk segment store (file bytes, segment proofs, held bitmap, deal
 //!   placements) by file root and size, which survives restarts;
 //! - [`deal_scan`]: which of the chain's deals the store has recorded, with retries;
+//! - [`fetch_backoff`]: when to ask peers again for segments nobody had;
 //! - [`protocol`]: segment exchange between nodes over an sc-network request-response
 //!   protocol, and the [`protocol::SegmentFetcher`] that checks every segment it gets;
 //! - [`serve`]: answers peers' segment requests and holding challenges;
@@ -22,6 +23,7 @@
 //! [`store::SegmentStore::add_placement`]) and its shard ([`StorageService::set_role`]).
 
 pub mod deal_scan;
+pub mod fetch_backoff;
 pub mod holding;
 pub mod kv_db;
 pub mod kv_rpc;

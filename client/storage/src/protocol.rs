@@ -29,7 +29,7 @@ use sc_network::{
 	NetworkBackend, PeerId, ProtocolName,
 };
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
-use zerog_data_plane::request_response::{request_response_protocol, PeerSource};
+use zerog_data_plane::request_response::{first_verified, request_response_protocol, PeerSource};
 use zerog_erasure::{storage::verify_segment, Hash};
 
 /// Largest request accepted.
@@ -221,6 +221,8 @@ pub struct Fetched {
 	pub fetched: usize,
 	/// Segments refused for a bad proof, size or index.
 	pub rejected: usize,
+	/// Peers asked.
+	pub peers: usize,
 }
 
 /// Asks peers for segments and what they hold.
@@ -279,6 +281,7 @@ impl SegmentFetcher {
 			if missing.is_empty() {
 				break;
 			}
+			out.peers += 1;
 			let requests: Vec<StorageRequest> = missing
 				.iter()
 				.copied()
@@ -348,8 +351,10 @@ impl SegmentFetcher {
 	}
 
 	/// Challenges `provider` for segment `index` of the file `key` through every connected
-	/// peer; returns the evidence (blake2-256 of the segment) of the first answer that
-	/// verifies, or `None` when no peer answered for that provider.
+	/// peer at once; returns the evidence (blake2-256 of the segment) of the first answer
+	/// that verifies, without waiting for the other peers (a slow or stalled one would hold
+	/// the era's report back for the whole request timeout), or `None` when no peer answered
+	/// for that provider.
 	pub async fn prove(
 		&self,
 		provider: [u8; 32],
@@ -360,14 +365,12 @@ impl SegmentFetcher {
 		let request =
 			StorageRequest::Prove { provider, root: key.root, size: key.size, index, challenge };
 		let peers = self.peers.peers().await;
-		let answers = futures::future::join_all(
-			peers.into_iter().map(|peer| self.ask(peer, request.clone())),
-		)
-		.await;
-		answers.into_iter().find_map(|bytes| {
+		let answers = peers.into_iter().map(|peer| self.ask(peer, request.clone()));
+		first_verified(answers, |bytes| {
 			let proof = Option::<HoldingProof>::decode(&mut &bytes[..]).ok().flatten()?;
 			verify_holding(&proof, &provider, key, index, &challenge).ok()
 		})
+		.await
 	}
 
 	/// One request to one peer; empty bytes on any failure.

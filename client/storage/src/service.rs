@@ -10,6 +10,7 @@
 //! period if no deal for the root lands.
 
 use crate::{
+	fetch_backoff::FetchBackoff,
 	metrics::Metrics,
 	protocol::{holders_per_segment, SegmentFetcher},
 	store::{FileKey, FileMeta, Held, Placement, SegmentStore, SegmentWithProof},
@@ -137,6 +138,8 @@ pub struct StorageService {
 	metrics: Option<Metrics>,
 	role: RwLock<Option<ShardRole>>,
 	syncing: Mutex<HashSet<FileKey>>,
+	/// Files whose missing segments no peer had lately.
+	fetch_backoff: Mutex<FetchBackoff<FileKey>>,
 	holding_signer: RwLock<Option<Arc<dyn HoldingSigner>>>,
 	unplaced_deals: AtomicU64,
 }
@@ -150,6 +153,7 @@ impl StorageService {
 			metrics,
 			role: RwLock::new(None),
 			syncing: Default::default(),
+			fetch_backoff: Default::default(),
 			holding_signer: RwLock::new(None),
 			unplaced_deals: AtomicU64::new(0),
 		};
@@ -389,7 +393,8 @@ impl StorageService {
 	}
 
 	/// Fetches the segments of the file `key` this provider's shard holds and lacks. Returns
-	/// how many were stored.
+	/// how many were stored. After several tries that got nothing, the file is asked for
+	/// less often ([`FetchBackoff`]).
 	pub async fn sync_file(&self, key: &FileKey) -> Result<u64, StorageError> {
 		let (Some(mask), Some((_, held))) = (self.replica_mask(key), self.store.file(key)) else {
 			return Ok(0);
@@ -401,6 +406,9 @@ impl StorageService {
 			return Ok(0);
 		}
 		let Some(fetcher) = self.fetcher.get() else { return Ok(0) };
+		if !self.fetch_backoff.lock().ready(key, Instant::now()) {
+			return Ok(0);
+		}
 		if !self.syncing.lock().insert(*key) {
 			return Ok(0);
 		}
@@ -413,6 +421,10 @@ impl StorageService {
 			})
 			.await;
 		self.syncing.lock().remove(key);
+		// Nobody to ask (at start, before peers connect) says nothing of the file.
+		if fetched.peers > 0 {
+			self.fetch_backoff.lock().record(key, fetched.fetched, Instant::now());
+		}
 		if let Some(m) = &self.metrics {
 			m.segments_replicated.inc_by(stored);
 		}
@@ -429,7 +441,10 @@ impl StorageService {
 	/// One pass over every file: fetch missing replica segments, drop staging copies that
 	/// are replicated enough, and drop uploads whose deal never landed within `grace_secs`.
 	pub async fn maintain(&self, grace_secs: u64) {
-		for (key, meta) in self.store.files() {
+		let files = self.store.files();
+		let known: HashSet<FileKey> = files.iter().map(|(key, _)| *key).collect();
+		self.fetch_backoff.lock().retain(|key| known.contains(key));
+		for (key, meta) in files {
 			if meta.placements.is_empty() {
 				if now_secs().saturating_sub(meta.stored_at) > grace_secs {
 					log::info!(target: "storage", "dropping upload {key}: no deal landed");

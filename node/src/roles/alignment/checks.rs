@@ -27,7 +27,7 @@ use pallet_storage::runtime_api::StorageApi;
 use sc_client_api::{HeaderBackend, StorageProvider};
 use sp_api::ProvideRuntimeApi;
 use sp_core::storage::StorageKey;
-use std::{collections::BTreeMap, sync::Arc};
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use zerog_alignment_service::{
 	challenge::{
 		acknowledged_files, da_challenge, nothing_to_check, storage_challenge, DealHolders,
@@ -93,6 +93,7 @@ impl Checker {
 		&self,
 		era: &EraRecord,
 		era_length: BlockNumber,
+		check_time: Duration,
 	) -> Option<Vec<CheckVerdict>> {
 		let at = self.client.hash(era.start).ok()??;
 		let acks = acks_required(&self.client, at);
@@ -111,23 +112,38 @@ impl Checker {
 		};
 		let checks = era.subjects.iter().enumerate().map(|(index, subject)| {
 			let seed = check_seed(&era.seed, index as u32);
-			self.check(&candidates, subject, seed)
+			self.check(&candidates, subject, seed, check_time)
 		});
 		Some(join_all(checks).await)
 	}
 
+	/// The verdict on `subject`; a subject whose check is not done within `check_time` (the
+	/// report must still land in the era) fails.
 	async fn check(
 		&self,
 		candidates: &Candidates,
 		subject: &Subject<AccountId>,
 		seed: [u8; 32],
+		check_time: Duration,
 	) -> CheckVerdict {
-		let verdict = match subject {
-			Subject::Storage(who) => self.check_storage(candidates, who, seed).await,
-			Subject::Da(who) => self.check_da(candidates, who, seed).await,
-			Subject::Compute(who) => self.check_compute(candidates.at, who, seed).await,
+		let started = std::time::Instant::now();
+		let check = async {
+			match subject {
+				Subject::Storage(who) => self.check_storage(candidates, who, seed).await,
+				Subject::Da(who) => self.check_da(candidates, who, seed).await,
+				Subject::Compute(who) => self.check_compute(candidates.at, who, seed).await,
+			}
 		};
-		log::debug!(target: "alignment", "{subject:?}: {}", if verdict.0 { "pass" } else { "FAIL" });
+		let verdict = tokio::time::timeout(check_time, check).await.unwrap_or_else(|_| {
+			log::info!(target: "alignment", "{subject:?}: no answer within {check_time:?}");
+			FAILED
+		});
+		log::debug!(
+			target: "alignment",
+			"{subject:?}: {} in {} ms",
+			if verdict.0 { "pass" } else { "FAIL" },
+			started.elapsed().as_millis()
+		);
 		verdict
 	}
 

@@ -4,6 +4,12 @@
 //! the era's reveal window. The operator account is the `algn` key in the keystore; the
 //! licences delegated to it earn the era's active share when its reports agree with the
 //! quorum.
+//!
+//! It checks once the block that drew the era's subjects is final (on a branch that loses,
+//! an era has another seed and other subjects), or, when finality lags, a few blocks before
+//! the era ends; each check gets the time left for the commitment to land in the era. A
+//! commitment or reveal not on chain within two blocks, or given up by the pool, is sent
+//! again.
 
 pub mod checks;
 pub mod rpc;
@@ -12,7 +18,7 @@ use crate::{
 	roles::{
 		context::RoleContext,
 		da::RunningDa,
-		own_tx::{role_account, OwnTransactions},
+		own_tx::{role_account, OwnTransactions, OwnTxError, Submitted},
 		storage::RunningStorage,
 	},
 	service::types::{BlockHash, FullClient},
@@ -35,11 +41,20 @@ use zerog_runtime::{BlockNumber, Runtime, RuntimeCall};
 pub const ALIGNMENT_KEY_TYPE: KeyTypeId = KeyTypeId(*b"algn");
 /// How often the loop looks at the best block.
 const POLL: Duration = Duration::from_secs(1);
-/// Blocks to wait for a submitted report to take effect before sending it again.
-const RESUBMIT_AFTER: BlockNumber = 5;
+/// Blocks to wait for a submitted report to take effect before sending it again (unless
+/// the pool gave it up before). Below the reveal window, so that a reveal lost in the pool
+/// is sent again in time.
+const RESUBMIT_AFTER: BlockNumber = 2;
 
 /// How long a compute endpoint gets to answer a health check.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// The least number of blocks before an era's end by which a report is committed even if
+/// the draw of its subjects is not final yet (a third of the era when that is more).
+const COMMIT_MARGIN: BlockNumber = 4;
+/// Blocks before an era's end the checks must be done by (the commitment still has to land).
+const CHECKS_MARGIN: BlockNumber = 2;
+/// The shortest time the checks get.
+const MIN_CHECK_TIME: Duration = Duration::from_secs(2);
 
 /// What the loop needs.
 pub struct AlignmentParts {
@@ -63,19 +78,25 @@ enum Step {
 /// The loop's memory between polls.
 #[derive(Default)]
 struct LoopState {
-	last_block: Option<BlockNumber>,
-	/// (step, era) -> block it was sent at.
-	sent: HashMap<(Step, EraIndex), BlockNumber>,
+	/// The best and finalized block numbers at the last look.
+	last_block: Option<(BlockNumber, BlockNumber)>,
+	/// (step, era) -> the block it was sent at, and the transaction (none: not to be sent
+	/// again before that block).
+	sent: HashMap<(Step, EraIndex), (BlockNumber, Option<Submitted>)>,
 	/// The last era a "no licence" warning was given for.
 	warned: Option<EraIndex>,
+	/// The last era checked on a draw that was not final.
+	unfinal: Option<EraIndex>,
 }
 
 impl LoopState {
-	/// Whether `step` of `era` may be sent at `now` (never sent, or sent long enough ago).
+	/// Whether `step` of `era` may be sent at `now`: never sent, given up by the pool, or
+	/// sent long enough ago.
 	fn may_send(&self, step: Step, era: EraIndex, now: BlockNumber) -> bool {
-		self.sent
-			.get(&(step, era))
-			.is_none_or(|at| now >= at.saturating_add(RESUBMIT_AFTER))
+		self.sent.get(&(step, era)).is_none_or(|(at, sent)| {
+			sent.as_ref().is_some_and(Submitted::is_lost)
+				|| now >= at.saturating_add(RESUBMIT_AFTER)
+		})
 	}
 }
 
@@ -137,13 +158,15 @@ impl AlignmentParts {
 	/// the running era.
 	async fn step(&self, state: &mut LoopState) {
 		let info = self.client.info();
-		if state.last_block == Some(info.best_number) {
+		// A new best block, or a newly finalized one (the checks wait for finality).
+		let seen = (info.best_number, info.finalized_number);
+		if state.last_block == Some(seen) {
 			return;
 		}
-		state.last_block = Some(info.best_number);
+		state.last_block = Some(seen);
 		state
 			.sent
-			.retain(|_, at| info.best_number < at.saturating_add(100 * RESUBMIT_AFTER));
+			.retain(|_, (at, _)| info.best_number < at.saturating_add(100 * RESUBMIT_AFTER));
 		let (best, now) = (info.best_hash, info.best_number);
 		let api = self.client.runtime_api();
 		let me = self.tx.account().clone();
@@ -169,11 +192,33 @@ impl AlignmentParts {
 		if committed || !state.may_send(Step::Commit, era, now) {
 			return;
 		}
+		let Some(era_length) = self.era_length(best) else { return };
+		// The checks read the chain at the era's first block and follow the subjects drawn in
+		// its second. On a branch that then lost, both are another era's: the report would
+		// disagree with every honest one. So wait until the draw is final, unless finality
+		// lags so far that waiting would miss the era.
+		let era_end = record.start.saturating_add(era_length);
+		if info.finalized_number < record.start.saturating_add(1) {
+			if now < era_end.saturating_sub(COMMIT_MARGIN.max(era_length / 3)) {
+				return;
+			}
+			if state.unfinal != Some(era) {
+				state.unfinal = Some(era);
+				log::warn!(target: "alignment", "era {era}: the draw of its subjects is not final by block {now} (finalized: {}); checking on the best chain", info.finalized_number);
+			}
+		}
 		if let Err(e) = self.store.prune_before(era.saturating_sub(1)) {
 			log::warn!(target: "alignment", "pruning old reports: {e}");
 		}
+		// The checks must be done while the commitment can still land in the era.
+		let blocks_left = era_end.saturating_sub(now).saturating_sub(CHECKS_MARGIN);
+		let check_time =
+			Duration::from_millis(u64::from(blocks_left) * zerog_runtime::SLOT_DURATION)
+				.max(MIN_CHECK_TIME);
 		let started = std::time::Instant::now();
-		let Some(report) = self.report(best, era, &record).await else { return };
+		let Some(report) = self.report(era, &record, era_length, check_time).await else {
+			return;
+		};
 		let took = started.elapsed().as_millis();
 		let failed = report.verdicts.iter().filter(|(ok, _)| !ok).count();
 		let idle = report
@@ -189,12 +234,13 @@ impl AlignmentParts {
 		);
 		let call =
 			RuntimeCall::Alignment(pallet_alignment::Call::commit_report { era, commitment });
-		match self.tx.submit(call).await {
-			Ok(()) => {
-				state.sent.insert((Step::Commit, era), now);
+		let Some(sent) = self.send(state, (Step::Commit, era), call).await else { return };
+		match sent {
+			Ok(submitted) => {
+				state.sent.insert((Step::Commit, era), (now, Some(submitted)));
 				log::info!(
 					target: "alignment",
-					"era {era}: {} subjects checked, {failed} failed, {idle} with nothing to check, in {took} ms; report committed",
+					"era {era}: {} subjects checked, {failed} failed, {idle} with nothing to check, in {took} ms; report committed at block {now}",
 					report.verdicts.len()
 				);
 			},
@@ -205,25 +251,32 @@ impl AlignmentParts {
 	}
 
 	/// This era's report: the one on disk (a restart after the checks), else fresh checks
-	/// with a fresh salt, saved before anything is committed.
+	/// (each given at most `check_time`) with a fresh salt, saved before anything is
+	/// committed.
 	async fn report(
 		&self,
-		best: BlockHash,
 		era: EraIndex,
 		record: &checks::EraRecord,
+		era_length: BlockNumber,
+		check_time: Duration,
 	) -> Option<StoredReport> {
 		match self.store.load(era) {
-			Ok(Some(report)) if report.verdicts.len() == record.subjects.len() => {
+			Ok(Some(report))
+				if report.verdicts.len() == record.subjects.len()
+					&& report.follows(&record.seed) =>
+			{
 				return Some(report)
 			},
-			Ok(_) => {},
+			Ok(Some(_)) => {
+				log::warn!(target: "alignment", "era {era}: the stored report followed another draw (a branch that lost); checking again")
+			},
+			Ok(None) => {},
 			Err(e) => {
 				log::warn!(target: "alignment", "era {era}: the stored report is unreadable ({e}); checking again")
 			},
 		}
-		let era_length = self.era_length(best)?;
-		let verdicts = self.checker.check_era(record, era_length).await?;
-		let report = StoredReport { era, verdicts, salt: fresh_salt() };
+		let verdicts = self.checker.check_era(record, era_length, check_time).await?;
+		let report = StoredReport { era, verdicts, salt: fresh_salt(), seed: record.seed };
 		if let Err(e) = self.store.save(&report) {
 			log::error!(target: "alignment", "era {era}: cannot keep the report ({e}); not committing what could not be revealed");
 			return None;
@@ -251,7 +304,7 @@ impl AlignmentParts {
 				log::error!(target: "alignment", "era {era}: committed, but the report is not on disk; it cannot be revealed");
 				state
 					.sent
-					.insert((Step::Reveal, era), now.saturating_add(1000 * RESUBMIT_AFTER));
+					.insert((Step::Reveal, era), (now.saturating_add(1000 * RESUBMIT_AFTER), None));
 				return;
 			},
 			Err(e) => {
@@ -270,14 +323,31 @@ impl AlignmentParts {
 			verdicts,
 			salt: report.salt,
 		});
-		match self.tx.submit(call).await {
-			Ok(()) => {
-				state.sent.insert((Step::Reveal, era), now);
-				log::info!(target: "alignment", "era {era}: report revealed");
+		let Some(sent) = self.send(state, (Step::Reveal, era), call).await else { return };
+		match sent {
+			Ok(submitted) => {
+				state.sent.insert((Step::Reveal, era), (now, Some(submitted)));
+				log::info!(target: "alignment", "era {era}: report revealed at block {now}");
 			},
 			Err(e) => {
 				log::warn!(target: "alignment", "era {era}: the reveal was refused by the pool: {e}")
 			},
+		}
+	}
+
+	/// Sends `call` for `step`: in place of an earlier attempt that is neither on chain nor
+	/// ready in the pool (under its nonce), else as a new transaction. `None` while an
+	/// earlier attempt is still ready in the pool.
+	async fn send(
+		&self,
+		state: &LoopState,
+		step: (Step, EraIndex),
+		call: RuntimeCall,
+	) -> Option<Result<Submitted, OwnTxError>> {
+		match state.sent.get(&step).and_then(|(_, sent)| sent.as_ref()) {
+			Some(previous) if !previous.is_lost() && self.tx.in_pool(previous) => None,
+			Some(previous) => Some(self.tx.resubmit(call, previous).await),
+			None => Some(self.tx.submit(call).await),
 		}
 	}
 
@@ -307,12 +377,16 @@ mod tests {
 	fn a_report_step_is_sent_again_only_after_the_wait() {
 		let mut state = LoopState::default();
 		assert!(state.may_send(Step::Commit, 3, 100));
-		state.sent.insert((Step::Commit, 3), 100);
+		state.sent.insert((Step::Commit, 3), (100, None));
 		assert!(!state.may_send(Step::Commit, 3, 100 + RESUBMIT_AFTER - 1));
 		assert!(state.may_send(Step::Commit, 3, 100 + RESUBMIT_AFTER));
 		// Other steps and eras are independent.
 		assert!(state.may_send(Step::Reveal, 3, 101));
 		assert!(state.may_send(Step::Commit, 4, 101));
+		// A reveal the pool gave up (replaced, dropped) is sent again at once: the reveal
+		// window is only a few blocks.
+		state.sent.insert((Step::Reveal, 3), (100, Some(Submitted::given_up())));
+		assert!(state.may_send(Step::Reveal, 3, 100));
 	}
 
 	#[test]

@@ -126,7 +126,7 @@ pub async fn run(client: Arc<FullClient>, service: Arc<StorageService>, tx: OwnT
 			let Ok(deals) = batch.clone().try_into() else { continue };
 			let call = RuntimeCall::FileStorage(pallet_storage::Call::acknowledge { deals, shard });
 			match tx.submit(call).await {
-				Ok(()) => {
+				Ok(_) => {
 					sent.sent(info.best_number, &batch);
 					if let Some(m) = service.metrics() {
 						m.acks_sent.inc_by(batch.len() as u64);

@@ -147,7 +147,7 @@ pub async fn run(parts: MinerParts) {
 			};
 			let call = RuntimeCall::FileStorage(pallet_storage::Call::submit_pora { answer });
 			match tx.submit(call).await {
-				Ok(()) => {
+				Ok(_) => {
 					current.wins += 1;
 					if let Some(m) = service.metrics() {
 						m.pora_wins.inc();
