@@ -133,12 +133,10 @@ impl Miner {
 	pub fn unit_data(&self, index: &FlowIndex, unit: u64) -> Option<[u8; SEAL_UNIT_SIZE]> {
 		let mut out = [0u8; SEAL_UNIT_SIZE];
 		let first = unit * SECTORS_PER_UNIT;
-		// A unit starting in a file's flow padding past its last segment has no segment to
-		// prove it with: not minable here.
+		// A unit starting in a file's flow padding (past its last sector) earns nothing: the
+		// chain pays only for a deal's data, never for zeros anyone can produce.
 		if let AtSector::File(start, file) = index.file_at(first) {
-			let size = file.key.size;
-			let per_segment = SECTORS_PER_SEGMENT.min(sector_count(size).next_power_of_two());
-			if (first - start) / per_segment >= zerog_erasure::storage::segment_count(size) {
+			if first - start >= sector_count(file.key.size) {
 				return None;
 			}
 		}

@@ -71,17 +71,20 @@ fn a_provider_wins_pora_rewards_over_its_stored_file() {
 					share,
 					base,
 					epoch,
+					deal,
 					..
 				}) = event
 				{
 					assert_eq!(who, alice);
+					// Only a unit of a deal earns (issue 33): never flow padding.
+					assert!(deal.is_some(), "a win without a deal was paid in block {number}");
 					rewards.push((number, epoch, share + base));
 				}
 			}
 		}
 		scanned = best;
-		// A win before the node's acknowledgement of the deal names no deal, and is paid
-		// only from the reserve (empty on a new chain): wait for one that is paid.
+		// The node sends a win only once it has acknowledged the deal; the reserve is empty
+		// on a new chain, so a win is paid from the deal's fees.
 		rewards.iter().any(|r| r.2 > 0)
 	});
 	eprintln!("PoRA rewards (block, epoch, amount): {rewards:?}");

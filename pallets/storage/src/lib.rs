@@ -430,7 +430,8 @@ pub mod pallet {
 		ParamsSet,
 		/// A PoRA epoch started over a flow of `flow_length` sectors.
 		PoraEpochStarted { epoch: EpochIndex, flow_length: u64, target: u128 },
-		/// A PoRA win: `share` from `deal`'s fees and `base` from the reserve.
+		/// A PoRA win: `share` from `deal`'s fees and `base` from the reserve. (`deal` is
+		/// always named since spec 107; the option keeps the event's type.)
 		PoraRewarded {
 			who: T::AccountId,
 			miner_id: MinerId,
@@ -517,12 +518,15 @@ pub mod pallet {
 		/// No deal named was recorded: each is gone, outside the caller's shard, already
 		/// acknowledged by it, or has the most holders it may.
 		NothingAcknowledged,
-		/// Acknowledgements are on and the caller has not acknowledged the deal it names: it
-		/// earns only the base reward.
+		/// Acknowledgements are on and the caller has not acknowledged the deal it names: the
+		/// win earns nothing until it does.
 		NotAcknowledged,
 		/// The shard acknowledged is not the provider's shard on chain (it changed since the
 		/// node read it).
 		StaleShard,
+		/// A PoRA answer named no deal: only units of a live deal earn (flow padding and the
+		/// sectors of expired deals do not).
+		NoCoveringDeal,
 	}
 
 	#[pallet::hooks]
@@ -571,9 +575,11 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		// The benchmark (2026-12-06) predates the record fee: until it is rerun, its reads
 		// and writes are added here (the `RecordFees` account, a `StreamWriters` read per tag).
-		// A deal may be voided at its deadline: the submitter pays for that too.
+		// A deal may be voided at its deadline: the submitter pays for that too, and for
+		// finding the deadline (up to `ACK_DEADLINE_SLACK` deadline lengths read, one written).
 		#[pallet::weight(T::WeightInfo::submit(submission.tags.len() as u32)
 			.saturating_add(T::DbWeight::get().reads_writes(1 + submission.tags.len() as u64, 1))
+			.saturating_add(T::DbWeight::get().reads_writes(ACK_DEADLINE_SLACK.into(), 1))
 			.saturating_add(T::WeightInfo::on_ack_deadlines(1))
 			.saturating_sub(T::WeightInfo::on_ack_deadlines(0)))]
 		pub fn submit(origin: OriginFor<T>, submission: SubmissionOf<T>) -> DispatchResult {
@@ -807,7 +813,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
 			let deal = Self::check_pora(&who, &answer, &params)?;
-			let deal_id = deal.as_ref().map(|(id, _)| *id);
+			let deal_id = deal.0;
 			SeenAnswers::<T>::insert(answer.epoch, (answer.miner_id, answer.nonce), ());
 			EpochAnswers::<T>::mutate(answer.epoch, |n| *n += 1);
 			let now = frame_system::Pallet::<T>::block_number();
@@ -816,7 +822,7 @@ pub mod pallet {
 				who,
 				miner_id: answer.miner_id,
 				epoch: answer.epoch,
-				deal: deal_id,
+				deal: Some(deal_id),
 				share,
 				base,
 			});

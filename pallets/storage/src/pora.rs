@@ -5,11 +5,13 @@
 //! its way out, or slashed below the minimum, earns no more); the epoch is the current one;
 //! the epoch still takes answers; (epoch, miner, nonce) is new; the unit is in the miner's
 //! shard and is the one the try recalls; the sealed unit is 4 KiB; unsealed, it proves to
-//! the epoch's flow root; its quality is at most target / shard count; the named deal covers
-//! the unit.
+//! the epoch's flow root; its quality is at most target / shard count; a deal is named
+//! (`NoCoveringDeal`), is live and covers the unit; with acknowledgements on, the caller
+//! acknowledged it.
 //!
 //! A win is paid `reward_share` of the deal's claimable fees plus `base_reward` from the
-//! reserve. Each epoch's target moves toward `target_answers` wins
+//! reserve. Flow padding, the sectors of expired deals and any other range no live deal
+//! pays for earn nothing: a miner cannot be paid for data nobody stores. Each epoch's target moves toward `target_answers` wins
 //! ([`zerog_erasure::pora::next_target`]).
 
 use crate::{pallet::*, types::*, LOG_TARGET};
@@ -20,7 +22,10 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{Saturating, Zero};
-use zerog_erasure::pora::{self, SEAL_UNIT_SIZE, SECTORS_PER_UNIT, UNITS_PER_SEGMENT};
+use zerog_erasure::{
+	pora::{self, SEAL_UNIT_SIZE, SECTORS_PER_UNIT, UNITS_PER_SEGMENT},
+	storage::sector_count,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Starts PoRA epoch `epoch`: fixes its context and flow root, moves the target.
@@ -50,12 +55,12 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::PoraEpochStarted { epoch, flow_length, target });
 	}
 
-	/// Checks `answer` from `who`; returns the deal to pay from (if any).
+	/// Checks `answer` from `who`; returns the deal to pay from.
 	pub(crate) fn check_pora(
 		who: &T::AccountId,
 		answer: &PoraAnswer,
 		params: &ParamsOf<T>,
-	) -> Result<Option<(DealId, DealOf<T>)>, Error<T>> {
+	) -> Result<(DealId, DealOf<T>), Error<T>> {
 		let provider = Providers::<T>::get(who).ok_or(Error::<T>::NotProvider)?;
 		ensure!(provider.miner_id == answer.miner_id, Error::<T>::NotMinerOwner);
 		ensure!(provider.unbonding_until.is_none(), Error::<T>::Unbonding);
@@ -89,39 +94,34 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::BadProof)?;
 		let quality = pora::quality(&info.context, &answer.miner_id, &answer.nonce, &sealed);
 		ensure!(pora::wins(quality, info.target, provider.shard.count), Error::<T>::NotAWin);
-		match answer.deal {
-			None => Ok(None),
-			Some(id) => {
-				let deal = Deals::<T>::get(id).ok_or(Error::<T>::UnknownDeal)?;
-				let sector = answer.unit.saturating_mul(SECTORS_PER_UNIT);
-				ensure!(
-					sector >= deal.start_sector
-						&& sector < deal.start_sector.saturating_add(deal.sectors),
-					Error::<T>::DealDoesNotCover
-				);
-				// A deal's share goes only to a provider that can be checked on the deal.
-				ensure!(
-					params.ack_window.is_zero() || Self::is_acknowledged(who, id),
-					Error::<T>::NotAcknowledged
-				);
-				Ok(Some((id, deal)))
-			},
-		}
+		// Only data someone pays to keep earns: flow padding, expired deals' sectors and
+		// every other range without a live deal would pay the base reward to a miner that
+		// stores nothing (issue 33).
+		let id = answer.deal.ok_or(Error::<T>::NoCoveringDeal)?;
+		let deal = Deals::<T>::get(id).ok_or(Error::<T>::UnknownDeal)?;
+		// The unit starts in the file's own sectors: the zeros that round a file up to its
+		// flow subtrees (up to a sixteenth of it) are padding too.
+		let sector = answer.unit.saturating_mul(SECTORS_PER_UNIT);
+		let data_end = deal.start_sector.saturating_add(sector_count(deal.size));
+		ensure!(sector >= deal.start_sector && sector < data_end, Error::<T>::DealDoesNotCover);
+		// A win goes only to a provider that can be checked on the deal.
+		ensure!(
+			params.ack_window.is_zero() || Self::is_acknowledged(who, id),
+			Error::<T>::NotAcknowledged
+		);
+		Ok((id, deal))
 	}
 
 	/// Pays a win: the deal's share and the base reward, from the pool.
 	pub(crate) fn pay_win(
 		who: &T::AccountId,
-		deal: Option<(DealId, DealOf<T>)>,
+		(id, mut record): (DealId, DealOf<T>),
 		params: &ParamsOf<T>,
 		now: BlockNumberFor<T>,
 	) -> (BalanceOf<T>, BalanceOf<T>) {
-		let mut share: BalanceOf<T> = Zero::zero();
-		if let Some((id, mut record)) = deal {
-			share = params.reward_share * Self::claimable(&record, now);
-			record.claimed = record.claimed.saturating_add(share);
-			Deals::<T>::insert(id, record);
-		}
+		let share = params.reward_share * Self::claimable(&record, now);
+		record.claimed = record.claimed.saturating_add(share);
+		Deals::<T>::insert(id, record);
 		let reserve = RewardReserve::<T>::get();
 		let base = params.base_reward.min(reserve);
 		RewardReserve::<T>::put(reserve.saturating_sub(base));

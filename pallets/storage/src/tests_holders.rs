@@ -97,7 +97,7 @@ fn a_deal_whose_data_never_arrives_is_voided_and_refunded_less_the_fee() {
 }
 
 /// The attack on PoRA: win on a deal's data without being checkable on it. A provider that
-/// never acknowledged a deal earns no share of it, only the base reward.
+/// never acknowledged a deal earns nothing from its data, not even the base reward.
 #[test]
 fn pora_pays_no_deal_share_to_a_provider_that_never_acknowledged_the_deal() {
 	new_test_ext().execute_with(|| {
@@ -109,9 +109,12 @@ fn pora_pays_no_deal_share_to_a_provider_that_never_acknowledged_the_deal() {
 		let deal = a.deal.unwrap();
 		assert_eq!(deal, 0);
 		assert_noop!(tests_pora::submit(a.clone()), Error::<Test>::NotAcknowledged);
-		// Naming no deal still earns the base reward.
+		// Naming no deal does not get around it (it once earned the base reward).
 		let b = tests_pora::answer(&files, &prover, tests_pora::nonce_in_segment(1), Shard::ALL);
-		assert_ok!(tests_pora::submit(PoraAnswer { deal: None, ..b }));
+		assert_noop!(
+			tests_pora::submit(PoraAnswer { deal: None, ..b }),
+			Error::<Test>::NoCoveringDeal
+		);
 		// Once it acknowledges the deal, the share is paid.
 		assert_ok!(acknowledge(2, vec![deal]));
 		let share = Perbill::from_percent(50)

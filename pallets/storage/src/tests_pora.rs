@@ -4,16 +4,44 @@
 //! or slashed below the minimum bond), refused.
 
 use crate::{mock::*, pallet::*, types::*};
-use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect, BoundedVec};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, Mutate},
+	BoundedVec,
+};
 use sp_runtime::Perbill;
 use zerog_erasure::{
+	hash::zero_subtree,
 	pora::{self, SEAL_UNIT_SIZE, SECTORS_PER_UNIT, UNITS_PER_SEGMENT},
-	storage::{FileTree, SECTORS_PER_SEGMENT, SEGMENT_SIZE},
-	FlowProver,
+	storage::{FileTree, SECTORS_PER_SEGMENT, SECTOR_SIZE, SEGMENT_SIZE},
+	FlowProver, MerkleProof,
 };
 use zerog_traits::{ProviderRegistry, SlashProvider};
 
 pub(crate) const MINER: MinerId = [2; 32];
+
+/// Appends `data` to `prover` and to the chain's flow, as account 1's deal for 10 periods.
+fn submit_file(prover: &mut FlowProver, data: &[u8]) -> FileTree {
+	let tree = FileTree::new(data).unwrap();
+	prover.append_file(&tree.flow_subtrees()).unwrap();
+	let submission = Submission {
+		root: tree.root(),
+		size: data.len() as u64,
+		subtrees: BoundedVec::try_from(tree.flow_subtrees()).unwrap(),
+		tags: Default::default(),
+		replicas: 1,
+		periods: 10,
+	};
+	assert_ok!(FileStorage::submit(RuntimeOrigin::signed(1), submission));
+	tree
+}
+
+/// Provider 2 mines the whole flow with `MINER`, from PoRA epoch 1 on.
+fn mine_from_epoch_1() {
+	assert_ok!(FileStorage::register_provider(RuntimeOrigin::signed(2), MINER, 500, Shard::ALL));
+	run_to(EPOCH);
+	assert_eq!(CurrentPoraEpoch::<Test>::get(), 1);
+}
 
 /// Two one-segment files submitted by account 1 (deals 0 and 1), provider 2 mining the
 /// whole flow, and PoRA epoch 1 started. Returns the files and the node-side prover.
@@ -23,21 +51,9 @@ pub(crate) fn setup() -> (Vec<Vec<u8>>, FlowProver) {
 		.collect();
 	let mut prover = FlowProver::new();
 	for data in &files {
-		let tree = FileTree::new(data).unwrap();
-		prover.append_file(&tree.flow_subtrees()).unwrap();
-		let submission = Submission {
-			root: tree.root(),
-			size: data.len() as u64,
-			subtrees: BoundedVec::try_from(tree.flow_subtrees()).unwrap(),
-			tags: Default::default(),
-			replicas: 1,
-			periods: 10,
-		};
-		assert_ok!(FileStorage::submit(RuntimeOrigin::signed(1), submission));
+		submit_file(&mut prover, data);
 	}
-	assert_ok!(FileStorage::register_provider(RuntimeOrigin::signed(2), MINER, 500, Shard::ALL));
-	run_to(EPOCH);
-	assert_eq!(CurrentPoraEpoch::<Test>::get(), 1);
+	mine_from_epoch_1();
 	(files, prover)
 }
 
@@ -236,6 +252,101 @@ fn answers_are_bounded_per_epoch_and_difficulty_follows_them() {
 	});
 }
 
+/// The epoch-1 answer of try `nonce` that recalled `unit`, a unit of zeros (what a miner
+/// without a disk can produce), with `proof`, naming `deal`.
+fn zeros_answer(nonce: [u8; 32], unit: u64, deal: Option<u64>, proof: MerkleProof) -> PoraAnswer {
+	let mut sealed = [0u8; SEAL_UNIT_SIZE];
+	pora::seal(&MINER, unit, &mut sealed);
+	PoraAnswer { epoch: 1, miner_id: MINER, nonce, unit, deal, sealed: sealed.to_vec(), proof }
+}
+
+/// Issue 33, free regions: flow padding is zeros nobody paid for. A miner with no disk
+/// answered a try that recalled padding (zeros, proved with all-zero subtrees), named no
+/// deal, and was paid the base reward from the reserve, try after try.
+#[test]
+fn a_miner_without_data_is_not_paid_for_flow_padding() {
+	new_test_ext().execute_with(|| {
+		// A one-sector file, then a one-segment file aligned to a segment: sectors 1 to
+		// 1,023 of the flow are padding.
+		let mut prover = FlowProver::new();
+		for size in [100, SEGMENT_SIZE] {
+			submit_file(&mut prover, &vec![7u8; size]);
+		}
+		mine_from_epoch_1();
+		let info = Epochs::<Test>::get(1).unwrap();
+		assert_eq!(info.flow_length, 2 * SECTORS_PER_SEGMENT);
+		Epochs::<Test>::mutate(1, |i| i.as_mut().unwrap().target = u128::MAX);
+		// A reserve the base reward would come from.
+		RewardReserve::<Test>::put(100);
+		assert_ok!(<Balances as Mutate<u64>>::mint_into(&FileStorage::pool(), 100));
+
+		// A try that recalls a unit of padding (units 1 to 63).
+		let (nonce, unit) = (0..=255u8)
+			.map(|n| [n; 32])
+			.find_map(|nonce| {
+				let unit =
+					pora::recall_unit(&info.context, &MINER, &nonce, info.flow_length, 0, 1)?;
+				(1..SECTORS_PER_SEGMENT / SECTORS_PER_UNIT)
+					.contains(&unit)
+					.then_some((nonce, unit))
+			})
+			.unwrap();
+		// What a miner without a disk answers: zeros, with all-zero subtrees as siblings.
+		let sector = unit * SECTORS_PER_UNIT;
+		let (_, height) = prover.entry_of(sector).unwrap();
+		let inner: Vec<_> = (0..height).map(|level| zero_subtree(SECTOR_SIZE, level)).collect();
+		let proof = pora::unit_proof(&prover.proof(sector, &inner).unwrap()).unwrap();
+		let padding = zeros_answer(nonce, unit, None, proof);
+		assert_noop!(submit(padding.clone()), Error::<Test>::NoCoveringDeal);
+		// Naming a deal does not help: none covers padding.
+		for deal in [0, 1] {
+			assert_noop!(
+				submit(PoraAnswer { deal: Some(deal), ..padding.clone() }),
+				Error::<Test>::DealDoesNotCover
+			);
+		}
+		assert_eq!(RewardReserve::<Test>::get(), 100);
+	});
+}
+
+/// Issue 33, free regions inside a deal: a file is rounded up to its flow subtrees with
+/// zeros (up to a sixteenth of it). A unit of those zeros was paid as the deal's data,
+/// share and base reward, to a miner that needs no disk for it.
+#[test]
+fn a_miner_is_not_paid_for_the_zeros_that_round_a_file_up() {
+	new_test_ext().execute_with(|| {
+		// 2,016 sectors take 2,048 in the flow: units 126 and 127 are zeros.
+		let size = 2016 * SECTOR_SIZE;
+		let data: Vec<u8> = (0..size).map(|i| (i as u8).wrapping_mul(7)).collect();
+		let mut prover = FlowProver::new();
+		let tree = submit_file(&mut prover, &data);
+		assert_eq!(Deals::<Test>::get(0).unwrap().sectors, 2048);
+		mine_from_epoch_1();
+		let info = Epochs::<Test>::get(1).unwrap();
+		Epochs::<Test>::mutate(1, |i| i.as_mut().unwrap().target = u128::MAX);
+		let recall = |nonce: &[u8; 32]| {
+			pora::recall_unit(&info.context, &MINER, nonce, info.flow_length, 0, 1).unwrap()
+		};
+		let nonce = (0..=u16::MAX)
+			.map(|n| {
+				let mut nonce = [0u8; 32];
+				nonce[..2].copy_from_slice(&n.to_le_bytes());
+				nonce
+			})
+			.find(|nonce| recall(nonce) >= 2016 / SECTORS_PER_UNIT)
+			.unwrap();
+		let unit = recall(&nonce);
+		// The zeros, proved inside the file's own tree (its root commits to them).
+		let sector = unit * SECTORS_PER_UNIT;
+		let (_, height) = prover.entry_of(sector).unwrap();
+		let inner = tree.sector_proof(&data, sector).unwrap().siblings;
+		let proof =
+			pora::unit_proof(&prover.proof(sector, &inner[..height as usize]).unwrap()).unwrap();
+		let zeros = zeros_answer(nonce, unit, Some(0), proof);
+		assert_noop!(submit(zeros), Error::<Test>::DealDoesNotCover);
+	});
+}
+
 #[test]
 fn issuance_holds_across_deals_renewals_wins_and_expiry() {
 	new_test_ext().execute_with(|| {
@@ -254,15 +365,14 @@ fn issuance_holds_across_deals_renewals_wins_and_expiry() {
 		run_to(1 + 12 * PERIOD + 1);
 		assert!(Deals::<Test>::iter().next().is_none());
 		assert_eq!(Balances::balance(&FileStorage::pool()), pool_holds());
-		// A win on padding-free data with no deal left is paid from the reserve alone.
+		// The data of expired deals earns nothing, whether the answer names the old deal or
+		// none (it once took the base reward from the reserve).
 		let reserve = RewardReserve::<Test>::get();
 		assert!(reserve > 7);
-		let mut late = answer(&files, &prover, [9; 32], Shard::ALL);
-		late.deal = None;
-		let before = Balances::balance(&2);
-		assert_ok!(submit(late));
-		assert_eq!(Balances::balance(&2), before + 7);
-		assert_eq!(RewardReserve::<Test>::get(), reserve - 7);
+		let late = answer(&files, &prover, [9; 32], Shard::ALL);
+		assert_noop!(submit(late.clone()), Error::<Test>::UnknownDeal);
+		assert_noop!(submit(PoraAnswer { deal: None, ..late }), Error::<Test>::NoCoveringDeal);
+		assert_eq!(RewardReserve::<Test>::get(), reserve);
 		assert_eq!(Balances::balance(&FileStorage::pool()), pool_holds());
 		assert_eq!(Balances::total_issuance(), issuance);
 	});

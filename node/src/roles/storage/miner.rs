@@ -128,20 +128,26 @@ pub async fn run(parts: MinerParts) {
 				log::debug!(target: "storage", "PoRA win on unit {unit} without a proof here");
 				continue;
 			};
-			// With acknowledgements on, a deal's share goes only to its acknowledged holders:
-			// naming a deal this provider has not acknowledged yet would be refused.
+			// Only a unit of a live deal earns (never flow padding), and with acknowledgements
+			// on only one of a deal this provider acknowledged: any other answer would be
+			// refused, its fee spent for nothing.
 			let deal = win.deal.filter(|deal| {
-				!acks_required(&client, best)
+				let live = api.deal(best, *deal).is_ok_and(|deal| deal.is_some());
+				live && (!acks_required(&client, best)
 					|| api
 						.acknowledged(best, account.clone(), vec![*deal])
-						.is_ok_and(|a| a == [true])
+						.is_ok_and(|a| a == [true]))
 			});
+			let Some(deal) = deal else {
+				log::debug!(target: "storage", "PoRA win on unit {unit} outside an acknowledged deal: not paid, not sent");
+				continue;
+			};
 			let answer = pallet_storage::PoraAnswer {
 				epoch: win.epoch,
 				miner_id: current.task.miner_id,
 				nonce: win.nonce,
 				unit: win.unit,
-				deal,
+				deal: Some(deal),
 				sealed: win.sealed,
 				proof: win.proof,
 			};
