@@ -155,10 +155,10 @@ impl<T: Config> Pallet<T> {
 		moved
 	}
 
-	/// Challenges whose deadline is now: a member that did not answer is slashed (unless
-	/// the blob expired in the meantime).
-	pub(crate) fn close_challenges(now: BlockNumberFor<T>) -> u32 {
-		let due = ChallengeDeadlines::<T>::take(now);
+	/// Challenges whose deadline was block `deadline` (the block before this one): a member
+	/// that did not answer is slashed (unless the blob expired in the meantime).
+	pub(crate) fn close_challenges(deadline: BlockNumberFor<T>) -> u32 {
+		let due = ChallengeDeadlines::<T>::take(deadline);
 		let count = due.len() as u32;
 		for id in due {
 			let Some(challenge) = Challenges::<T>::take(id) else { continue };

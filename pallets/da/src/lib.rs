@@ -17,11 +17,12 @@
 //!    is `Pending` with a deadline of `attest_window` blocks.
 //! 2. `attest(attestation, signature)`: an unsigned transaction carrying a payload signed by a
 //!    committee member's operator key (so that off-chain workers can send it). Once per
-//!    member, before the deadline.
+//!    member, up to and including the deadline block.
 //! 3. When attesting members hold at least 2/3 of the committee's stake, the blob is
 //!    `Available` ([`Event::BlobAvailable`]) and is kept for `retention` blocks.
-//! 4. A blob still pending at its deadline is dropped as unavailable, and its fee is
-//!    refunded less `base_fee`, which stays in the pool ([`Event::BlobUnavailable`]).
+//! 4. A blob still pending after its deadline block is dropped as unavailable (at the start
+//!    of the next block), and its fee is refunded less `base_fee`, which stays in the pool
+//!    ([`Event::BlobUnavailable`]).
 //! 5. At expiry its state is removed ([`Event::BlobExpired`]).
 //!
 //! Work in hooks is bounded: at most `MaxBlobsPerBlock` blobs are submitted per block, so at
@@ -62,6 +63,8 @@ mod tests;
 #[cfg(test)]
 mod tests_alignment;
 #[cfg(test)]
+mod tests_deadlines;
+#[cfg(test)]
 mod tests_offchain;
 #[cfg(any(feature = "try-runtime", test))]
 mod try_state;
@@ -98,7 +101,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		traits::{Saturating, Zero},
+		traits::{One, Saturating, Zero},
 		RuntimeAppPublic,
 	};
 	use zerog_erasure::{BlobCommitment, BlobLayout, ErasureError};
@@ -440,9 +443,14 @@ pub mod pallet {
 					weight.saturating_accrue(T::WeightInfo::issue_challenges(issued));
 				}
 			}
-			let closed = Self::close_challenges(now);
+			// A deadline is the last block an answer or attestation is taken in: what is due
+			// at it closes at the start of the next block (closed at the deadline itself, an
+			// answer included in the deadline block found its challenge gone, and its honest
+			// member was slashed).
+			let closing = now.saturating_sub(One::one());
+			let closed = Self::close_challenges(closing);
 			weight.saturating_accrue(T::WeightInfo::close_challenges(closed));
-			let due = Deadlines::<T>::take(now);
+			let due = Deadlines::<T>::take(closing);
 			weight.saturating_accrue(T::WeightInfo::on_deadlines(due.len() as u32));
 			for id in due {
 				Self::close_unattested(id);

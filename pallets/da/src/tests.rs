@@ -13,7 +13,7 @@ use sp_core::Pair;
 use sp_runtime::{BuildStorage, DispatchError};
 use zerog_erasure::{BlobCommitment, CodecId, MAX_BLOB_SIZE};
 
-fn commitment(seed: u8, size: u32) -> BlobCommitment {
+pub(crate) fn commitment(seed: u8, size: u32) -> BlobCommitment {
 	BlobCommitment { root: [seed; 32], size, codec: CodecId::ReedSolomonSimd }
 }
 
@@ -23,12 +23,12 @@ fn sign(who: u64, blob: BlobId) -> (Attestation<u64>, operator_key::Signature) {
 	(attestation, operator_pair(who).sign(&payload).into())
 }
 
-fn attest(who: u64, blob: BlobId) -> sp_runtime::DispatchResult {
+pub(crate) fn attest(who: u64, blob: BlobId) -> sp_runtime::DispatchResult {
 	let (attestation, signature) = sign(who, blob);
 	Da::attest(RuntimeOrigin::none(), attestation, signature)
 }
 
-fn events() -> Vec<Event<Test>> {
+pub(crate) fn events() -> Vec<Event<Test>> {
 	System::events()
 		.into_iter()
 		.filter_map(|r| if let RuntimeEvent::Da(e) = r.event { Some(e) } else { None })
@@ -38,7 +38,7 @@ fn events() -> Vec<Event<Test>> {
 /// The existential deposit the fee pool is opened with at genesis.
 const POOL_OPENING: u64 = 1;
 
-fn bond_of(who: u64) -> u64 {
+pub(crate) fn bond_of(who: u64) -> u64 {
 	Balances::balance_on_hold(&HoldReason::OperatorBond.into(), &who)
 }
 
@@ -286,7 +286,8 @@ fn unattested_blobs_are_refunded_less_the_base_fee_at_the_deadline() {
 		let issuance = Balances::total_issuance();
 		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 100)));
 		assert_ok!(attest(1, 0)); // 100 of 600: no quorum
-		run_to(1 + WINDOW);
+							// Closed once its deadline block (1 + WINDOW) is over.
+		run_to(2 + WINDOW);
 		let fee = 50 + 100;
 		assert!(events().contains(&Event::BlobUnavailable { id: 0, refund: fee - 10 }));
 		assert_eq!(Balances::balance(&4), 1_000 - 10);
@@ -368,12 +369,12 @@ fn committee_draws_favour_larger_bonds_and_never_repeat() {
 	assert!(first_seat_3 > 180, "98% of the weight takes the first seat: {first_seat_3}/200");
 }
 
-mod challenges {
+pub(crate) mod challenges {
 	use super::*;
 	use zerog_erasure::encode_blob;
 
 	/// Submits a real coded blob and makes it available with members 2 and 3.
-	fn available_blob(seed: u8) -> (BlobId, zerog_erasure::EncodedBlob) {
+	pub(crate) fn available_blob(seed: u8) -> (BlobId, zerog_erasure::EncodedBlob) {
 		let data: Vec<u8> = (0..3000u32).map(|i| (i as u8).wrapping_mul(seed)).collect();
 		let encoded = encode_blob(&data, CodecId::ReedSolomonSimd).unwrap();
 		let id = NextBlobId::<Test>::get();
@@ -384,7 +385,7 @@ mod challenges {
 		(id, encoded)
 	}
 
-	fn answer(
+	pub(crate) fn answer(
 		challenge: ChallengeId,
 		chunk: Vec<u8>,
 		proof: zerog_erasure::MerkleProof,
@@ -396,7 +397,7 @@ mod challenges {
 		Da::answer_challenge(RuntimeOrigin::none(), answer, signature)
 	}
 
-	fn issued() -> Vec<(ChallengeId, Challenge<u64, u64>)> {
+	pub(crate) fn issued() -> Vec<(ChallengeId, Challenge<u64, u64>)> {
 		let mut open: Vec<_> = Challenges::<Test>::iter().collect();
 		open.sort_by_key(|(id, _)| *id);
 		open
@@ -482,14 +483,14 @@ mod challenges {
 	}
 
 	#[test]
-	fn a_missed_challenge_is_slashed_at_its_deadline() {
+	fn a_missed_challenge_is_slashed_after_its_deadline() {
 		new_test_ext().execute_with(|| {
 			let issuance = Balances::total_issuance();
 			available_blob(9);
 			run_to(CHALLENGE_PERIOD);
 			let open = issued();
 			let bonds: Vec<u64> = open.iter().map(|(_, c)| bond_of(c.member)).collect();
-			run_to(CHALLENGE_PERIOD + ANSWER_WINDOW);
+			run_to(CHALLENGE_PERIOD + ANSWER_WINDOW + 1);
 			for ((cid, c), bond) in open.iter().zip(bonds) {
 				assert!(Challenges::<Test>::get(cid).is_none());
 				assert!(
@@ -580,7 +581,7 @@ mod challenges {
 				encoded.proof(c.chunk).unwrap(),
 				c.member
 			));
-			run_to(3 * CHALLENGE_PERIOD + ANSWER_WINDOW);
+			run_to(3 * CHALLENGE_PERIOD + ANSWER_WINDOW + 1);
 			assert!(events().iter().any(|e| matches!(e, Event::ChallengeMissed { .. })));
 			// Expire.
 			run_to(EPOCH + RETENTION);
