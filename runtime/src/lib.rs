@@ -101,7 +101,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
 	impl_name: alloc::borrow::Cow::Borrowed("zerog"),
 	authoring_version: 1,
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -208,6 +208,7 @@ pub type GenericUncheckedExtrinsic = generic::UncheckedExtrinsic<
 /// Storage migrations run on the next runtime upgrade.
 type Migrations = (
 	pallet_alignment::migrations::v1::MigrateToV1<Runtime>,
+	pallet_da::migrations::v1::MigrateToV1<Runtime>,
 	pallet_storage::migrations::v1::MigrateToV1<
 		Runtime,
 		configs::StorageAckWindowAtUpgrade,

@@ -1,5 +1,6 @@
 //! What alignment nodes need from DA: a draw of a member of the current committee (the
-//! operators that hold chunks now) and a slash of a member the quorum found faulty.
+//! operators that hold chunks now, leaving or not) and a slash of a member the quorum found
+//! faulty.
 
 use crate::pallet::*;
 use sp_runtime::{
@@ -16,11 +17,13 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 		}
 		let start =
 			u64::from_le_bytes(seed[..8].try_into().unwrap_or_default()) as usize % committee.len();
-		// The first member from the drawn seat on that has not started to leave.
+		// The first member from the drawn seat on that is still registered. One that started
+		// to leave is drawn too: it holds its chunks until it withdraws, and unbonding just
+		// before a known draw must not dodge the check.
 		(0..committee.len())
 			.take(zerog_traits::SAMPLE_TRIES)
 			.map(|step| &committee[(start + step) % committee.len()].0)
-			.find(|who| Operators::<T>::get(*who).is_some_and(|op| op.unbonding_until.is_none()))
+			.find(|who| Operators::<T>::contains_key(*who))
 			.cloned()
 	}
 }

@@ -74,7 +74,10 @@ fn committee<T: Config>(size: u32) -> (T::AccountId, T::OperatorKey) {
 	let key = signing_operator::<T>(&signer);
 	members.push((signer.clone(), 1_000u32.into()));
 	let epoch = CurrentEpoch::<T>::get();
+	let bonds: alloc::vec::Vec<BalanceOf<T>> = members.iter().map(|(_, bond)| *bond).collect();
+	let seats = crate::committee::seats(&[7u8; 32], &bonds);
 	Committees::<T>::insert(epoch, BoundedVec::try_from(members).expect("size <= max"));
+	Seats::<T>::insert(epoch, BoundedVec::try_from(seats).expect("size <= max"));
 	EpochSeeds::<T>::insert(epoch, [7u8; 32]);
 	(signer, key)
 }
@@ -156,9 +159,8 @@ mod benchmarks {
 			100u32.into(),
 		)?;
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into())?;
-		frame_system::Pallet::<T>::set_block_number(
-			frame_system::Pallet::<T>::block_number() + 100u32.into(),
-		);
+		let until = Operators::<T>::get(&who).and_then(|op| op.unbonding_until);
+		frame_system::Pallet::<T>::set_block_number(until.ok_or("unbonding")?);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(!Operators::<T>::contains_key(&who));

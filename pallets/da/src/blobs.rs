@@ -12,6 +12,7 @@ use frame_support::{
 		Randomness,
 	},
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{AccountIdConversion, Saturating, Zero},
 	RuntimeAppPublic,
@@ -30,6 +31,35 @@ impl<T: Config> Pallet<T> {
 		if T::Currency::balance(&pool).is_zero() {
 			let _ = T::Currency::mint_into(&pool, T::Currency::minimum_balance());
 		}
+	}
+
+	/// Whether attestations of `attested` voting weight, from seats holding `chunks` coded
+	/// chunks together, make a blob of a committee with `seats` available: at least 2/3 of
+	/// the voting weight and [`AVAILABLE_CHUNKS`] chunks.
+	pub fn has_quorum(seats: &[SeatOf<T>], attested: BalanceOf<T>, chunks: u32) -> bool {
+		let total =
+			seats.iter().fold(BalanceOf::<T>::zero(), |sum, s| sum.saturating_add(s.weight));
+		!total.is_zero()
+			&& attested.saturating_mul(3u32.into()) >= total.saturating_mul(2u32.into())
+			&& chunks >= AVAILABLE_CHUNKS
+	}
+
+	/// When an operator that unbonds at `now` may withdraw: after `unbonding_period`, and not
+	/// before any blob its seat in the current epoch's committee may hold has expired and its
+	/// last challenge closed. A blob submitted in this epoch is available by its deadline, at
+	/// most `attest_window` after the epoch's end, and kept `retention` blocks from then.
+	pub(crate) fn unbonding_end(now: BlockNumberFor<T>, params: &ParamsOf<T>) -> BlockNumberFor<T> {
+		let epoch_end = if params.epoch_length.is_zero() {
+			now
+		} else {
+			now.saturating_sub(now % params.epoch_length)
+				.saturating_add(params.epoch_length)
+		};
+		let held_until = epoch_end
+			.saturating_add(params.attest_window)
+			.saturating_add(params.retention)
+			.saturating_add(params.answer_window);
+		now.saturating_add(params.unbonding_period).max(held_until)
 	}
 
 	/// The seat of `attestation.operator` in the blob's committee, with the blob and the
@@ -89,11 +119,16 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let drawn = crate::committee::draw_committee(&seed, candidates, size);
 		let members = drawn.len() as u32;
+		let bonds: Vec<BalanceOf<T>> = drawn.iter().map(|(_, bond)| *bond).collect();
+		let seats: SeatsOf<T> = crate::committee::seats(&seed, &bonds)
+			.try_into()
+			.expect("one seat per member, at most MaxCommitteeSize");
 		let committee: CommitteeOf<T> = drawn
 			.try_into()
 			.expect("draw_committee returns at most `size` <= MaxCommitteeSize");
 		CurrentEpoch::<T>::put(epoch);
 		Committees::<T>::insert(epoch, committee);
+		Seats::<T>::insert(epoch, seats);
 		EpochSeeds::<T>::insert(epoch, seed);
 		if let Some(previous) = epoch.checked_sub(1) {
 			Self::prune_epoch_if_done(previous);
@@ -137,12 +172,14 @@ impl<T: Config> Pallet<T> {
 			Self::prune_epoch_if_done(blob.epoch);
 		}
 		let _ = Attestations::<T>::clear_prefix(id, T::MaxCommitteeSize::get(), None);
+		AttestedChunks::<T>::remove(id);
 	}
 
 	/// Removes a finished epoch's committee and seed once none of its blobs is kept.
 	pub(crate) fn prune_epoch_if_done(epoch: EpochIndex) {
 		if epoch != CurrentEpoch::<T>::get() && EpochBlobs::<T>::get(epoch) == 0 {
 			Committees::<T>::remove(epoch);
+			Seats::<T>::remove(epoch);
 			EpochSeeds::<T>::remove(epoch);
 			EpochBlobs::<T>::remove(epoch);
 		}

@@ -113,7 +113,16 @@ fn bond_extra_unbond_and_withdraw() {
 		assert_noop!(Da::unbond(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyUnbonding);
 		assert_noop!(Da::bond_extra(RuntimeOrigin::signed(1), 5), Error::<Test>::AlreadyUnbonding);
 		assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::StillUnbonding);
-		run_to(1 + UNBONDING);
+		// Unbonded at block 1 of epoch 0: its seat may hold blobs submitted up to block 9,
+		// available by 9 + WINDOW and kept RETENTION blocks, challenged until ANSWER_WINDOW
+		// later. That is past the unbonding period.
+		let until = EPOCH + WINDOW + RETENTION + ANSWER_WINDOW;
+		assert!(until > 1 + UNBONDING);
+		assert_eq!(Operators::<Test>::get(1).unwrap().unbonding_until, Some(until));
+		assert!(events().contains(&Event::OperatorUnbonding { who: 1, until }));
+		run_to(until - 1);
+		assert_noop!(Da::withdraw(RuntimeOrigin::signed(1)), Error::<Test>::StillUnbonding);
+		run_to(until);
 		let free_before = Balances::balance(&1);
 		assert_ok!(Da::withdraw(RuntimeOrigin::signed(1)));
 		assert_eq!(bond_of(1), 0);
@@ -589,7 +598,7 @@ pub(crate) mod challenges {
 			assert!(events().contains(&Event::BlobExpired { id: 0 }));
 			// Leave.
 			assert_ok!(Da::unbond(RuntimeOrigin::signed(4)));
-			run_to(EPOCH + RETENTION + UNBONDING);
+			run_to(Operators::<Test>::get(4).unwrap().unbonding_until.unwrap());
 			assert_ok!(Da::withdraw(RuntimeOrigin::signed(4)));
 			assert_eq!(
 				Balances::total_issuance(),
@@ -635,6 +644,11 @@ mod try_state {
 			);
 			EpochBlobs::<Test>::insert(0, 1);
 			assert_ok!(Da::do_try_state());
+			Seats::<Test>::mutate(0, |seats| seats.as_mut().unwrap()[0].chunks += 1);
+			assert_err!(
+				Da::do_try_state(),
+				"An epoch's seats are not those its committee and seed give."
+			);
 			EpochSeeds::<Test>::remove(0);
 			assert_err!(Da::do_try_state(), "An epoch has a committee but no seed.");
 		});
@@ -649,9 +663,16 @@ mod try_state {
 			Blobs::<Test>::mutate(0, |blob| blob.as_mut().unwrap().attested_stake = 1);
 			assert_err!(
 				Da::do_try_state(),
-				"A blob's attested stake differs from the stake of its attesting seats."
+				"A blob's attested stake differs from the weight of its attesting seats."
 			);
 			Blobs::<Test>::mutate(0, |blob| blob.as_mut().unwrap().attested_stake = 300);
+			assert_ok!(Da::do_try_state());
+			AttestedChunks::<Test>::insert(0, 2_048);
+			assert_err!(
+				Da::do_try_state(),
+				"A blob's attested chunks differ from the chunks of its attesting seats."
+			);
+			AttestedChunks::<Test>::insert(0, 1_024);
 			assert_ok!(Da::do_try_state());
 			BlobByRoot::<Test>::remove([9; 32]);
 			assert_err!(Da::do_try_state(), "A blob is not indexed by its commitment root.");

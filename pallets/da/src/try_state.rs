@@ -8,16 +8,20 @@
 //!   [`HoldReason::OperatorBond`].
 //!
 //! Epochs
-//! - committees and seeds exist for the same epochs, none after the current one;
+//! - committees, seats and seeds exist for the same epochs, none after the current one;
 //! - a committee seats distinct operators, each with a non-zero bond;
+//! - an epoch's seats are those its committee and seed give: voting weights capped as
+//!   [`crate::committee::voting_weights`] says, all coded chunks held once;
 //! - an epoch other than the current one is kept only while it has blobs;
 //! - `EpochBlobs` counts the blobs of each epoch, and only of epochs that are kept.
 //!
 //! Blobs
 //! - every blob id is below `NextBlobId`; `BlobByRoot` and `Blobs` agree both ways;
 //! - a blob's epoch has a non-empty committee, and its attestations name seats of it;
-//! - a blob's attested stake is the stake of its attesting seats, and the blob is available
-//!   exactly when that reaches 2/3 of its committee's stake;
+//! - a blob's attested stake and `AttestedChunks` are the voting weight and the chunks of
+//!   its attesting seats, and the blob is available exactly when they reach the quorum
+//!   ([`Pallet::has_quorum`]);
+//! - `AttestedChunks` is kept only for kept blobs;
 //! - a pending blob has no expiry, is queued at its deadline and cannot be challenged; an
 //!   available one is queued at its expiry and has a challenge slot;
 //! - attestations exist only for kept blobs; ids queued in `Deadlines` and `Expiries` were
@@ -80,7 +84,16 @@ impl<T: Config> Pallet<T> {
 		let current = CurrentEpoch::<T>::get();
 		for (epoch, committee) in Committees::<T>::iter() {
 			ensure!(epoch <= current, "A committee exists for an epoch that has not started.");
-			ensure!(EpochSeeds::<T>::contains_key(epoch), "An epoch has a committee but no seed.");
+			let seed =
+				EpochSeeds::<T>::get(epoch).ok_or("An epoch has a committee but no seed.")?;
+			let bonds: alloc::vec::Vec<BalanceOf<T>> =
+				committee.iter().map(|(_, bond)| *bond).collect();
+			ensure!(
+				Seats::<T>::get(epoch).is_some_and(|seats| {
+					seats.into_inner() == crate::committee::seats(&seed, &bonds)
+				}),
+				"An epoch's seats are not those its committee and seed give."
+			);
 			ensure!(
 				epoch == current || EpochBlobs::<T>::get(epoch) > 0,
 				"A finished epoch without blobs was not pruned."
@@ -95,6 +108,9 @@ impl<T: Config> Pallet<T> {
 		}
 		for epoch in EpochSeeds::<T>::iter_keys() {
 			ensure!(Committees::<T>::contains_key(epoch), "An epoch has a seed but no committee.");
+		}
+		for epoch in Seats::<T>::iter_keys() {
+			ensure!(Committees::<T>::contains_key(epoch), "An epoch has seats but no committee.");
 		}
 		let mut counts = BTreeMap::<EpochIndex, u32>::new();
 		for blob in Blobs::<T>::iter_values() {
@@ -122,25 +138,25 @@ impl<T: Config> Pallet<T> {
 				BlobByRoot::<T>::get(blob.commitment.root) == Some(id),
 				"A blob is not indexed by its commitment root."
 			);
-			let committee =
-				Committees::<T>::get(blob.epoch).ok_or("A blob's epoch has no committee.")?;
-			ensure!(!committee.is_empty(), "A blob's epoch has an empty committee.");
-			let mut attested: BalanceOf<T> = Zero::zero();
+			let seats = Seats::<T>::get(blob.epoch).ok_or("A blob's epoch has no seats.")?;
+			ensure!(!seats.is_empty(), "A blob's epoch has an empty committee.");
+			let (mut attested, mut chunks) = (BalanceOf::<T>::zero(), 0u32);
 			for (seat, ()) in Attestations::<T>::iter_prefix(id) {
-				let (_, stake) = committee
+				let seat = seats
 					.get(seat as usize)
 					.ok_or("An attestation names a seat outside its blob's committee.")?;
-				attested = attested.saturating_add(*stake);
+				attested = attested.saturating_add(seat.weight);
+				chunks = chunks.saturating_add(seat.chunks);
 			}
 			ensure!(
 				attested == blob.attested_stake,
-				"A blob's attested stake differs from the stake of its attesting seats."
+				"A blob's attested stake differs from the weight of its attesting seats."
 			);
-			let total = committee
-				.iter()
-				.fold(BalanceOf::<T>::zero(), |sum, (_, bond)| sum.saturating_add(*bond));
-			let quorum = blob.attested_stake.saturating_mul(3u32.into())
-				>= total.saturating_mul(2u32.into());
+			ensure!(
+				chunks == AttestedChunks::<T>::get(id),
+				"A blob's attested chunks differ from the chunks of its attesting seats."
+			);
+			let quorum = Self::has_quorum(&seats, attested, chunks);
 			match blob.status {
 				BlobStatus::Pending => {
 					ensure!(!quorum, "A pending blob has reached quorum.");
@@ -173,6 +189,9 @@ impl<T: Config> Pallet<T> {
 		}
 		for (id, _) in Attestations::<T>::iter_keys() {
 			ensure!(Blobs::<T>::contains_key(id), "An attestation outlived its blob.");
+		}
+		for id in AttestedChunks::<T>::iter_keys() {
+			ensure!(Blobs::<T>::contains_key(id), "AttestedChunks outlived its blob.");
 		}
 		for ids in Deadlines::<T>::iter_values().chain(Expiries::<T>::iter_values()) {
 			ensure!(

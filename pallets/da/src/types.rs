@@ -18,16 +18,33 @@ pub struct Operator<Key, Balance, BlockNumber> {
 	/// Balance held as its bond; its weight in committee draws.
 	pub bond: Balance,
 	/// When it asked to leave: it is drawn into no committee from then on, and may
-	/// withdraw its bond at this block.
+	/// withdraw its bond at this block, once every blob its last committee could hold has
+	/// expired (see `unbond`).
 	pub unbonding_until: Option<BlockNumber>,
 }
+
+/// What one seat of an epoch's committee counts for when it attests.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Seat<Balance> {
+	/// Its voting weight: its bond at the draw, the largest capped at the others' sum
+	/// ([`crate::committee::voting_weights`]).
+	pub weight: Balance,
+	/// How many of each blob's coded chunks it holds.
+	pub chunks: u32,
+}
+
+/// Coded chunks that the attesting seats must hold together for a blob to become
+/// available: two thirds of the 3,072, twice the `k` = 1,024 any rebuild needs. Even if the
+/// attesters of up to a third of all chunks lie, `k` chunks remain with honest members.
+pub const AVAILABLE_CHUNKS: u32 = 2 * zerog_erasure::DATA_CHUNKS;
 
 /// Where a blob is in its life.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub enum BlobStatus {
 	/// Waiting for attestations until its deadline.
 	Pending,
-	/// Members holding at least 2/3 of the committee's stake attested.
+	/// Attesting members hold at least 2/3 of the committee's voting weight and at least
+	/// [`AVAILABLE_CHUNKS`] of its coded chunks.
 	Available,
 }
 
@@ -46,7 +63,7 @@ pub struct Blob<AccountId, Balance, BlockNumber> {
 	pub deadline: BlockNumber,
 	/// Pending or available.
 	pub status: BlobStatus,
-	/// Stake of the members that attested so far.
+	/// Voting weight ([`Seat::weight`]) of the members that attested so far.
 	pub attested_stake: Balance,
 	/// When its state is removed (set once available).
 	pub expires_at: Option<BlockNumber>,

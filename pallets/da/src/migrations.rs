@@ -1,0 +1,78 @@
+//! Storage migrations, applied by the runtime's `Executive` (`runtime/src/lib.rs`).
+
+use crate::{committee, pallet::*, types::*, LOG_TARGET};
+use alloc::vec::Vec;
+use frame_support::{
+	migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+};
+use sp_runtime::traits::{Saturating, Zero};
+
+/// Version 0 to 1 (issue 32, finding 1): availability counts the chunks the attesters hold
+/// and capped voting weights. Every kept epoch gets its [`Seats`], and every kept blob's
+/// attested weight and [`AttestedChunks`] are counted again from its attestations. A blob
+/// that version 0 made available stays available; one that would not have been under
+/// version 1's rule is logged (and `try_state` reports it).
+pub mod v1 {
+	use super::*;
+
+	/// The migration's steps; run it as [`MigrateToV1`], which checks the version.
+	pub struct CountSeatsAndChunks<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for CountSeatsAndChunks<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let (mut reads, mut writes) = (0u64, 0u64);
+			for (epoch, members) in Committees::<T>::iter() {
+				reads.saturating_accrue(2);
+				let Some(seed) = EpochSeeds::<T>::get(epoch) else { continue };
+				let bonds: Vec<BalanceOf<T>> = members.iter().map(|(_, bond)| *bond).collect();
+				Seats::<T>::insert(
+					epoch,
+					BoundedVec::truncate_from(committee::seats(&seed, &bonds)),
+				);
+				writes.saturating_inc();
+			}
+			let ids: Vec<BlobId> = Blobs::<T>::iter_keys().collect();
+			for id in ids {
+				reads.saturating_accrue(2);
+				let Some(mut blob) = Blobs::<T>::get(id) else { continue };
+				let seats = Seats::<T>::get(blob.epoch).unwrap_or_default();
+				let (mut weight, mut chunks) = (BalanceOf::<T>::zero(), 0u32);
+				for seat in Attestations::<T>::iter_key_prefix(id) {
+					reads.saturating_inc();
+					if let Some(s) = seats.get(seat as usize) {
+						weight.saturating_accrue(s.weight);
+						chunks.saturating_accrue(s.chunks);
+					}
+				}
+				if blob.status == BlobStatus::Available
+					&& !Pallet::<T>::has_quorum(&seats, weight, chunks)
+				{
+					log::warn!(
+						target: LOG_TARGET,
+						"blob {id} was made available with {chunks} attested chunks: below \
+						 version 1's quorum; it stays available until it expires"
+					);
+				}
+				blob.attested_stake = weight;
+				Blobs::<T>::insert(id, blob);
+				AttestedChunks::<T>::insert(id, chunks);
+				writes.saturating_accrue(2);
+			}
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// The version-checked migration from 0 to 1, for the runtime's `Migrations`.
+	pub type MigrateToV1<T> = VersionedMigration<
+		0,
+		1,
+		CountSeatsAndChunks<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

@@ -1,0 +1,137 @@
+//! Attacks on what `Available` promises (issue 32, findings 1 and 2): a blob is certified
+//! only when its attesters hold enough chunks to rebuild it, no single bond certifies alone,
+//! and a member stays slashable until every blob it may hold has expired.
+
+use crate::{
+	mock::*,
+	tests::{attest, bond_of, commitment, events},
+	*,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+};
+use sp_runtime::Perbill;
+use zerog_traits::SlashProvider;
+
+fn status(id: BlobId) -> BlobStatus {
+	Blobs::<Test>::get(id).unwrap().status
+}
+
+/// The seat of `who` in epoch `epoch`'s committee.
+fn seat_of(epoch: EpochIndex, who: u64) -> SeatOf<Test> {
+	let committee = Committees::<Test>::get(epoch).unwrap();
+	let seat = committee.iter().position(|(member, _)| *member == who).unwrap();
+	Seats::<Test>::get(epoch).unwrap()[seat]
+}
+
+#[test]
+fn a_whale_on_one_seat_cannot_certify_a_blob_alone() {
+	new_test_ext().execute_with(|| {
+		// 3 bonds 950 of the committee's 1,250: 76% of the stake on one of three seats,
+		// holding 1,024 of 3,072 chunks, exactly k. Once its node loses one, nobody can
+		// rebuild the blob.
+		assert_ok!(Da::bond_extra(RuntimeOrigin::signed(3), 650));
+		run_to(EPOCH);
+		assert_eq!(seat_of(1, 3), Seat { weight: 300, chunks: 1_024 }, "capped at 100 + 200");
+		assert_eq!(seat_of(1, 2), Seat { weight: 200, chunks: 1_024 });
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(9, 10)));
+		assert_ok!(attest(3, 0));
+		assert_eq!(status(0), BlobStatus::Pending, "one bond alone certified the blob");
+		assert_eq!(Blobs::<Test>::get(0).unwrap().attested_stake, 300);
+		assert_eq!(AttestedChunks::<Test>::get(0), 1_024);
+		// A second member brings the chunks (2,048) and the weight (400 of 600).
+		assert_ok!(attest(1, 0));
+		assert_eq!(status(0), BlobStatus::Available);
+	});
+}
+
+#[test]
+fn two_seats_with_the_stake_quorum_but_too_few_chunks_do_not_certify() {
+	new_test_ext().execute_with(|| {
+		let mut four = params();
+		four.committee_size = 4;
+		assert_ok!(Da::set_params(RuntimeOrigin::root(), four));
+		assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 100));
+		run_to(EPOCH);
+		// Bonds 300, 200, 100, 100: seats 3 and 2 hold 500 of 700, over 2/3 of the stake,
+		// but only 2 x 768 of the 3,072 chunks. If one of the two lies, the other's 768 are
+		// short of the 1,024 a rebuild needs.
+		assert_eq!(Committees::<Test>::get(1).unwrap().len(), 4);
+		assert_eq!(seat_of(1, 3), Seat { weight: 300, chunks: 768 });
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(9, 10)));
+		assert_ok!(attest(3, 0));
+		assert_ok!(attest(2, 0));
+		assert_eq!(status(0), BlobStatus::Pending, "two of four seats certified the blob");
+		assert_eq!(AttestedChunks::<Test>::get(0), 1_536);
+		assert_ok!(attest(4, 0));
+		assert_eq!(AttestedChunks::<Test>::get(0), 2_304);
+		assert_eq!(status(0), BlobStatus::Available);
+	});
+}
+
+#[test]
+fn a_member_cannot_withdraw_its_bond_while_a_blob_it_holds_is_live() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(9, 10)));
+		assert_ok!(attest(3, 0));
+		assert_ok!(attest(1, 0));
+		let expires_at = Blobs::<Test>::get(0).unwrap().expires_at.unwrap();
+		// 2 holds a third of the blob's chunks. It leaves right away, hoping to take its
+		// bond back before a challenge or an alignment check finds the chunks missing.
+		run_to(2);
+		assert_ok!(Da::unbond(RuntimeOrigin::signed(2)));
+		run_to(2 + UNBONDING);
+		assert!(expires_at > 2 + UNBONDING, "the unbonding period is shorter than retention");
+		assert_noop!(Da::withdraw(RuntimeOrigin::signed(2)), Error::<Test>::StillUnbonding);
+		// So its bond is still there to slash (sampling challenges may have taken some).
+		let bond = bond_of(2);
+		assert!(bond > 0);
+		let slashed = <Da as SlashProvider<u64>>::slash(&2, Perbill::from_percent(10)) as u64;
+		assert_eq!(slashed, bond / 10);
+		assert_eq!(bond_of(2), bond - slashed);
+		// Once the blob has expired (and its last challenge closed), it may go.
+		let until = Operators::<Test>::get(2).unwrap().unbonding_until.unwrap();
+		assert!(until >= expires_at + ANSWER_WINDOW);
+		run_to(until);
+		assert!(events().contains(&Event::BlobExpired { id: 0 }));
+		assert_ok!(Da::withdraw(RuntimeOrigin::signed(2)));
+		assert_eq!(bond_of(2), 0);
+	});
+}
+
+#[test]
+fn the_v1_migration_counts_seats_and_attested_chunks() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(8, 10)));
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(9, 10)));
+		assert_ok!(attest(3, 0));
+		assert_ok!(attest(1, 0));
+		assert_ok!(attest(2, 1));
+		let (available, pending) = (Blobs::<Test>::get(0).unwrap(), Blobs::<Test>::get(1));
+		// Version 0's state: no seats, no chunk counts, stake counted by raw bond.
+		Seats::<Test>::remove(0);
+		AttestedChunks::<Test>::remove(0);
+		AttestedChunks::<Test>::remove(1);
+		StorageVersion::new(0).put::<Da>();
+		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Da::on_chain_storage_version(), 1);
+		assert_eq!(Seats::<Test>::get(0).unwrap().len(), 3);
+		assert_eq!(AttestedChunks::<Test>::get(0), 2_048);
+		assert_eq!(AttestedChunks::<Test>::get(1), 1_024);
+		assert_eq!(Blobs::<Test>::get(0).unwrap(), available);
+		assert_eq!(Blobs::<Test>::get(1), pending);
+		// Run once only.
+		Seats::<Test>::remove(0);
+		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert!(Seats::<Test>::get(0).is_none());
+		// Back to a consistent state for the invariant check at the end.
+		Seats::<Test>::insert(
+			0,
+			frame_support::BoundedVec::truncate_from(committee::seats(
+				&EpochSeeds::<Test>::get(0).unwrap(),
+				&Committees::<Test>::get(0).unwrap().iter().map(|(_, b)| *b).collect::<Vec<_>>(),
+			)),
+		);
+	});
+}
