@@ -137,18 +137,29 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::EpochStarted { epoch, size: members });
 	}
 
-	/// A blob still pending at its deadline: refund the fee less the base fee, drop it.
+	/// A blob still pending at its deadline: refund the fee less the base fee, drop it. The
+	/// fee was escrowed at submission, so the pool covers the refund; a failure would be a
+	/// broken invariant, reported as such, never a silent zero.
 	pub(crate) fn close_unattested(id: BlobId) {
 		let Some(blob) = Blobs::<T>::get(id) else { return };
 		if blob.status != BlobStatus::Pending {
 			return;
 		}
+		Escrow::<T>::mutate(|escrow| escrow.saturating_reduce(blob.fee));
 		let base = Params::<T>::get().map(|p| p.base_fee).unwrap_or_default();
 		let refund = blob.fee.saturating_sub(base);
-		let refunded =
-			T::Currency::transfer(&Self::fee_pool(), &blob.owner, refund, Preservation::Expendable)
-				.map(|_| refund)
-				.unwrap_or_else(|_| Zero::zero());
+		let refunded = match T::Currency::transfer(
+			&Self::fee_pool(),
+			&blob.owner,
+			refund,
+			Preservation::Preserve,
+		) {
+			Ok(_) => refund,
+			Err(e) => {
+				frame_support::defensive!("the fee pool does not cover an escrowed refund", e);
+				Zero::zero()
+			},
+		};
 		Self::remove_blob(id, &blob);
 		Self::deposit_event(Event::BlobUnavailable { id, refund: refunded });
 	}
@@ -173,6 +184,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let _ = Attestations::<T>::clear_prefix(id, T::MaxCommitteeSize::get(), None);
 		AttestedChunks::<T>::remove(id);
+		CertifiedBeforeV1::<T>::remove(id);
 	}
 
 	/// Removes a finished epoch's committee and seed once none of its blobs is kept.

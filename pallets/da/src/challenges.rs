@@ -115,12 +115,15 @@ impl<T: Config> Pallet<T> {
 		issued
 	}
 
-	/// Pays the reward for a correct answer from the fee pool, as much as it can spare.
+	/// Pays the reward for a correct answer from the fee pool, as much as it can spare above
+	/// the pending blobs' escrowed fees.
 	pub(crate) fn reward(member: &T::AccountId) -> BalanceOf<T> {
 		let Some(params) = Params::<T>::get() else { return Zero::zero() };
 		let pool = Self::fee_pool();
+		// Pending blobs' fees are escrowed for their refunds: only the rest is a budget.
 		let spare =
-			T::Currency::reducible_balance(&pool, Preservation::Preserve, Fortitude::Polite);
+			T::Currency::reducible_balance(&pool, Preservation::Preserve, Fortitude::Polite)
+				.saturating_sub(Escrow::<T>::get());
 		let amount = params.challenge_reward.min(spare);
 		if amount.is_zero() {
 			return amount;

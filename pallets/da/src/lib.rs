@@ -69,6 +69,8 @@ mod tests_alignment;
 #[cfg(test)]
 mod tests_deadlines;
 #[cfg(test)]
+mod tests_escrow;
+#[cfg(test)]
 mod tests_offchain;
 #[cfg(test)]
 mod tests_quorum;
@@ -133,7 +135,7 @@ pub mod pallet {
 	/// An epoch's seats, in the committee's order.
 	pub type SeatsOf<T> = BoundedVec<SeatOf<T>, <T as Config>::MaxCommitteeSize>;
 
-	/// The in-code storage version: 1 added [`Seats`] and [`AttestedChunks`]
+	/// The in-code storage version: 1 added [`Seats`], [`AttestedChunks`] and [`Escrow`]
 	/// ([`crate::migrations::v1`]).
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
@@ -239,6 +241,16 @@ pub mod pallet {
 	/// The next blob id.
 	#[pallet::storage]
 	pub type NextBlobId<T: Config> = StorageValue<_, BlobId, ValueQuery>;
+
+	/// Fees of the pending blobs, kept in the fee pool for their refunds: challenge rewards
+	/// are paid only from what the pool holds above this.
+	#[pallet::storage]
+	pub type Escrow<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Blobs that storage version 0 made available below version 1's quorum (marked by the
+	/// migration, so that `try_state` does not hold them to a rule they predate).
+	#[pallet::storage]
+	pub type CertifiedBeforeV1<T: Config> = StorageMap<_, Twox64Concat, BlobId, (), OptionQuery>;
 
 	/// Coded chunks held by the seats that attested each kept blob.
 	#[pallet::storage]
@@ -642,6 +654,7 @@ pub mod pallet {
 			T::Currency::transfer(&owner, &Self::fee_pool(), fee, Preservation::Preserve)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			NextBlobId::<T>::put(id + 1);
+			Escrow::<T>::mutate(|escrow| escrow.saturating_accrue(fee));
 			EpochBlobs::<T>::mutate(epoch, |count| *count += 1);
 			BlobByRoot::<T>::insert(commitment.root, id);
 			let root = commitment.root;
@@ -696,6 +709,8 @@ pub mod pallet {
 					.map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
 				blob.status = BlobStatus::Available;
 				blob.expires_at = Some(expires_at);
+				// The fee is earned: it joins the reward budget.
+				Escrow::<T>::mutate(|escrow| escrow.saturating_reduce(blob.fee));
 				Self::add_live(id);
 				Self::deposit_event(Event::BlobAvailable { id, expires_at });
 			}

@@ -7,11 +7,12 @@ use frame_support::{
 };
 use sp_runtime::traits::{Saturating, Zero};
 
-/// Version 0 to 1 (issue 32, finding 1): availability counts the chunks the attesters hold
-/// and capped voting weights. Every kept epoch gets its [`Seats`], and every kept blob's
-/// attested weight and [`AttestedChunks`] are counted again from its attestations. A blob
+/// Version 0 to 1 (issue 32, findings 1 and 7): availability counts the chunks the attesters
+/// hold and capped voting weights, and pending blobs' fees are escrowed. Every kept epoch
+/// gets its [`Seats`], every kept blob's attested weight and [`AttestedChunks`] are counted
+/// again from its attestations, and [`Escrow`] sums the pending blobs' fees. A blob
 /// that version 0 made available stays available; one that would not have been under
-/// version 1's rule is logged (and `try_state` reports it).
+/// version 1's rule is logged and marked in [`CertifiedBeforeV1`] until it expires.
 pub mod v1 {
 	use super::*;
 
@@ -31,6 +32,7 @@ pub mod v1 {
 				);
 				writes.saturating_inc();
 			}
+			let mut escrow = BalanceOf::<T>::zero();
 			let ids: Vec<BlobId> = Blobs::<T>::iter_keys().collect();
 			for id in ids {
 				reads.saturating_accrue(2);
@@ -52,12 +54,19 @@ pub mod v1 {
 						"blob {id} was made available with {chunks} attested chunks: below \
 						 version 1's quorum; it stays available until it expires"
 					);
+					CertifiedBeforeV1::<T>::insert(id, ());
+					writes.saturating_inc();
+				}
+				if blob.status == BlobStatus::Pending {
+					escrow.saturating_accrue(blob.fee);
 				}
 				blob.attested_stake = weight;
 				Blobs::<T>::insert(id, blob);
 				AttestedChunks::<T>::insert(id, chunks);
 				writes.saturating_accrue(2);
 			}
+			Escrow::<T>::put(escrow);
+			writes.saturating_inc();
 			T::DbWeight::get().reads_writes(reads, writes)
 		}
 

@@ -406,6 +406,16 @@ pub(crate) mod challenges {
 		Da::answer_challenge(RuntimeOrigin::none(), answer, signature)
 	}
 
+	/// Answers challenge `id` on `encoded` correctly, signed by its member.
+	pub(crate) fn answer_right(
+		encoded: &zerog_erasure::EncodedBlob,
+		id: ChallengeId,
+		challenge: &Challenge<u64, u64>,
+	) -> sp_runtime::DispatchResult {
+		let chunk = challenge.chunk;
+		answer(id, encoded.chunk(chunk).to_vec(), encoded.proof(chunk).unwrap(), challenge.member)
+	}
+
 	pub(crate) fn issued() -> Vec<(ChallengeId, Challenge<u64, u64>)> {
 		let mut open: Vec<_> = Challenges::<Test>::iter().collect();
 		open.sort_by_key(|(id, _)| *id);
@@ -439,12 +449,7 @@ pub(crate) mod challenges {
 			let (cid, c) = issued()[0].clone();
 			let before = Balances::balance(&c.member);
 			let pool_before = Balances::balance(&Da::fee_pool());
-			assert_ok!(answer(
-				cid,
-				encoded.chunk(c.chunk).to_vec(),
-				encoded.proof(c.chunk).unwrap(),
-				c.member
-			));
+			assert_ok!(answer_right(&encoded, cid, &c));
 			assert_eq!(Balances::balance(&c.member), before + REWARD);
 			assert_eq!(Balances::balance(&Da::fee_pool()), pool_before - REWARD);
 			assert!(events().contains(&Event::ChallengeAnswered {
@@ -453,15 +458,7 @@ pub(crate) mod challenges {
 				reward: REWARD
 			}));
 			assert!(Challenges::<Test>::get(cid).is_none());
-			assert_noop!(
-				answer(
-					cid,
-					encoded.chunk(c.chunk).to_vec(),
-					encoded.proof(c.chunk).unwrap(),
-					c.member
-				),
-				Error::<Test>::UnknownChallenge
-			);
+			assert_noop!(answer_right(&encoded, cid, &c), Error::<Test>::UnknownChallenge);
 			assert_eq!(Balances::total_issuance(), issuance);
 		});
 	}
@@ -584,12 +581,7 @@ pub(crate) mod challenges {
 			// Sample: answer the first challenge, miss the rest.
 			run_to(3 * CHALLENGE_PERIOD);
 			let (cid, c) = issued()[0].clone();
-			assert_ok!(answer(
-				cid,
-				encoded.chunk(c.chunk).to_vec(),
-				encoded.proof(c.chunk).unwrap(),
-				c.member
-			));
+			assert_ok!(answer_right(&encoded, cid, &c));
 			run_to(3 * CHALLENGE_PERIOD + ANSWER_WINDOW + 1);
 			assert!(events().iter().any(|e| matches!(e, Event::ChallengeMissed { .. })));
 			// Expire.

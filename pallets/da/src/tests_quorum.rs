@@ -47,6 +47,30 @@ fn a_whale_on_one_seat_cannot_certify_a_blob_alone() {
 }
 
 #[test]
+fn a_whale_and_two_small_seats_cannot_certify_on_the_whale_s_stake() {
+	new_test_ext().execute_with(|| {
+		let mut four = params();
+		four.committee_size = 4;
+		assert_ok!(Da::set_params(RuntimeOrigin::root(), four));
+		assert_ok!(Da::bond_extra(RuntimeOrigin::signed(3), 650));
+		assert_ok!(Da::register_operator(RuntimeOrigin::signed(10), operator_public(10), 5_000));
+		run_to(EPOCH);
+		// Bonds 5,000, 950, 200, 100: the whale and the two smallest seats hold 85% of the
+		// stake and 2,304 chunks. Only the cap stops them: the whale counts 1,250 (the
+		// others' sum), so they hold 1,550 of 2,500.
+		assert_eq!(seat_of(1, 10).weight, 1_250);
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(9, 10)));
+		for who in [10, 2, 1] {
+			assert_ok!(attest(who, 0));
+		}
+		assert_eq!(AttestedChunks::<Test>::get(0), 2_304);
+		assert_eq!(status(0), BlobStatus::Pending, "the whale's stake stood in for the others'");
+		assert_ok!(attest(3, 0));
+		assert_eq!(status(0), BlobStatus::Available);
+	});
+}
+
+#[test]
 fn two_seats_with_the_stake_quorum_but_too_few_chunks_do_not_certify() {
 	new_test_ext().execute_with(|| {
 		let mut four = params();
@@ -109,10 +133,23 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 		assert_ok!(attest(1, 0));
 		assert_ok!(attest(2, 1));
 		let (available, pending) = (Blobs::<Test>::get(0).unwrap(), Blobs::<Test>::get(1));
-		// Version 0's state: no seats, no chunk counts, stake counted by raw bond.
+		// Blob 2 was made available by version 0 on one seat's word.
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(7, 10)));
+		assert_ok!(attest(3, 2));
+		Deadlines::<Test>::mutate(1 + WINDOW, |due| due.retain(|id| *id != 2));
+		Blobs::<Test>::mutate(2, |blob| {
+			let blob = blob.as_mut().unwrap();
+			blob.status = BlobStatus::Available;
+			blob.expires_at = Some(1 + RETENTION);
+		});
+		Expiries::<Test>::mutate(1 + RETENTION, |due| due.try_push(2).unwrap());
+		Da::add_live(2);
+		// Version 0's state: no seats, no chunk counts, no escrow.
+		Blobs::<Test>::mutate(0, |blob| blob.as_mut().unwrap().attested_stake = 0);
 		Seats::<Test>::remove(0);
 		AttestedChunks::<Test>::remove(0);
 		AttestedChunks::<Test>::remove(1);
+		Escrow::<Test>::kill();
 		StorageVersion::new(0).put::<Da>();
 		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(Da::on_chain_storage_version(), 1);
@@ -121,6 +158,9 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 		assert_eq!(AttestedChunks::<Test>::get(1), 1_024);
 		assert_eq!(Blobs::<Test>::get(0).unwrap(), available);
 		assert_eq!(Blobs::<Test>::get(1), pending);
+		assert_eq!(Escrow::<Test>::get(), pending.unwrap().fee, "the pending blob's fee");
+		assert!(CertifiedBeforeV1::<Test>::contains_key(2));
+		assert!(!CertifiedBeforeV1::<Test>::contains_key(0));
 		// Run once only.
 		Seats::<Test>::remove(0);
 		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
@@ -133,5 +173,10 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 				&Committees::<Test>::get(0).unwrap().iter().map(|(_, b)| *b).collect::<Vec<_>>(),
 			)),
 		);
+		assert_ok!(Da::do_try_state());
+		// The mark goes with the blob.
+		run_to(1 + RETENTION);
+		assert!(Blobs::<Test>::get(2).is_none());
+		assert!(!CertifiedBeforeV1::<Test>::contains_key(2));
 	});
 }

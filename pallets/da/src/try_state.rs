@@ -21,7 +21,8 @@
 //! - a blob's attested stake and `AttestedChunks` are the voting weight and the chunks of
 //!   its attesting seats, and the blob is available exactly when they reach the quorum
 //!   ([`Pallet::has_quorum`]);
-//! - `AttestedChunks` is kept only for kept blobs;
+//! - `AttestedChunks` is kept only for kept blobs, `CertifiedBeforeV1` only for available
+//!   ones (which alone may be below the quorum: version 0 certified them);
 //! - a pending blob has no expiry, is queued at its deadline and cannot be challenged; an
 //!   available one is queued at its expiry and has a challenge slot;
 //! - attestations exist only for kept blobs; ids queued in `Deadlines` and `Expiries` were
@@ -35,15 +36,19 @@
 //! - every challenge id is below `NextChallengeId`, each open challenge is queued at its
 //!   deadline and names a coded chunk; ids queued in `ChallengeDeadlines` were issued.
 //!
-//! Not checked, because it does not always hold: that the fee pool covers the refunds of
-//! pending blobs (challenge rewards are paid from any spare pool balance, and refunds are
-//! best effort), or even the existential deposit (a refund may empty the pool).
+//! Fee pool
+//! - `Escrow` is the sum of the pending blobs' fees, and the pool can pay it out while
+//!   keeping its existential deposit, so every refund is covered.
 
 use crate::{pallet::*, types::*};
 use alloc::collections::BTreeMap;
 use frame_support::{
 	ensure,
-	traits::{fungible::InspectHold, Get},
+	traits::{
+		fungible::{Inspect, InspectHold},
+		tokens::{Fortitude, Preservation},
+		Get,
+	},
 };
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -53,11 +58,27 @@ use sp_runtime::{
 impl<T: Config> Pallet<T> {
 	/// Checks every invariant listed in the [module documentation](self).
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		Self::try_state_escrow()?;
 		Self::try_state_operators()?;
 		Self::try_state_epochs()?;
 		Self::try_state_blobs()?;
 		Self::try_state_live_slots()?;
 		Self::try_state_challenges()
+	}
+
+	fn try_state_escrow() -> Result<(), TryRuntimeError> {
+		let pending = Blobs::<T>::iter_values()
+			.filter(|blob| blob.status == BlobStatus::Pending)
+			.fold(BalanceOf::<T>::zero(), |sum, blob| sum.saturating_add(blob.fee));
+		let escrow = Escrow::<T>::get();
+		ensure!(escrow == pending, "Escrow differs from the fees of the pending blobs.");
+		let spare = T::Currency::reducible_balance(
+			&Self::fee_pool(),
+			Preservation::Preserve,
+			Fortitude::Polite,
+		);
+		ensure!(spare >= escrow, "The fee pool does not cover the escrowed fees.");
+		Ok(())
 	}
 
 	fn try_state_operators() -> Result<(), TryRuntimeError> {
@@ -168,7 +189,10 @@ impl<T: Config> Pallet<T> {
 					ensure!(!BlobSlots::<T>::contains_key(id), "A pending blob can be challenged.");
 				},
 				BlobStatus::Available => {
-					ensure!(quorum, "An available blob has not reached quorum.");
+					ensure!(
+						quorum || CertifiedBeforeV1::<T>::contains_key(id),
+						"An available blob has not reached quorum."
+					);
 					let expires_at = blob.expires_at.ok_or("An available blob has no expiry.")?;
 					ensure!(
 						Expiries::<T>::get(expires_at).contains(&id),
@@ -192,6 +216,12 @@ impl<T: Config> Pallet<T> {
 		}
 		for id in AttestedChunks::<T>::iter_keys() {
 			ensure!(Blobs::<T>::contains_key(id), "AttestedChunks outlived its blob.");
+		}
+		for id in CertifiedBeforeV1::<T>::iter_keys() {
+			ensure!(
+				Blobs::<T>::get(id).is_some_and(|blob| blob.status == BlobStatus::Available),
+				"CertifiedBeforeV1 marks a blob that is not available."
+			);
 		}
 		for ids in Deadlines::<T>::iter_values().chain(Expiries::<T>::iter_values()) {
 			ensure!(

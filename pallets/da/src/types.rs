@@ -123,7 +123,8 @@ pub struct DaParams<Balance, BlockNumber> {
 	pub answer_window: BlockNumber,
 	/// Share of the bond slashed for a missed or wrong answer.
 	pub slash: sp_runtime::Perbill,
-	/// Paid from the fee pool for a correct answer (less if the pool holds less).
+	/// Paid from the fee pool for a correct answer (less if the pool holds less above the
+	/// pending blobs' escrowed fees).
 	pub challenge_reward: Balance,
 }
 
