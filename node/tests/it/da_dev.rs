@@ -1,7 +1,8 @@
 //! DA end to end on a `--dev` chain with `--da-operator`: a 32 MiB blob submitted through
 //! the CLI (binary blob path) becomes available and comes back byte for byte; a 33 MiB blob
 //! is refused clearly by the CLI, the RPC and the binary path, with nothing stored; after a
-//! restart the blob is still served (through the JSON-RPC path).
+//! restart the blob is still served (through the JSON-RPC path); `da register` registers an
+//! operator with a proof of its key, and refuses a key already in use.
 
 use crate::common::Node;
 use serde_json::json;
@@ -113,4 +114,28 @@ fn dev_node_makes_a_32_mib_blob_available_and_serves_it_across_restarts() {
 	node.restart();
 	let again = node.rpc.call("da_getBlob", json!([root])).unwrap();
 	assert!(crate::common::rpc::from_hex(&again) == data, "the blob changed across the restart");
+
+	// A new operator registers with a key it proves it holds; nobody can take Alice's key
+	// (her node would work for their seat). Last, since Bob's seat from the next epoch on
+	// has no node.
+	let register = |account: &str, key: &str| {
+		Node::run_cli(&[
+			"da",
+			"register",
+			"--suri",
+			account,
+			"--operator-suri",
+			key,
+			"--bond",
+			"1000",
+			"--rpc",
+			&url,
+		])
+	};
+	let (ok, out, err) = register("//Bob", "//Bob//da");
+	assert!(ok, "da register failed: {err}");
+	assert!(out.contains("is a DA operator from block"), "{out}");
+	let (ok, _, err) = register("//Charlie", "//Alice");
+	assert!(!ok);
+	assert!(err.contains("da.KeyInUse"), "stderr: {err}");
 }

@@ -13,7 +13,10 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_runtime::{traits::Bounded, Perbill, RuntimeAppPublic};
+use sp_runtime::{
+	traits::{Bounded, Zero},
+	Perbill, RuntimeAppPublic,
+};
 use zerog_erasure::{hash::hash_leaf, BlobCommitment, CodecId, MerkleProof, MAX_BLOB_SIZE};
 
 fn params<T: Config>() -> ParamsOf<T> {
@@ -47,11 +50,34 @@ fn placeholder_key<T: Config>(seed: u8) -> T::OperatorKey {
 	T::OperatorKey::decode(&mut &[seed; 32][..]).expect("32 bytes decode as an sr25519 key")
 }
 
+/// A fresh key from the keystore and its proof of possession for `who`.
+fn key_with_proof<T: Config>(
+	who: &T::AccountId,
+) -> (T::OperatorKey, <T::OperatorKey as RuntimeAppPublic>::Signature) {
+	let key = T::OperatorKey::generate_pair(None);
+	let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+	let proof = key.sign(&key_proof_payload(&genesis, who)).expect("the keystore holds the key");
+	(key, proof)
+}
+
+/// Registers `who` through the call, with a fresh key and its proof.
+fn registered<T: Config>(who: &T::AccountId) -> Result<(), BenchmarkError> {
+	let (key, proof) = key_with_proof::<T>(who);
+	Pallet::<T>::register_operator(
+		RawOrigin::Signed(who.clone()).into(),
+		key,
+		100u32.into(),
+		proof,
+	)?;
+	Ok(())
+}
+
 /// Registers `who` as an operator with a key from the keystore (so it can sign).
 fn signing_operator<T: Config>(who: &T::AccountId) -> T::OperatorKey {
 	let key = T::OperatorKey::generate_pair(None);
 	let bond: BalanceOf<T> = 1_000u32.into();
 	Operators::<T>::insert(who, Operator { key: key.clone(), bond, unbonding_until: None });
+	OperatorByKey::<T>::insert(&key, who);
 	key
 }
 
@@ -114,8 +140,9 @@ mod benchmarks {
 	fn register_operator() {
 		Params::<T>::put(params::<T>());
 		let who = funded::<T>("operator", 0);
+		let (key, proof) = key_with_proof::<T>(&who);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), placeholder_key::<T>(1), 100u32.into());
+		_(RawOrigin::Signed(who.clone()), key, 100u32.into(), proof);
 		assert!(Operators::<T>::contains_key(&who));
 	}
 
@@ -123,11 +150,7 @@ mod benchmarks {
 	fn bond_extra() -> Result<(), BenchmarkError> {
 		Params::<T>::put(params::<T>());
 		let who = funded::<T>("operator", 0);
-		Pallet::<T>::register_operator(
-			RawOrigin::Signed(who.clone()).into(),
-			placeholder_key::<T>(1),
-			100u32.into(),
-		)?;
+		registered::<T>(&who)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), 50u32.into());
 		assert_eq!(Operators::<T>::get(&who).unwrap().bond, 150u32.into());
@@ -138,11 +161,7 @@ mod benchmarks {
 	fn unbond() -> Result<(), BenchmarkError> {
 		Params::<T>::put(params::<T>());
 		let who = funded::<T>("operator", 0);
-		Pallet::<T>::register_operator(
-			RawOrigin::Signed(who.clone()).into(),
-			placeholder_key::<T>(1),
-			100u32.into(),
-		)?;
+		registered::<T>(&who)?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(Operators::<T>::get(&who).unwrap().unbonding_until.is_some());
@@ -153,11 +172,7 @@ mod benchmarks {
 	fn withdraw() -> Result<(), BenchmarkError> {
 		Params::<T>::put(params::<T>());
 		let who = funded::<T>("operator", 0);
-		Pallet::<T>::register_operator(
-			RawOrigin::Signed(who.clone()).into(),
-			placeholder_key::<T>(1),
-			100u32.into(),
-		)?;
+		registered::<T>(&who)?;
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into())?;
 		let until = Operators::<T>::get(&who).and_then(|op| op.unbonding_until);
 		frame_system::Pallet::<T>::set_block_number(until.ok_or("unbonding")?);

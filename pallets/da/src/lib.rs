@@ -71,6 +71,8 @@ mod tests_deadlines;
 #[cfg(test)]
 mod tests_escrow;
 #[cfg(test)]
+mod tests_keys;
+#[cfg(test)]
 mod tests_offchain;
 #[cfg(test)]
 mod tests_quorum;
@@ -135,8 +137,8 @@ pub mod pallet {
 	/// An epoch's seats, in the committee's order.
 	pub type SeatsOf<T> = BoundedVec<SeatOf<T>, <T as Config>::MaxCommitteeSize>;
 
-	/// The in-code storage version: 1 added [`Seats`], [`AttestedChunks`] and [`Escrow`]
-	/// ([`crate::migrations::v1`]).
+	/// The in-code storage version: 1 added [`Seats`], [`AttestedChunks`], [`Escrow`] and
+	/// [`OperatorByKey`] ([`crate::migrations::v1`]).
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
@@ -205,6 +207,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Operators<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, OperatorOf<T>, OptionQuery>;
+
+	/// The operator that registered each key: a key belongs to one operator.
+	#[pallet::storage]
+	pub type OperatorByKey<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::OperatorKey, T::AccountId, OptionQuery>;
 
 	/// The current epoch.
 	#[pallet::storage]
@@ -338,6 +345,11 @@ pub mod pallet {
 			);
 			for (who, key, bond) in &self.operators {
 				assert!(!Operators::<T>::contains_key(who), "genesis operators must be distinct");
+				assert!(
+					!OperatorByKey::<T>::contains_key(key),
+					"genesis operator keys must be distinct"
+				);
+				OperatorByKey::<T>::insert(key, who);
 				T::Currency::hold(&HoldReason::OperatorBond.into(), who, *bond)
 					.expect("genesis operators can pay their bond");
 				Operators::<T>::insert(
@@ -458,6 +470,11 @@ pub mod pallet {
 		/// Parameters out of range (zero epoch, committee above the maximum, base fee above
 		/// the per-blob fee, ...).
 		InvalidParams,
+		/// Another operator already registered this key.
+		KeyInUse,
+		/// The proof of possession is not the key's signature over the genesis hash and the
+		/// registering account.
+		BadKeyProof,
 	}
 
 	#[pallet::hooks]
@@ -552,20 +569,35 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Register as a DA operator with `key` and hold `bond` (at least `min_bond`).
+		/// `proof` is the key's signature over [`key_proof_payload`] (this chain's genesis
+		/// hash and the caller): only the key's holder can register it, and only once, so
+		/// nobody is paid for the work of another operator's node.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_operator())]
+		// The benchmark predates the proof: the key lookup, its write and one sr25519
+		// verification are added until the weights are regenerated with a release node.
+		#[pallet::weight(T::WeightInfo::register_operator()
+			.saturating_add(T::DbWeight::get().reads_writes(2, 1))
+			.saturating_add(SIGNATURE_CHECK))]
 		pub fn register_operator(
 			origin: OriginFor<T>,
 			key: T::OperatorKey,
 			bond: BalanceOf<T>,
+			proof: <T::OperatorKey as RuntimeAppPublic>::Signature,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
 			ensure!(!Operators::<T>::contains_key(&who), Error::<T>::AlreadyOperator);
 			ensure!(bond >= params.min_bond, Error::<T>::BondTooLow);
 			ensure!(Operators::<T>::count() < T::MaxOperators::get(), Error::<T>::TooManyOperators);
+			ensure!(!OperatorByKey::<T>::contains_key(&key), Error::<T>::KeyInUse);
+			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+			ensure!(
+				key.verify(&key_proof_payload(&genesis, &who), &proof),
+				Error::<T>::BadKeyProof
+			);
 			T::Currency::hold(&HoldReason::OperatorBond.into(), &who, bond)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			OperatorByKey::<T>::insert(&key, &who);
 			Operators::<T>::insert(&who, Operator { key, bond, unbonding_until: None });
 			Self::deposit_event(Event::OperatorRegistered { who, bond });
 			Ok(())
@@ -622,6 +654,7 @@ pub mod pallet {
 				Precision::BestEffort,
 			)?;
 			Operators::<T>::remove(&who);
+			OperatorByKey::<T>::remove(&operator.key);
 			Self::deposit_event(Event::OperatorWithdrawn { who, bond: operator.bond });
 			Ok(())
 		}

@@ -7,8 +7,9 @@ use frame_support::{
 };
 use sp_runtime::traits::{Saturating, Zero};
 
-/// Version 0 to 1 (issue 32, findings 1 and 7): availability counts the chunks the attesters
-/// hold and capped voting weights, and pending blobs' fees are escrowed. Every kept epoch
+/// Version 0 to 1 (issue 32, findings 1, 3 and 7): availability counts the chunks the
+/// attesters hold and capped voting weights, keys belong to one operator
+/// ([`OperatorByKey`]), and pending blobs' fees are escrowed. Every kept epoch
 /// gets its [`Seats`], every kept blob's attested weight and [`AttestedChunks`] are counted
 /// again from its attestations, and [`Escrow`] sums the pending blobs' fees. A blob
 /// that version 0 made available stays available; one that would not have been under
@@ -22,6 +23,17 @@ pub mod v1 {
 	impl<T: Config> UncheckedOnRuntimeUpgrade for CountSeatsAndChunks<T> {
 		fn on_runtime_upgrade() -> Weight {
 			let (mut reads, mut writes) = (0u64, 0u64);
+			// Keys: the first operator of a key keeps it; a later one that registered another
+			// operator's key (finding 3) is logged, and `try_state` reports it.
+			for (who, operator) in Operators::<T>::iter() {
+				reads.saturating_inc();
+				if OperatorByKey::<T>::contains_key(&operator.key) {
+					log::warn!(target: LOG_TARGET, "operator {who:?} shares another's key");
+					continue;
+				}
+				OperatorByKey::<T>::insert(&operator.key, who);
+				writes.saturating_inc();
+			}
 			for (epoch, members) in Committees::<T>::iter() {
 				reads.saturating_accrue(2);
 				let Some(seed) = EpochSeeds::<T>::get(epoch) else { continue };

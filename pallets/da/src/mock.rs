@@ -140,6 +140,24 @@ pub fn operator_public(who: u64) -> operator_key::Public {
 	operator_pair(who).public().into()
 }
 
+/// The proof that `account` holds the operator key of `key_of`: that key's signature over
+/// the genesis hash and `account`.
+pub fn key_proof(key_of: u64, account: u64) -> operator_key::Signature {
+	use sp_core::Pair;
+	let genesis = System::block_hash(0);
+	operator_pair(key_of).sign(&crate::key_proof_payload(&genesis, &account)).into()
+}
+
+/// Registers `who` as an operator with its own key and a valid proof.
+pub fn register(who: u64, bond: u64) -> sp_runtime::DispatchResult {
+	Da::register_operator(
+		RuntimeOrigin::signed(who),
+		operator_public(who),
+		bond,
+		key_proof(who, who),
+	)
+}
+
 /// Test externalities that check the pallet's invariants after every `execute_with`.
 pub type TestExt = zerog_traits::testing::CheckedExternalities;
 

@@ -58,25 +58,13 @@ fn genesis_holds_bonds_and_draws_a_committee() {
 #[test]
 fn register_operator_works_and_refuses_bad_input() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 150));
+		assert_ok!(register(4, 150));
 		assert_eq!(bond_of(4), 150);
-		assert_noop!(
-			Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 150),
-			Error::<Test>::AlreadyOperator
-		);
-		assert_noop!(
-			Da::register_operator(RuntimeOrigin::signed(5), operator_public(5), 99),
-			Error::<Test>::BondTooLow
-		);
-		assert_noop!(
-			Da::register_operator(RuntimeOrigin::signed(6), operator_public(6), 100),
-			Error::<Test>::InsufficientBalance
-		);
-		assert_ok!(Da::register_operator(RuntimeOrigin::signed(5), operator_public(5), 100));
-		assert_noop!(
-			Da::register_operator(RuntimeOrigin::signed(10), operator_public(10), 100),
-			Error::<Test>::TooManyOperators
-		);
+		assert_noop!(register(4, 150), Error::<Test>::AlreadyOperator);
+		assert_noop!(register(5, 99), Error::<Test>::BondTooLow);
+		assert_noop!(register(6, 100), Error::<Test>::InsufficientBalance);
+		assert_ok!(register(5, 100));
+		assert_noop!(register(10, 100), Error::<Test>::TooManyOperators);
 	});
 }
 
@@ -85,10 +73,7 @@ fn nothing_works_before_parameters_are_set() {
 	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let mut ext = TestExt::new(sp_io::TestExternalities::new(storage), "DA", Da::do_try_state);
 	ext.execute_with(|| {
-		assert_noop!(
-			Da::register_operator(RuntimeOrigin::signed(1), operator_public(1), 100),
-			Error::<Test>::NotConfigured
-		);
+		assert_noop!(register(1, 100), Error::<Test>::NotConfigured);
 		assert_noop!(
 			Da::submit_blob(RuntimeOrigin::signed(1), commitment(1, 10)),
 			Error::<Test>::NotConfigured
@@ -236,7 +221,7 @@ fn attest_refuses_bad_attestations() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(attest(1, 0), Error::<Test>::UnknownBlob);
 		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-		assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 100));
+		assert_ok!(register(4, 100));
 		assert_noop!(attest(4, 0), Error::<Test>::NotInCommittee);
 		// Signed by 2's key but claiming to be 1.
 		let (mut attestation, signature) = sign(2, 0);
@@ -564,7 +549,7 @@ pub(crate) mod challenges {
 		new_test_ext().execute_with(|| {
 			let issuance = Balances::total_issuance();
 			// A new operator joins; the next epoch may draw it.
-			assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 400));
+			assert_ok!(register(4, 400));
 			run_to(EPOCH);
 			let committee = Committees::<Test>::get(1).unwrap();
 			assert_eq!(committee.len(), 3);

@@ -53,7 +53,7 @@ fn a_whale_and_two_small_seats_cannot_certify_on_the_whale_s_stake() {
 		four.committee_size = 4;
 		assert_ok!(Da::set_params(RuntimeOrigin::root(), four));
 		assert_ok!(Da::bond_extra(RuntimeOrigin::signed(3), 650));
-		assert_ok!(Da::register_operator(RuntimeOrigin::signed(10), operator_public(10), 5_000));
+		assert_ok!(register(10, 5_000));
 		run_to(EPOCH);
 		// Bonds 5,000, 950, 200, 100: the whale and the two smallest seats hold 85% of the
 		// stake and 2,304 chunks. Only the cap stops them: the whale counts 1,250 (the
@@ -76,7 +76,7 @@ fn two_seats_with_the_stake_quorum_but_too_few_chunks_do_not_certify() {
 		let mut four = params();
 		four.committee_size = 4;
 		assert_ok!(Da::set_params(RuntimeOrigin::root(), four));
-		assert_ok!(Da::register_operator(RuntimeOrigin::signed(4), operator_public(4), 100));
+		assert_ok!(register(4, 100));
 		run_to(EPOCH);
 		// Bonds 300, 200, 100, 100: seats 3 and 2 hold 500 of 700, over 2/3 of the stake,
 		// but only 2 x 768 of the 3,072 chunks. If one of the two lies, the other's 768 are

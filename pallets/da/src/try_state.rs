@@ -5,7 +5,9 @@
 //! - the operator counter equals the number of operators, and at most `MaxOperators` are
 //!   registered;
 //! - each operator's recorded bond is exactly the balance held from it for
-//!   [`HoldReason::OperatorBond`].
+//!   [`HoldReason::OperatorBond`];
+//! - `OperatorByKey` maps exactly the operators' keys, each to its operator (so no two
+//!   operators share a key).
 //!
 //! Epochs
 //! - committees, seats and seeds exist for the same epochs, none after the current one;
@@ -84,6 +86,10 @@ impl<T: Config> Pallet<T> {
 	fn try_state_operators() -> Result<(), TryRuntimeError> {
 		let operators = Operators::<T>::iter().count() as u32;
 		ensure!(
+			OperatorByKey::<T>::iter_keys().count() as u32 == operators,
+			"OperatorByKey differs from the operators' keys."
+		);
+		ensure!(
 			Operators::<T>::count() == operators,
 			"The operator counter differs from the number of operators."
 		);
@@ -92,6 +98,10 @@ impl<T: Config> Pallet<T> {
 			"More operators are registered than MaxOperators allows."
 		);
 		for (who, operator) in Operators::<T>::iter() {
+			ensure!(
+				OperatorByKey::<T>::get(&operator.key).as_ref() == Some(&who),
+				"An operator's key is not registered to it."
+			);
 			let held = T::Currency::balance_on_hold(&HoldReason::OperatorBond.into(), &who);
 			ensure!(
 				held == operator.bond,

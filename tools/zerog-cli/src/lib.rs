@@ -8,12 +8,12 @@
 //! |---|---|
 //! | [`chain`] | the node's JSON-RPC on typed clients (jsonrpsee, subxt's Substrate methods, `zerog_rpc_api`), signing with the runtime's transaction helpers, events and dispatch errors |
 //! | [`data_path`] | the raw-byte data path (`--da-http-addr`) on hyper's client |
-//! | [`da`] | `da submit`, `da get`, `da bench` |
+//! | [`da`] | `da submit`, `da get`, `da bench`, `da register` |
 //! | [`storage`] | `storage upload`, `storage download`, `storage status`, `storage bench` |
 //! | [`kv`] | `kv put`, `kv grant`, `kv get`, `kv iter`, `kv bench` |
 //! | [`transfers`] | `bench transfers`, the transfer load generator |
 //! | [`progress`] | progress bars (indicatif) and stage lines |
-//! | [`args`], [`error`], [`sample`] | what the commands share |
+//! | [`args`], [`error`], [`sample`], [`send`] | what the commands share |
 
 pub mod args;
 pub mod chain;
@@ -23,6 +23,7 @@ pub mod error;
 pub mod kv;
 pub mod progress;
 pub mod sample;
+pub mod send;
 pub mod storage;
 pub mod transfers;
 

@@ -1,8 +1,9 @@
-//! `da`: submit a blob and wait until it is available, fetch one back, or measure the DA
-//! data path of a running node.
+//! `da`: submit a blob and wait until it is available, fetch one back, measure the DA data
+//! path of a running node, or register an operator.
 
 pub mod bench;
 pub mod client;
+pub mod register;
 
 use crate::{
 	args::{signer, RpcArgs},
@@ -21,6 +22,8 @@ pub enum DaCmd {
 	Get(GetCmd),
 	/// Measure submit-to-available time, ingest and retrieval speed for 1, 8 and 32 MiB.
 	Bench(bench::BenchCmd),
+	/// Register an account as a DA operator, proving it holds the operator key, and bond.
+	Register(register::RegisterCmd),
 }
 
 /// `da submit`.
@@ -62,6 +65,7 @@ impl DaCmd {
 			DaCmd::Submit(cmd) => cmd.run(),
 			DaCmd::Get(cmd) => cmd.run(),
 			DaCmd::Bench(cmd) => cmd.run(),
+			DaCmd::Register(cmd) => cmd.run(),
 		}
 	}
 }

@@ -6,13 +6,14 @@
 //! segment against the root.
 
 use crate::{
-	chain::{signed_extrinsic, Chain},
+	chain::Chain,
 	data_path::DataPath,
 	error::{CliError, CliResult, DataPathError},
 	progress::Progress,
+	send::send_and_include,
 };
 use codec::{Decode, Encode};
-use sp_core::{sr25519, Pair};
+use sp_core::sr25519;
 use std::{
 	sync::atomic::{AtomicU64, Ordering},
 	time::{Duration, Instant},
@@ -180,32 +181,14 @@ pub fn submit_deal(
 		periods,
 	};
 	let call = RuntimeCall::FileStorage(pallet_storage::Call::submit { submission });
-	let context = chain.signing_context()?;
-	let nonce = chain.next_nonce(&payer.public().into())?;
-	let xt = signed_extrinsic(call, payer, None, nonce, context);
-	let from = chain.best_number()?;
-	let sent_at = Instant::now();
-	chain
-		.submit(&xt)
-		.map_err(|source| CliError::Refused { what: "storage submit", source })?;
-	let mut searched_to = from;
-	loop {
-		if sent_at.elapsed() > timeout {
-			return Err(CliError::TimedOut {
-				what: format!("submit of {root} not included"),
-				after: timeout,
-			});
-		}
-		if let Some((number, hash, index)) = chain.find_inclusion(&xt, searched_to)? {
-			if let Some(reason) = chain.dispatch_failure(hash, index)? {
-				return Err(CliError::Failed { what: "storage submit", block: number, reason });
-			}
-			progress.stage(&format!("deal included in block {number}"));
-			return Ok(sent_at.elapsed());
-		}
-		searched_to = chain.best_number()?.max(from);
-		std::thread::sleep(Duration::from_millis(200));
-	}
+	let (_, took) = send_and_include(chain, payer, call, "storage submit", timeout, progress)
+		.map_err(|e| match e {
+			CliError::TimedOut { after, .. } => {
+				CliError::TimedOut { what: format!("submit of {root} not included"), after }
+			},
+			other => other,
+		})?;
+	Ok(took)
 }
 
 /// Uploads one fragment, submits its deal and waits for its replicas.
