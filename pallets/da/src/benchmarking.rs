@@ -203,9 +203,9 @@ mod benchmarks {
 		let now = frame_system::Pallet::<T>::block_number();
 		pending_blob::<T>(0, &owner, now + 10u32.into());
 		let attestation = Attestation { blob: 0, operator: signer };
-		let signature = key
-			.sign(&(ATTESTATION_CONTEXT, &attestation).encode())
-			.expect("key in keystore");
+		let root = Blobs::<T>::get(0).expect("just recorded").commitment.root;
+		let payload = attestation_payload(&Pallet::<T>::genesis_hash(), &root, &attestation);
+		let signature = key.sign(&payload).expect("key in keystore");
 		#[extrinsic_call]
 		_(RawOrigin::None, attestation, signature);
 		// With every member's stake equal, the last attestation of a 1-member committee
@@ -236,7 +236,8 @@ mod benchmarks {
 		let deadline = frame_system::Pallet::<T>::block_number() + 5u32.into();
 		Challenges::<T>::insert(0, Challenge { blob: 0, chunk: 5, member: signer, deadline });
 		let answer = ChallengeAnswer { challenge: 0, chunk, proof };
-		let signature = key.sign(&(ANSWER_CONTEXT, &answer).encode()).expect("key in keystore");
+		let payload = answer_payload(&Pallet::<T>::genesis_hash(), &root, &answer);
+		let signature = key.sign(&payload).expect("key in keystore");
 		#[extrinsic_call]
 		_(RawOrigin::None, answer, signature);
 		assert!(!Challenges::<T>::contains_key(0));

@@ -85,27 +85,34 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::AlreadyAttested
 		);
 		let operator = Operators::<T>::get(&attestation.operator).ok_or(Error::<T>::NotOperator)?;
-		let payload = (ATTESTATION_CONTEXT, attestation).encode();
+		let payload =
+			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, attestation);
 		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
 		Ok((seat, blob, committee))
 	}
 
-	/// The challenged member, if `answer` is for an open challenge and signed by that
-	/// member's operator key. The chunk itself is checked on dispatch.
+	/// The challenged member and the challenged blob, if `answer` is for an open challenge
+	/// and signed by that member's operator key. The chunk itself is checked on dispatch.
 	pub fn check_answer(
 		answer: &ChallengeAnswer,
 		signature: &<T::OperatorKey as RuntimeAppPublic>::Signature,
-	) -> Result<T::AccountId, Error<T>> {
+	) -> Result<(T::AccountId, BlobOf<T>), Error<T>> {
 		let challenge =
 			Challenges::<T>::get(answer.challenge).ok_or(Error::<T>::UnknownChallenge)?;
 		ensure!(
 			frame_system::Pallet::<T>::block_number() <= challenge.deadline,
 			Error::<T>::ChallengeExpired
 		);
+		let blob = Blobs::<T>::get(challenge.blob).ok_or(Error::<T>::UnknownBlob)?;
 		let operator = Operators::<T>::get(&challenge.member).ok_or(Error::<T>::NotOperator)?;
-		let payload = (ANSWER_CONTEXT, answer).encode();
+		let payload = answer_payload(&Self::genesis_hash(), &blob.commitment.root, answer);
 		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
-		Ok(challenge.member)
+		Ok((challenge.member, blob))
+	}
+
+	/// This chain's genesis hash, which every signed payload names.
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
 	}
 
 	/// Draws the committee of `epoch` from the operators not unbonding.

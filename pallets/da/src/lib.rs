@@ -76,6 +76,8 @@ mod tests_keys;
 mod tests_offchain;
 #[cfg(test)]
 mod tests_quorum;
+#[cfg(test)]
+mod tests_replay;
 #[cfg(any(feature = "try-runtime", test))]
 mod try_state;
 pub mod types;
@@ -534,7 +536,7 @@ pub mod pallet {
 
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
 			if let Call::answer_challenge { answer, signature } = call {
-				let member = Self::check_answer(answer, signature).map_err(|e| match e {
+				let (member, _) = Self::check_answer(answer, signature).map_err(|e| match e {
 					Error::<T>::BadSignature => InvalidTransaction::BadProof,
 					Error::<T>::ChallengeExpired => InvalidTransaction::Stale,
 					Error::<T>::UnknownChallenge => InvalidTransaction::Stale,
@@ -590,11 +592,8 @@ pub mod pallet {
 			ensure!(bond >= params.min_bond, Error::<T>::BondTooLow);
 			ensure!(Operators::<T>::count() < T::MaxOperators::get(), Error::<T>::TooManyOperators);
 			ensure!(!OperatorByKey::<T>::contains_key(&key), Error::<T>::KeyInUse);
-			let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
-			ensure!(
-				key.verify(&key_proof_payload(&genesis, &who), &proof),
-				Error::<T>::BadKeyProof
-			);
+			let payload = key_proof_payload(&Self::genesis_hash(), &who);
+			ensure!(key.verify(&payload, &proof), Error::<T>::BadKeyProof);
 			T::Currency::hold(&HoldReason::OperatorBond.into(), &who, bond)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			OperatorByKey::<T>::insert(&key, &who);
@@ -761,10 +760,9 @@ pub mod pallet {
 			signature: <T::OperatorKey as RuntimeAppPublic>::Signature,
 		) -> DispatchResult {
 			ensure_none(origin)?;
-			let member = Self::check_answer(&answer, &signature)?;
+			let (member, blob) = Self::check_answer(&answer, &signature)?;
 			let challenge =
 				Challenges::<T>::take(answer.challenge).ok_or(Error::<T>::UnknownChallenge)?;
-			let blob = Blobs::<T>::get(challenge.blob).ok_or(Error::<T>::UnknownBlob)?;
 			let id = answer.challenge;
 			match blob.commitment.verify_chunk(challenge.chunk, &answer.chunk, &answer.proof) {
 				Ok(()) => {

@@ -89,7 +89,9 @@ impl<T: Config> Pallet<T> {
 			},
 		}
 		let attestation = Attestation { blob: id, operator: who.clone() };
-		let Some(signature) = key.sign(&(ATTESTATION_CONTEXT, &attestation).encode()) else {
+		let payload =
+			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, &attestation);
+		let Some(signature) = key.sign(&payload) else {
 			log::warn!(target: LOG_TARGET, "operator key cannot sign");
 			return;
 		};
@@ -126,7 +128,8 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			let answer = ChallengeAnswer { challenge: id, chunk, proof };
-			let Some(signature) = key.sign(&(ANSWER_CONTEXT, &answer).encode()) else { continue };
+			let payload = answer_payload(&Self::genesis_hash(), &blob.commitment.root, &answer);
+			let Some(signature) = key.sign(&payload) else { continue };
 			let call = Call::<T>::answer_challenge { answer, signature };
 			if SubmitTransaction::<T, Call<T>>::submit_transaction(T::create_bare(call.into()))
 				.is_ok()

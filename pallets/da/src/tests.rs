@@ -3,7 +3,6 @@
 //! and exact accounting of balances.
 
 use crate::{mock::*, *};
-use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource, ValidateUnsigned},
@@ -17,9 +16,14 @@ pub(crate) fn commitment(seed: u8, size: u32) -> BlobCommitment {
 	BlobCommitment { root: [seed; 32], size, codec: CodecId::ReedSolomonSimd }
 }
 
-fn sign(who: u64, blob: BlobId) -> (Attestation<u64>, operator_key::Signature) {
+/// The root that blob `id` is bound to (zeros for an unknown blob).
+pub(crate) fn root_of(id: BlobId) -> zerog_erasure::Hash {
+	Blobs::<Test>::get(id).map(|blob| blob.commitment.root).unwrap_or_default()
+}
+
+pub(crate) fn sign(who: u64, blob: BlobId) -> (Attestation<u64>, operator_key::Signature) {
 	let attestation = Attestation { blob, operator: who };
-	let payload = (ATTESTATION_CONTEXT, &attestation).encode();
+	let payload = attestation_payload(&System::block_hash(0), &root_of(blob), &attestation);
 	(attestation, operator_pair(who).sign(&payload).into())
 }
 
@@ -386,8 +390,9 @@ pub(crate) mod challenges {
 		signer: u64,
 	) -> sp_runtime::DispatchResult {
 		let answer = ChallengeAnswer { challenge, chunk, proof };
-		let signature: operator_key::Signature =
-			operator_pair(signer).sign(&(ANSWER_CONTEXT, &answer).encode()).into();
+		let root = Challenges::<Test>::get(challenge).map(|c| root_of(c.blob)).unwrap_or_default();
+		let payload = answer_payload(&System::block_hash(0), &root, &answer);
+		let signature: operator_key::Signature = operator_pair(signer).sign(&payload).into();
 		Da::answer_challenge(RuntimeOrigin::none(), answer, signature)
 	}
 

@@ -114,7 +114,11 @@ fn answers_its_challenges_with_the_chunk_the_node_holds() {
 		submit();
 		for who in [1, 2, 3] {
 			let attestation = Attestation { blob: 0, operator: who };
-			let payload = codec::Encode::encode(&(ATTESTATION_CONTEXT, &attestation));
+			let payload = attestation_payload(
+				&System::block_hash(0),
+				&crate::tests::root_of(0),
+				&attestation,
+			);
 			let signature = sp_core::Pair::sign(&operator_pair(who), &payload).into();
 			let _ = Da::attest(RuntimeOrigin::none(), attestation, signature);
 		}
@@ -139,7 +143,7 @@ fn answers_its_challenges_with_the_chunk_the_node_holds() {
 			panic!("not an answer")
 		};
 		assert_eq!((answer.chunk.clone(), answer.proof.clone()), (vec![1, 2, 3], proof));
-		assert!(matches!(Da::check_answer(answer, signature), Ok(2)));
+		assert!(matches!(Da::check_answer(answer, signature), Ok((2, _))));
 	});
 }
 

@@ -98,6 +98,18 @@ pub const SIGNATURE_CHECK: Weight = Weight::from_parts(100_000_000, 0);
 /// Domain separator of signed attestation payloads.
 pub const ATTESTATION_CONTEXT: &[u8] = b"zerog-da-attest";
 
+/// What an operator key signs to attest: the context, the chain's genesis hash, the blob's
+/// commitment root and the attestation. Bound to the chain and the data, an attestation
+/// cannot be replayed on another chain (a testnet, a fork with the same keys) for the blob
+/// that has the same id there, which the operator never held.
+pub fn attestation_payload<Hash: Encode, AccountId: Encode>(
+	genesis: &Hash,
+	root: &zerog_erasure::Hash,
+	attestation: &Attestation<AccountId>,
+) -> alloc::vec::Vec<u8> {
+	(ATTESTATION_CONTEXT, genesis, root, attestation).encode()
+}
+
 /// Parameters of DA, set by [`crate::Config::ParamsOrigin`].
 #[derive(
 	Clone,
@@ -174,3 +186,13 @@ pub struct ChallengeAnswer {
 
 /// Domain separator of signed challenge answers.
 pub const ANSWER_CONTEXT: &[u8] = b"zerog-da-answer";
+
+/// What an operator key signs to answer a challenge: the context, the chain's genesis hash,
+/// the challenged blob's commitment root and the answer (bound as attestations are).
+pub fn answer_payload<Hash: Encode>(
+	genesis: &Hash,
+	root: &zerog_erasure::Hash,
+	answer: &ChallengeAnswer,
+) -> alloc::vec::Vec<u8> {
+	(ANSWER_CONTEXT, genesis, root, answer).encode()
+}
