@@ -210,7 +210,7 @@ mod benchmarks {
 		_(RawOrigin::None, attestation, signature);
 		// With every member's stake equal, the last attestation of a 1-member committee
 		// reaches quorum; larger committees exercise the scan.
-		assert!(Attestations::<T>::contains_key(0, c - 1));
+		assert!(Tallies::<T>::get(0).has(c - 1));
 	}
 
 	#[benchmark]
@@ -311,9 +311,15 @@ mod benchmarks {
 	fn on_expiries(n: Linear<0, { T::MaxBlobsPerBlock::get() }>) {
 		Params::<T>::put(params::<T>());
 		let owner = funded::<T>("owner", 0);
+		// Each with a full committee's attestations, which go with it in one write.
+		let mut full = TallyOf::<T>::default();
+		for seat in 0..T::MaxCommitteeSize::get() {
+			full.add(seat, 3).expect("seats below MaxCommitteeSize fit");
+		}
 		for id in 0..n as u64 {
 			pending_blob::<T>(id, &owner, 0u32.into());
 			Pallet::<T>::add_live(id);
+			Tallies::<T>::insert(id, full.clone());
 		}
 		#[block]
 		{

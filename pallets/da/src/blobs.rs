@@ -80,10 +80,7 @@ impl<T: Config> Pallet<T> {
 			.iter()
 			.position(|(who, _)| who == &attestation.operator)
 			.ok_or(Error::<T>::NotInCommittee)? as u32;
-		ensure!(
-			!Attestations::<T>::contains_key(attestation.blob, seat),
-			Error::<T>::AlreadyAttested
-		);
+		ensure!(!Tallies::<T>::get(attestation.blob).has(seat), Error::<T>::AlreadyAttested);
 		let operator = Operators::<T>::get(&attestation.operator).ok_or(Error::<T>::NotOperator)?;
 		let payload =
 			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, attestation);
@@ -189,8 +186,7 @@ impl<T: Config> Pallet<T> {
 		if remaining == 0 {
 			Self::prune_epoch_if_done(blob.epoch);
 		}
-		let _ = Attestations::<T>::clear_prefix(id, T::MaxCommitteeSize::get(), None);
-		AttestedChunks::<T>::remove(id);
+		Tallies::<T>::remove(id);
 		CertifiedBeforeV1::<T>::remove(id);
 	}
 

@@ -134,13 +134,22 @@ pub mod pallet {
 		<T as Config>::MaxCommitteeSize,
 	>;
 
+	/// Bytes of a seat bitmap: one bit per seat of the largest committee.
+	pub struct SeatBitmapBytes<T>(core::marker::PhantomData<T>);
+	impl<T: Config> Get<u32> for SeatBitmapBytes<T> {
+		fn get() -> u32 {
+			T::MaxCommitteeSize::get().div_ceil(8)
+		}
+	}
+	/// A blob's attestations.
+	pub type TallyOf<T> = Tally<SeatBitmapBytes<T>>;
 	/// A seat of a committee.
 	pub type SeatOf<T> = Seat<BalanceOf<T>>;
 	/// An epoch's seats, in the committee's order.
 	pub type SeatsOf<T> = BoundedVec<SeatOf<T>, <T as Config>::MaxCommitteeSize>;
 
-	/// The in-code storage version: 1 added [`Seats`], [`AttestedChunks`], [`Escrow`] and
-	/// [`OperatorByKey`] ([`crate::migrations::v1`]).
+	/// The in-code storage version: 1 added [`Seats`], [`Escrow`] and [`OperatorByKey`], and
+	/// replaced the attestation double map with [`Tallies`] ([`crate::migrations::v1`]).
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
@@ -261,14 +270,9 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type CertifiedBeforeV1<T: Config> = StorageMap<_, Twox64Concat, BlobId, (), OptionQuery>;
 
-	/// Coded chunks held by the seats that attested each kept blob.
+	/// Which seats attested each kept blob, and the chunks they hold (absent: none yet).
 	#[pallet::storage]
-	pub type AttestedChunks<T: Config> = StorageMap<_, Twox64Concat, BlobId, u32, ValueQuery>;
-
-	/// Which committee seats attested which blob.
-	#[pallet::storage]
-	pub type Attestations<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, BlobId, Twox64Concat, u32, (), OptionQuery>;
+	pub type Tallies<T: Config> = StorageMap<_, Twox64Concat, BlobId, TallyOf<T>, ValueQuery>;
 
 	/// Blobs whose attestation deadline is a block.
 	#[pallet::storage]
@@ -711,7 +715,7 @@ pub mod pallet {
 		/// A committee member's attestation that it holds its chunks of a blob: an unsigned
 		/// transaction whose payload is signed by the member's operator key.
 		#[pallet::call_index(5)]
-		// The benchmark predates `Seats` and `AttestedChunks`: their read and write are added
+		// The benchmark predates `Seats` and `Tallies`: their reads and write are added
 		// until the weights are regenerated with a release node.
 		#[pallet::weight(T::WeightInfo::attest(T::MaxCommitteeSize::get())
 			.saturating_add(T::DbWeight::get().reads_writes(2, 1)))]
@@ -726,12 +730,10 @@ pub mod pallet {
 			let id = attestation.blob;
 			let seats = Seats::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
 			let mine = seats.get(seat as usize).ok_or(Error::<T>::NotInCommittee)?;
-			Attestations::<T>::insert(id, seat, ());
+			let chunks = Tallies::<T>::try_mutate(id, |tally| {
+				tally.add(seat, mine.chunks).ok_or(Error::<T>::NotInCommittee)
+			})?;
 			blob.attested_stake = blob.attested_stake.saturating_add(mine.weight);
-			let chunks = AttestedChunks::<T>::mutate(id, |held| {
-				*held = held.saturating_add(mine.chunks);
-				*held
-			});
 			Self::deposit_event(Event::BlobAttested { id, operator: attestation.operator });
 			if Self::has_quorum(&seats, blob.attested_stake, chunks) {
 				let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;

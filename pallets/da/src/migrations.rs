@@ -7,15 +7,22 @@ use frame_support::{
 };
 use sp_runtime::traits::{Saturating, Zero};
 
-/// Version 0 to 1 (issue 32, findings 1, 3 and 7): availability counts the chunks the
+/// Version 0 to 1 (issue 32, findings 1, 3, 6 and 7): availability counts the chunks the
 /// attesters hold and capped voting weights, keys belong to one operator
-/// ([`OperatorByKey`]), and pending blobs' fees are escrowed. Every kept epoch
-/// gets its [`Seats`], every kept blob's attested weight and [`AttestedChunks`] are counted
-/// again from its attestations, and [`Escrow`] sums the pending blobs' fees. A blob
+/// ([`OperatorByKey`]), a blob's attestations are one record ([`Tallies`]) instead of one
+/// entry per seat, and pending blobs' fees are escrowed. Every kept epoch gets its
+/// [`Seats`], every kept blob's attestations move into its tally and its attested weight is
+/// counted again, and [`Escrow`] sums the pending blobs' fees. A blob
 /// that version 0 made available stays available; one that would not have been under
 /// version 1's rule is logged and marked in [`CertifiedBeforeV1`] until it expires.
 pub mod v1 {
 	use super::*;
+	use frame_support::storage_alias;
+
+	/// Version 0's attestations, one entry per (blob, seat), replaced by [`Tallies`].
+	#[storage_alias]
+	pub type Attestations<T: Config> =
+		StorageDoubleMap<Pallet<T>, Twox64Concat, BlobId, Twox64Concat, u32, (), OptionQuery>;
 
 	/// The migration's steps; run it as [`MigrateToV1`], which checks the version.
 	pub struct CountSeatsAndChunks<T>(core::marker::PhantomData<T>);
@@ -50,14 +57,16 @@ pub mod v1 {
 				reads.saturating_accrue(2);
 				let Some(mut blob) = Blobs::<T>::get(id) else { continue };
 				let seats = Seats::<T>::get(blob.epoch).unwrap_or_default();
-				let (mut weight, mut chunks) = (BalanceOf::<T>::zero(), 0u32);
+				let mut weight = BalanceOf::<T>::zero();
+				let mut tally = TallyOf::<T>::default();
 				for seat in Attestations::<T>::iter_key_prefix(id) {
 					reads.saturating_inc();
 					if let Some(s) = seats.get(seat as usize) {
 						weight.saturating_accrue(s.weight);
-						chunks.saturating_accrue(s.chunks);
+						let _ = tally.add(seat, s.chunks);
 					}
 				}
+				let chunks = tally.chunks;
 				if blob.status == BlobStatus::Available
 					&& !Pallet::<T>::has_quorum(&seats, weight, chunks)
 				{
@@ -74,9 +83,14 @@ pub mod v1 {
 				}
 				blob.attested_stake = weight;
 				Blobs::<T>::insert(id, blob);
-				AttestedChunks::<T>::insert(id, chunks);
-				writes.saturating_accrue(2);
+				writes.saturating_inc();
+				if tally.chunks > 0 {
+					Tallies::<T>::insert(id, tally);
+					writes.saturating_inc();
+				}
 			}
+			let cleared = Attestations::<T>::clear(u32::MAX, None);
+			writes.saturating_accrue(cleared.unique.into());
 			Escrow::<T>::put(escrow);
 			writes.saturating_inc();
 			T::DbWeight::get().reads_writes(reads, writes)

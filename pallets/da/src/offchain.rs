@@ -73,7 +73,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let Some(seat) = committee.iter().position(|(member, _)| member == who) else { return };
-		if Attestations::<T>::contains_key(id, seat as u32) || !Self::may_send(b"attest", id, now) {
+		if Tallies::<T>::get(id).has(seat as u32) || !Self::may_send(b"attest", id, now) {
 			return;
 		}
 		let chunks: Vec<u32> = match assign_chunks(&seed, committee.len() as u32, CODED_CHUNKS) {

@@ -292,7 +292,7 @@ fn unattested_blobs_are_refunded_less_the_base_fee_at_the_deadline() {
 		assert_eq!(Balances::balance(&Da::fee_pool()), POOL_OPENING + 10);
 		assert!(Blobs::<Test>::get(0).is_none());
 		assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
-		assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
+		assert!(!Tallies::<Test>::contains_key(0));
 		assert_eq!(Balances::total_issuance(), issuance, "no balance created or lost");
 		// The same data may be submitted again.
 		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 100)));
@@ -310,7 +310,7 @@ fn available_blobs_expire_after_retention() {
 		run_to(1 + RETENTION);
 		assert!(Blobs::<Test>::get(0).is_none());
 		assert!(BlobByRoot::<Test>::get([9; 32]).is_none());
-		assert_eq!(Attestations::<Test>::iter_prefix(0).count(), 0);
+		assert!(!Tallies::<Test>::contains_key(0));
 		assert!(events().contains(&Event::BlobExpired { id: 0 }));
 	});
 }
@@ -649,12 +649,12 @@ mod try_state {
 			);
 			Blobs::<Test>::mutate(0, |blob| blob.as_mut().unwrap().attested_stake = 300);
 			assert_ok!(Da::do_try_state());
-			AttestedChunks::<Test>::insert(0, 2_048);
+			Tallies::<Test>::mutate(0, |tally| tally.chunks = 2_048);
 			assert_err!(
 				Da::do_try_state(),
 				"A blob's attested chunks differ from the chunks of its attesting seats."
 			);
-			AttestedChunks::<Test>::insert(0, 1_024);
+			Tallies::<Test>::mutate(0, |tally| tally.chunks = 1_024);
 			assert_ok!(Da::do_try_state());
 			BlobByRoot::<Test>::remove([9; 32]);
 			assert_err!(Da::do_try_state(), "A blob is not indexed by its commitment root.");

@@ -18,11 +18,15 @@ fn status(id: BlobId) -> BlobStatus {
 	Blobs::<Test>::get(id).unwrap().status
 }
 
+/// The index of `who`'s seat in epoch `epoch`'s committee.
+fn seat_index(epoch: EpochIndex, who: u64) -> u32 {
+	let committee = Committees::<Test>::get(epoch).unwrap();
+	committee.iter().position(|(member, _)| *member == who).unwrap() as u32
+}
+
 /// The seat of `who` in epoch `epoch`'s committee.
 fn seat_of(epoch: EpochIndex, who: u64) -> SeatOf<Test> {
-	let committee = Committees::<Test>::get(epoch).unwrap();
-	let seat = committee.iter().position(|(member, _)| *member == who).unwrap();
-	Seats::<Test>::get(epoch).unwrap()[seat]
+	Seats::<Test>::get(epoch).unwrap()[seat_index(epoch, who) as usize]
 }
 
 #[test]
@@ -39,7 +43,7 @@ fn a_whale_on_one_seat_cannot_certify_a_blob_alone() {
 		assert_ok!(attest(3, 0));
 		assert_eq!(status(0), BlobStatus::Pending, "one bond alone certified the blob");
 		assert_eq!(Blobs::<Test>::get(0).unwrap().attested_stake, 300);
-		assert_eq!(AttestedChunks::<Test>::get(0), 1_024);
+		assert_eq!(Tallies::<Test>::get(0).chunks, 1_024);
 		// A second member brings the chunks (2,048) and the weight (400 of 600).
 		assert_ok!(attest(1, 0));
 		assert_eq!(status(0), BlobStatus::Available);
@@ -63,7 +67,7 @@ fn a_whale_and_two_small_seats_cannot_certify_on_the_whale_s_stake() {
 		for who in [10, 2, 1] {
 			assert_ok!(attest(who, 0));
 		}
-		assert_eq!(AttestedChunks::<Test>::get(0), 2_304);
+		assert_eq!(Tallies::<Test>::get(0).chunks, 2_304);
 		assert_eq!(status(0), BlobStatus::Pending, "the whale's stake stood in for the others'");
 		assert_ok!(attest(3, 0));
 		assert_eq!(status(0), BlobStatus::Available);
@@ -87,9 +91,9 @@ fn two_seats_with_the_stake_quorum_but_too_few_chunks_do_not_certify() {
 		assert_ok!(attest(3, 0));
 		assert_ok!(attest(2, 0));
 		assert_eq!(status(0), BlobStatus::Pending, "two of four seats certified the blob");
-		assert_eq!(AttestedChunks::<Test>::get(0), 1_536);
+		assert_eq!(Tallies::<Test>::get(0).chunks, 1_536);
 		assert_ok!(attest(4, 0));
-		assert_eq!(AttestedChunks::<Test>::get(0), 2_304);
+		assert_eq!(Tallies::<Test>::get(0).chunks, 2_304);
 		assert_eq!(status(0), BlobStatus::Available);
 	});
 }
@@ -147,15 +151,21 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 		// Version 0's state: no seats, no chunk counts, no escrow.
 		Blobs::<Test>::mutate(0, |blob| blob.as_mut().unwrap().attested_stake = 0);
 		Seats::<Test>::remove(0);
-		AttestedChunks::<Test>::remove(0);
-		AttestedChunks::<Test>::remove(1);
+		// Attestations one entry per seat, as version 0 kept them.
+		for id in [0, 1, 2] {
+			for seat in Tallies::<Test>::take(id).seats() {
+				migrations::v1::Attestations::<Test>::insert(id, seat, ());
+			}
+		}
 		Escrow::<Test>::kill();
 		StorageVersion::new(0).put::<Da>();
 		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(Da::on_chain_storage_version(), 1);
+		assert_eq!(migrations::v1::Attestations::<Test>::iter().count(), 0);
+		assert_eq!(Tallies::<Test>::get(2).seats().collect::<Vec<_>>(), vec![seat_index(0, 3)]);
 		assert_eq!(Seats::<Test>::get(0).unwrap().len(), 3);
-		assert_eq!(AttestedChunks::<Test>::get(0), 2_048);
-		assert_eq!(AttestedChunks::<Test>::get(1), 1_024);
+		assert_eq!(Tallies::<Test>::get(0).chunks, 2_048);
+		assert_eq!(Tallies::<Test>::get(1).chunks, 1_024);
 		assert_eq!(Blobs::<Test>::get(0).unwrap(), available);
 		assert_eq!(Blobs::<Test>::get(1), pending);
 		assert_eq!(Escrow::<Test>::get(), pending.unwrap().fee, "the pending blob's fee");

@@ -20,10 +20,10 @@
 //! Blobs
 //! - every blob id is below `NextBlobId`; `BlobByRoot` and `Blobs` agree both ways;
 //! - a blob's epoch has a non-empty committee, and its attestations name seats of it;
-//! - a blob's attested stake and `AttestedChunks` are the voting weight and the chunks of
+//! - a blob's attested stake and its tally's chunks are the voting weight and the chunks of
 //!   its attesting seats, and the blob is available exactly when they reach the quorum
 //!   ([`Pallet::has_quorum`]);
-//! - `AttestedChunks` is kept only for kept blobs, `CertifiedBeforeV1` only for available
+//! - tallies are kept only for kept blobs, `CertifiedBeforeV1` only for available
 //!   ones (which alone may be below the quorum: version 0 certified them);
 //! - a pending blob has no expiry, is queued at its deadline and cannot be challenged; an
 //!   available one is queued at its expiry and has a challenge slot;
@@ -172,7 +172,8 @@ impl<T: Config> Pallet<T> {
 			let seats = Seats::<T>::get(blob.epoch).ok_or("A blob's epoch has no seats.")?;
 			ensure!(!seats.is_empty(), "A blob's epoch has an empty committee.");
 			let (mut attested, mut chunks) = (BalanceOf::<T>::zero(), 0u32);
-			for (seat, ()) in Attestations::<T>::iter_prefix(id) {
+			let tally = Tallies::<T>::get(id);
+			for seat in tally.seats() {
 				let seat = seats
 					.get(seat as usize)
 					.ok_or("An attestation names a seat outside its blob's committee.")?;
@@ -184,7 +185,7 @@ impl<T: Config> Pallet<T> {
 				"A blob's attested stake differs from the weight of its attesting seats."
 			);
 			ensure!(
-				chunks == AttestedChunks::<T>::get(id),
+				chunks == tally.chunks,
 				"A blob's attested chunks differ from the chunks of its attesting seats."
 			);
 			let quorum = Self::has_quorum(&seats, attested, chunks);
@@ -221,11 +222,8 @@ impl<T: Config> Pallet<T> {
 				"BlobByRoot names a blob that does not have that root."
 			);
 		}
-		for (id, _) in Attestations::<T>::iter_keys() {
-			ensure!(Blobs::<T>::contains_key(id), "An attestation outlived its blob.");
-		}
-		for id in AttestedChunks::<T>::iter_keys() {
-			ensure!(Blobs::<T>::contains_key(id), "AttestedChunks outlived its blob.");
+		for id in Tallies::<T>::iter_keys() {
+			ensure!(Blobs::<T>::contains_key(id), "A tally of attestations outlived its blob.");
 		}
 		for id in CertifiedBeforeV1::<T>::iter_keys() {
 			ensure!(

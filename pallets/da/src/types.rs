@@ -33,6 +33,60 @@ pub struct Seat<Balance> {
 	pub chunks: u32,
 }
 
+/// What the attestations of one blob add up to, in one record: which seats attested (one
+/// bit each) and the coded chunks those seats hold. Removing a blob's attestations is then
+/// one write, whatever the committee's size.
+#[derive(
+	frame_support::CloneNoBound,
+	frame_support::PartialEqNoBound,
+	frame_support::EqNoBound,
+	frame_support::DebugNoBound,
+	frame_support::DefaultNoBound,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxBytes))]
+#[codec(mel_bound())]
+pub struct Tally<MaxBytes: Get<u32>> {
+	/// Bit `s % 8` of byte `s / 8` is set once seat `s` attested.
+	pub seats: BoundedVec<u8, MaxBytes>,
+	/// Coded chunks the attesting seats hold together.
+	pub chunks: u32,
+}
+
+impl<MaxBytes: Get<u32>> Tally<MaxBytes> {
+	/// Whether seat `seat` attested.
+	pub fn has(&self, seat: u32) -> bool {
+		self.seats
+			.get((seat / 8) as usize)
+			.is_some_and(|byte| byte & (1 << (seat % 8)) != 0)
+	}
+
+	/// Records seat `seat`'s attestation and the `chunks` it holds; returns the chunks
+	/// attested so far, or `None` for a seat beyond the bitmap's bound (none is: seats are
+	/// below `MaxCommitteeSize`).
+	pub fn add(&mut self, seat: u32, chunks: u32) -> Option<u32> {
+		let byte = (seat / 8) as usize;
+		while self.seats.len() <= byte {
+			self.seats.try_push(0).ok()?;
+		}
+		self.seats[byte] |= 1 << (seat % 8);
+		self.chunks = self.chunks.saturating_add(chunks);
+		Some(self.chunks)
+	}
+
+	/// The seats that attested, in increasing order.
+	pub fn seats(&self) -> impl Iterator<Item = u32> + '_ {
+		self.seats.iter().enumerate().flat_map(|(i, byte)| {
+			(0..8u32)
+				.filter(move |bit| byte & (1 << bit) != 0)
+				.map(move |bit| i as u32 * 8 + bit)
+		})
+	}
+}
+
 /// Coded chunks that the attesting seats must hold together for a blob to become
 /// available: two thirds of the 3,072, twice the `k` = 1,024 any rebuild needs. Even if the
 /// attesters of up to a third of all chunks lie, `k` chunks remain with honest members.
@@ -195,4 +249,23 @@ pub fn answer_payload<Hash: Encode>(
 	answer: &ChallengeAnswer,
 ) -> alloc::vec::Vec<u8> {
 	(ANSWER_CONTEXT, genesis, root, answer).encode()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_tally_records_each_seat_once_and_lists_them_in_order() {
+		let mut tally = Tally::<ConstU32<128>>::default();
+		assert_eq!(tally.add(9, 3), Some(3));
+		assert_eq!(tally.add(0, 3), Some(6));
+		assert_eq!(tally.add(1023, 2), Some(8));
+		assert!(tally.has(0) && tally.has(9) && tally.has(1023));
+		assert!(!tally.has(1) && !tally.has(1022) && !tally.has(5000));
+		assert_eq!(tally.seats().collect::<alloc::vec::Vec<_>>(), [0, 9, 1023]);
+		assert_eq!(tally.seats.len(), 128, "1,024 seats in 128 bytes");
+		assert_eq!(tally.add(1024, 1), None, "beyond the bitmap's bound");
+		assert_eq!(tally.chunks, 8);
+	}
 }
