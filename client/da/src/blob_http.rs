@@ -5,7 +5,7 @@
 //! - `POST /blobs` with the blob as the body: same as `da_submitBlob`; answers its JSON.
 //! - `GET /blobs/<id or 0xroot>`: same as `da_getBlob`; answers the raw bytes.
 //!
-//! Errors answer a status (400, 404, 413, 500) and a JSON body `{"code", "message"}` with
+//! Errors answer a status (400, 404, 413, 422, 500) and a JSON body `{"code", "message"}` with
 //! the codes of the RPC. `da_info` tells clients the port.
 
 use crate::rpc::DaRpc;
@@ -24,6 +24,7 @@ fn error_answer(e: ErrorObjectOwned) -> Answer {
 	let status = match e.code() {
 		codes::BLOB_TOO_LARGE => "413 Payload Too Large",
 		codes::UNKNOWN_BLOB => "404 Not Found",
+		codes::BAD_ENCODING => "422 Unprocessable Entity",
 		codes::INTERNAL => "500 Internal Server Error",
 		_ => "400 Bad Request",
 	};

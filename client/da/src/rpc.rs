@@ -103,6 +103,7 @@ pub fn error(e: DaError) -> ErrorObjectOwned {
 		DaError::NotEnoughChunks { .. } => codes::NOT_ENOUGH_CHUNKS,
 		DaError::BadIndex(_) => codes::BAD_INDEX,
 		DaError::ChunkUnavailable(_) => codes::CHUNK_UNAVAILABLE,
+		DaError::BadEncoding => codes::BAD_ENCODING,
 		DaError::Internal(_) => codes::INTERNAL,
 	};
 	ErrorObject::owned(code, e.to_string(), None::<()>)

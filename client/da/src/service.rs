@@ -14,7 +14,7 @@ use std::{
 };
 use zerog_da_io::{DaHost, FetchStatus};
 use zerog_erasure::{
-	code_blob, commit_chunks, reconstruct_blob, BlobCommitment, CodecId, ErasureError, Hash,
+	code_blob, commit_chunks, reconstruct_verified, BlobCommitment, CodecId, ErasureError, Hash,
 	MerkleProof, DATA_CHUNKS, MAX_BLOB_SIZE,
 };
 
@@ -47,6 +47,13 @@ pub enum DaError {
 	/// No peer returned this chunk.
 	#[error("no peer returned chunk {0}")]
 	ChunkUnavailable(u32),
+	/// The committed chunks are not one codeword: rebuilt from any of them, the blob codes to
+	/// other chunks. Every reader is refused alike, so no two get different data.
+	#[error(
+		"the blob's chunks are not one codeword (its submitter committed to a bad encoding); \
+		 no reader can get its data"
+	)]
+	BadEncoding,
 	/// Coding or disk failure.
 	#[error("internal error: {0}")]
 	Internal(String),
@@ -171,7 +178,8 @@ impl DaService {
 	}
 
 	/// Rebuilds the blob with `commitment` from local chunks, fetching missing ones from
-	/// peers. Blocking.
+	/// peers, and checks it codes back to `commitment` ([`DaError::BadEncoding`] if not).
+	/// Blocking.
 	pub fn rebuild(&self, commitment: &BlobCommitment) -> Result<Vec<u8>, DaError> {
 		let root = commitment.root;
 		let held = self.store.held(&root);
@@ -196,7 +204,10 @@ impl DaService {
 		}
 		let parts: Vec<(u32, &[u8])> =
 			chunks.iter().map(|c| (c.index, c.chunk.as_slice())).collect();
-		reconstruct_blob(commitment, &parts).map_err(|e| DaError::Internal(format!("{e:?}")))
+		reconstruct_verified(commitment, &parts).map_err(|e| match e {
+			ErasureError::NotOneCodeword => DaError::BadEncoding,
+			e => DaError::Internal(format!("{e:?}")),
+		})
 	}
 
 	/// Chunk `index` of the blob with `commitment`: local, or from a peer. Blocking.
@@ -385,6 +396,23 @@ mod tests {
 		let mut other = commitment.clone();
 		other.root = [9; 32];
 		assert_eq!(da.rebuild(&other), Err(DaError::NotEnoughChunks { have: 0 }));
+	}
+
+	#[test]
+	fn chunks_of_no_single_codeword_are_refused_alike() {
+		let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+		let dir = tempfile::tempdir().unwrap();
+		let da = service(dir.path(), &rt);
+		// A submitter flips chunk 0 after coding and commits to the result.
+		let blob: Vec<u8> = (0..100_000u32).map(|i| (i * 13) as u8).collect();
+		let mut chunks = code_blob(&blob, CodecId::ReedSolomonSimd).unwrap();
+		chunks.bytes[0] ^= 1;
+		let bad = commit_chunks(chunks, blob.len() as u32, CodecId::ReedSolomonSimd);
+		let proofs: Vec<MerkleProof> = (0..3072).map(|i| bad.proof(i).unwrap()).collect();
+		da.store()
+			.put(&bad.commitment, (0..3072u32).map(|i| (i, bad.chunk(i), &proofs[i as usize])))
+			.unwrap();
+		assert_eq!(da.rebuild(&bad.commitment), Err(DaError::BadEncoding));
 	}
 
 	#[test]

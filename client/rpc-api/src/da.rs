@@ -28,6 +28,8 @@ pub mod codes {
 	pub const BAD_INDEX: i32 = 4006;
 	/// No peer had the chunk.
 	pub const CHUNK_UNAVAILABLE: i32 = 4007;
+	/// The blob's chunks are not one codeword: its submitter committed to a bad encoding.
+	pub const BAD_ENCODING: i32 = 4008;
 	/// Coding, disk or task failure.
 	pub const INTERNAL: i32 = 5000;
 }

@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 use zerog_erasure::{
-	encode_blob, hash::hash_leaf, reconstruct_blob, set_max_threads, CodecId, CODED_CHUNKS,
-	DATA_CHUNKS,
+	encode_blob, hash::hash_leaf, reconstruct_blob, reconstruct_verified, set_max_threads, CodecId,
+	CODED_CHUNKS, DATA_CHUNKS,
 };
 
 const MIB: usize = 1 << 20;
@@ -87,6 +87,9 @@ fn main() {
 		set_max_threads(0);
 		let rebuild = median(runs, || drop(reconstruct_blob(&simd.commitment, &parity).unwrap()));
 		row("simd rebuild from k parity chunks, all cores", size, rebuild);
+		let verified =
+			median(runs, || drop(reconstruct_verified(&simd.commitment, &parity).unwrap()));
+		row("simd rebuild + re-encode check (one codeword), all cores", size, verified);
 
 		let novel_blob = encode_blob(&blob, CodecId::ReedSolomonNovelPoly).unwrap();
 		let novel_parity: Vec<(u32, &[u8])> =

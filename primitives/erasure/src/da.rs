@@ -212,6 +212,22 @@ pub fn reconstruct_blob(
 	}
 }
 
+/// Rebuilds a blob as [`reconstruct_blob`] does, then codes it again and checks that the
+/// chunks commit to `commitment`. Only then were the committed chunks one codeword, and every
+/// reader, whichever `k` chunks it holds, gets these same bytes. Chunks of no single codeword
+/// (a malicious submitter's) give [`ErasureError::NotOneCodeword`] to every reader instead of
+/// different blobs to different readers. Costs one more encode and chunk tree.
+pub fn reconstruct_verified(
+	commitment: &BlobCommitment,
+	chunks: &[(u32, &[u8])],
+) -> Result<Vec<u8>, ErasureError> {
+	let blob = reconstruct_blob(commitment, chunks)?;
+	if encode_blob(&blob, commitment.codec)?.commitment != *commitment {
+		return Err(ErasureError::NotOneCodeword);
+	}
+	Ok(blob)
+}
+
 // The depth constant matches the chunk count: 2^11 < 3,072 <= 2^12.
 const _: () = assert!(
 	1u64 << CHUNK_PROOF_DEPTH >= CODED_CHUNKS as u64

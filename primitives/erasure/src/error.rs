@@ -60,6 +60,9 @@ pub enum ErasureError {
 	SubtreesNotDecreasing,
 	/// The flow would exceed 2^63 sectors.
 	FlowFull,
+	/// The chunks committed to are not one codeword: the blob rebuilt from them codes to
+	/// other chunks. Its submitter committed to a bad encoding, and no reader gets its data.
+	NotOneCodeword,
 }
 
 impl core::fmt::Display for ErasureError {

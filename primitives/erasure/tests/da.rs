@@ -1,10 +1,11 @@
 //! DA layout: any k of n chunks rebuild a blob; fewer give a clear error; proofs catch
-//! flipped bytes and wrong indices; sizes at and past the limits.
+//! flipped bytes and wrong indices; sizes at and past the limits; chunks of no single
+//! codeword are refused by checked rebuilds.
 
 use proptest::prelude::*;
 use zerog_erasure::{
-	encode_blob, reconstruct_blob, BlobLayout, CodecId, ErasureError, CODED_CHUNKS, DATA_CHUNKS,
-	MAX_BLOB_SIZE,
+	code_blob, commit_chunks, encode_blob, reconstruct_blob, reconstruct_verified, BlobLayout,
+	CodecId, ErasureError, CODED_CHUNKS, DATA_CHUNKS, MAX_BLOB_SIZE,
 };
 
 /// Deterministic pseudo-random bytes.
@@ -217,4 +218,32 @@ fn threaded_encoding_matches_one_thread() {
 	for (r, shard) in single.iter().enumerate() {
 		assert_eq!(shard.as_slice(), encoded.chunk((k + r) as u32), "recovery chunk {r}");
 	}
+}
+
+/// A submitter's attack on readers: it commits to coded chunks of which one is not what the
+/// code gives. Unchecked rebuilds from different chunk sets disagree; checked ones refuse
+/// the blob for every reader alike.
+#[test]
+fn chunks_of_no_single_codeword_are_refused_by_every_checked_rebuild() {
+	let blob = bytes(50_000, 3);
+	let mut chunks = code_blob(&blob, CodecId::ReedSolomonSimd).unwrap();
+	let size = chunks.chunk_size;
+	let forged = 2 * size..3 * size; // chunk 2
+	chunks.bytes[forged].iter_mut().for_each(|b| *b ^= 0x5a);
+	let bad = commit_chunks(chunks, blob.len() as u32, CodecId::ReedSolomonSimd);
+	let with_2: Vec<(u32, &[u8])> = (0..DATA_CHUNKS).map(|i| (i, bad.chunk(i))).collect();
+	let without_2: Vec<(u32, &[u8])> = (3..DATA_CHUNKS + 3).map(|i| (i, bad.chunk(i))).collect();
+	assert_ne!(
+		reconstruct_blob(&bad.commitment, &with_2).unwrap(),
+		reconstruct_blob(&bad.commitment, &without_2).unwrap(),
+		"two readers of the same commitment got different blobs"
+	);
+	for parts in [&with_2, &without_2] {
+		assert_eq!(reconstruct_verified(&bad.commitment, parts), Err(ErasureError::NotOneCodeword));
+	}
+	// One codeword: every checked rebuild gives the blob.
+	let good = encode_blob(&blob, CodecId::ReedSolomonSimd).unwrap();
+	let parts: Vec<(u32, &[u8])> =
+		pick(DATA_CHUNKS, 9).iter().map(|&i| (i, good.chunk(i))).collect();
+	assert_eq!(reconstruct_verified(&good.commitment, &parts).unwrap(), blob);
 }
