@@ -176,6 +176,8 @@ mod benchmarks {
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into())?;
 		let until = Operators::<T>::get(&who).and_then(|op| op.unbonding_until);
 		frame_system::Pallet::<T>::set_block_number(until.ok_or("unbonding")?);
+		// Every epoch it may hold chunks of has been pruned.
+		OldestKeptEpoch::<T>::put(LeftInEpoch::<T>::get(&who).ok_or("left")? + 1);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(!Operators::<T>::contains_key(&who));

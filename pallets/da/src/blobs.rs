@@ -18,6 +18,9 @@ use sp_runtime::{
 	RuntimeAppPublic,
 };
 
+/// Finished epochs an epoch start prunes at most (a blob's removal prunes at most one).
+const PRUNED_PER_EPOCH_START: u32 = 8;
+
 impl<T: Config> Pallet<T> {
 	/// The fee pool's account.
 	pub fn fee_pool() -> T::AccountId {
@@ -134,9 +137,7 @@ impl<T: Config> Pallet<T> {
 		Committees::<T>::insert(epoch, committee);
 		Seats::<T>::insert(epoch, seats);
 		EpochSeeds::<T>::insert(epoch, seed);
-		if let Some(previous) = epoch.checked_sub(1) {
-			Self::prune_epoch_if_done(previous);
-		}
+		Self::prune_done_epochs(PRUNED_PER_EPOCH_START);
 		log::debug!(target: LOG_TARGET, "epoch {epoch}: committee of {members}");
 		Self::deposit_event(Event::EpochStarted { epoch, size: members });
 	}
@@ -179,24 +180,29 @@ impl<T: Config> Pallet<T> {
 		Blobs::<T>::remove(id);
 		BlobByRoot::<T>::remove(blob.commitment.root);
 		Self::remove_live(id);
-		let remaining = EpochBlobs::<T>::mutate(blob.epoch, |count| {
-			*count = count.saturating_sub(1);
-			*count
-		});
-		if remaining == 0 {
-			Self::prune_epoch_if_done(blob.epoch);
-		}
+		EpochBlobs::<T>::mutate(blob.epoch, |count| *count = count.saturating_sub(1));
+		Self::prune_done_epochs(1);
 		Tallies::<T>::remove(id);
 		CertifiedBeforeV1::<T>::remove(id);
 	}
 
-	/// Removes a finished epoch's committee and seed once none of its blobs is kept.
-	pub(crate) fn prune_epoch_if_done(epoch: EpochIndex) {
-		if epoch != CurrentEpoch::<T>::get() && EpochBlobs::<T>::get(epoch) == 0 {
-			Committees::<T>::remove(epoch);
-			Seats::<T>::remove(epoch);
-			EpochSeeds::<T>::remove(epoch);
-			EpochBlobs::<T>::remove(epoch);
+	/// Prunes up to `limit` finished epochs, oldest first, while the oldest kept one has no
+	/// blob left: its committee, seats and seed go. In order, so that [`OldestKeptEpoch`]
+	/// tells which operators may still hold chunks. An epoch without blobs lingers until the
+	/// next removal or epoch start reaches it.
+	pub(crate) fn prune_done_epochs(limit: u32) {
+		let current = CurrentEpoch::<T>::get();
+		let mut oldest = OldestKeptEpoch::<T>::get();
+		for _ in 0..limit {
+			if oldest >= current || EpochBlobs::<T>::get(oldest) > 0 {
+				break;
+			}
+			Committees::<T>::remove(oldest);
+			Seats::<T>::remove(oldest);
+			EpochSeeds::<T>::remove(oldest);
+			EpochBlobs::<T>::remove(oldest);
+			oldest += 1;
 		}
+		OldestKeptEpoch::<T>::put(oldest);
 	}
 }

@@ -148,7 +148,8 @@ pub mod pallet {
 	/// An epoch's seats, in the committee's order.
 	pub type SeatsOf<T> = BoundedVec<SeatOf<T>, <T as Config>::MaxCommitteeSize>;
 
-	/// The in-code storage version: 1 added [`Seats`], [`Escrow`] and [`OperatorByKey`], and
+	/// The in-code storage version: 1 added [`Seats`], [`Escrow`], [`OperatorByKey`],
+	/// [`OldestKeptEpoch`] and [`LeftInEpoch`], and
 	/// replaced the attestation double map with [`Tallies`] ([`crate::migrations::v1`]).
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
@@ -237,6 +238,16 @@ pub mod pallet {
 	/// counts for (voting weight, chunks held).
 	#[pallet::storage]
 	pub type Seats<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, SeatsOf<T>, OptionQuery>;
+
+	/// Epochs before this one are pruned: none of their blobs is kept. Epochs are pruned in
+	/// order, so an operator that left in an earlier epoch holds no chunk of a kept blob.
+	#[pallet::storage]
+	pub type OldestKeptEpoch<T: Config> = StorageValue<_, EpochIndex, ValueQuery>;
+
+	/// The epoch each unbonding operator left in: it sits in no committee after it.
+	#[pallet::storage]
+	pub type LeftInEpoch<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, EpochIndex, OptionQuery>;
 
 	/// Randomness an epoch's chunk assignment is derived from.
 	#[pallet::storage]
@@ -481,6 +492,9 @@ pub mod pallet {
 		/// The proof of possession is not the key's signature over the genesis hash and the
 		/// registering account.
 		BadKeyProof,
+		/// A blob of the epoch the operator left in, or of an earlier one, is still kept: the
+		/// operator may hold its chunks and must stay slashable.
+		StillHoldingChunks,
 	}
 
 	#[pallet::hooks]
@@ -491,8 +505,9 @@ pub mod pallet {
 				if !params.epoch_length.is_zero() && (now % params.epoch_length).is_zero() {
 					Self::start_epoch(CurrentEpoch::<T>::get().saturating_add(1));
 					weight.saturating_accrue(T::WeightInfo::start_epoch(T::MaxOperators::get()));
-					// The seats' write (not yet in the benchmark).
-					weight.saturating_accrue(T::DbWeight::get().writes(1));
+					// The seats' write and the pruning of up to 8 finished epochs (not yet in
+					// the benchmark).
+					weight.saturating_accrue(T::DbWeight::get().reads_writes(10, 34));
 				}
 			}
 			if let Some(params) = Params::<T>::get() {
@@ -623,10 +638,10 @@ pub mod pallet {
 		}
 
 		/// Stop being drawn into committees. The bond stays held, and slashable, until the
-		/// unbonding period is over and every blob the current committee can still be given
-		/// has expired and its last challenge closed: the end of this epoch, plus
-		/// `attest_window`, `retention` and `answer_window`. Committees already drawn keep the
-		/// operator until their blobs expire.
+		/// unbonding period is over and every epoch up to this one is pruned (none of its
+		/// blobs kept, so no chunk the operator may hold is live). `until` in the event
+		/// estimates that with today's parameters: the end of this epoch, plus
+		/// `attest_window`, `retention` and `answer_window`.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
@@ -637,6 +652,7 @@ pub mod pallet {
 				ensure!(operator.unbonding_until.is_none(), Error::<T>::AlreadyUnbonding);
 				let until = Self::unbonding_end(frame_system::Pallet::<T>::block_number(), &params);
 				operator.unbonding_until = Some(until);
+				LeftInEpoch::<T>::insert(&who, CurrentEpoch::<T>::get());
 				Self::deposit_event(Event::OperatorUnbonding { who: who.clone(), until });
 				Ok(())
 			})
@@ -650,6 +666,10 @@ pub mod pallet {
 			let operator = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
 			let until = operator.unbonding_until.ok_or(Error::<T>::NotUnbonding)?;
 			ensure!(frame_system::Pallet::<T>::block_number() >= until, Error::<T>::StillUnbonding);
+			// `until` assumed the parameters of the day; the chain's state decides: every
+			// epoch it may hold chunks of must be pruned.
+			let left = LeftInEpoch::<T>::get(&who).unwrap_or_default();
+			ensure!(OldestKeptEpoch::<T>::get() > left, Error::<T>::StillHoldingChunks);
 			T::Currency::release(
 				&HoldReason::OperatorBond.into(),
 				&who,
@@ -658,6 +678,7 @@ pub mod pallet {
 			)?;
 			Operators::<T>::remove(&who);
 			OperatorByKey::<T>::remove(&operator.key);
+			LeftInEpoch::<T>::remove(&who);
 			Self::deposit_event(Event::OperatorWithdrawn { who, bond: operator.bond });
 			Ok(())
 		}

@@ -12,7 +12,8 @@ use sp_runtime::traits::{Saturating, Zero};
 /// ([`OperatorByKey`]), a blob's attestations are one record ([`Tallies`]) instead of one
 /// entry per seat, and pending blobs' fees are escrowed. Every kept epoch gets its
 /// [`Seats`], every kept blob's attestations move into its tally and its attested weight is
-/// counted again, and [`Escrow`] sums the pending blobs' fees. A blob
+/// counted again, [`Escrow`] sums the pending blobs' fees, [`OldestKeptEpoch`] starts at the
+/// oldest kept epoch and operators already leaving count as leaving in the current epoch. A blob
 /// that version 0 made available stays available; one that would not have been under
 /// version 1's rule is logged and marked in [`CertifiedBeforeV1`] until it expires.
 pub mod v1 {
@@ -93,6 +94,21 @@ pub mod v1 {
 			writes.saturating_accrue(cleared.unique.into());
 			Escrow::<T>::put(escrow);
 			writes.saturating_inc();
+			// Epochs are pruned in order from now on: every epoch before the oldest kept one
+			// is gone (version 0 pruned each as soon as it was done; the gaps it left above
+			// the oldest are passed over by the next pruning).
+			let current = CurrentEpoch::<T>::get();
+			let oldest = Committees::<T>::iter_keys().min().unwrap_or(current);
+			OldestKeptEpoch::<T>::put(oldest);
+			writes.saturating_inc();
+			// Operators leaving now may hold chunks of any kept epoch.
+			for (who, operator) in Operators::<T>::iter() {
+				reads.saturating_inc();
+				if operator.unbonding_until.is_some() {
+					LeftInEpoch::<T>::insert(&who, current);
+					writes.saturating_inc();
+				}
+			}
 			T::DbWeight::get().reads_writes(reads, writes)
 		}
 

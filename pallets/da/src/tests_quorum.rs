@@ -129,6 +129,37 @@ fn a_member_cannot_withdraw_its_bond_while_a_blob_it_holds_is_live() {
 }
 
 #[test]
+fn a_parameter_raise_after_unbonding_does_not_free_the_bond_early() {
+	new_test_ext().execute_with(|| {
+		// 2 unbonds at block 2: with today's parameters its seat's blobs are gone by 38.
+		run_to(2);
+		assert_ok!(Da::unbond(RuntimeOrigin::signed(2)));
+		let until = Operators::<Test>::get(2).unwrap().unbonding_until.unwrap();
+		assert_eq!(until, EPOCH + WINDOW + RETENTION + ANSWER_WINDOW);
+		// A referendum enacted at block 3 makes epochs ten times longer: epoch 0, where 2
+		// sits, now runs to block 100 and takes blobs past the estimate.
+		assert_ok!(Da::set_params(
+			RuntimeOrigin::root(),
+			DaParams { epoch_length: 10 * EPOCH, ..params() }
+		));
+		run_to(30);
+		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(9, 10)));
+		assert_ok!(attest(3, 0));
+		assert_ok!(attest(1, 0));
+		assert!(!Da::chunks_of(0, &2).is_empty(), "2 holds chunks of the new blob");
+		run_to(until);
+		assert_noop!(Da::withdraw(RuntimeOrigin::signed(2)), Error::<Test>::StillHoldingChunks);
+		// The blob expires at 50; epoch 0 is pruned when epoch 1 starts, at 100.
+		run_to(10 * EPOCH - 1);
+		assert_noop!(Da::withdraw(RuntimeOrigin::signed(2)), Error::<Test>::StillHoldingChunks);
+		run_to(10 * EPOCH);
+		assert_eq!(OldestKeptEpoch::<Test>::get(), 1);
+		assert_ok!(Da::withdraw(RuntimeOrigin::signed(2)));
+		assert!(LeftInEpoch::<Test>::get(2).is_none());
+	});
+}
+
+#[test]
 fn the_v1_migration_counts_seats_and_attested_chunks() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(10), commitment(8, 10)));
@@ -158,6 +189,8 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 			}
 		}
 		Escrow::<Test>::kill();
+		assert_ok!(Da::unbond(RuntimeOrigin::signed(1)));
+		LeftInEpoch::<Test>::remove(1);
 		StorageVersion::new(0).put::<Da>();
 		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(Da::on_chain_storage_version(), 1);
@@ -170,6 +203,8 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 		assert_eq!(Blobs::<Test>::get(1), pending);
 		assert_eq!(Escrow::<Test>::get(), pending.unwrap().fee, "the pending blob's fee");
 		assert!(CertifiedBeforeV1::<Test>::contains_key(2));
+		assert_eq!(LeftInEpoch::<Test>::get(1), Some(0), "leaving now, from the current epoch");
+		assert_eq!(OldestKeptEpoch::<Test>::get(), 0);
 		assert!(!CertifiedBeforeV1::<Test>::contains_key(0));
 		// Run once only.
 		Seats::<Test>::remove(0);

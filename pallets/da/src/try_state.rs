@@ -14,7 +14,9 @@
 //! - a committee seats distinct operators, each with a non-zero bond;
 //! - an epoch's seats are those its committee and seed give: voting weights capped as
 //!   [`crate::committee::voting_weights`] says, all coded chunks held once;
-//! - an epoch other than the current one is kept only while it has blobs;
+//! - no epoch before `OldestKeptEpoch` is kept (epochs are pruned in order; a finished epoch
+//!   without blobs may linger until the next removal or epoch start prunes it);
+//! - `LeftInEpoch` names unbonding operators only, with an epoch that has started;
 //! - `EpochBlobs` counts the blobs of each epoch, and only of epochs that are kept.
 //!
 //! Blobs
@@ -126,8 +128,8 @@ impl<T: Config> Pallet<T> {
 				"An epoch's seats are not those its committee and seed give."
 			);
 			ensure!(
-				epoch == current || EpochBlobs::<T>::get(epoch) > 0,
-				"A finished epoch without blobs was not pruned."
+				epoch >= OldestKeptEpoch::<T>::get(),
+				"A committee is kept for an epoch before OldestKeptEpoch."
 			);
 			for (seat, (member, bond)) in committee.iter().enumerate() {
 				ensure!(!bond.is_zero(), "A committee member was drawn with a zero bond.");
@@ -136,6 +138,15 @@ impl<T: Config> Pallet<T> {
 					"A committee seats the same operator twice."
 				);
 			}
+		}
+		let oldest = OldestKeptEpoch::<T>::get();
+		ensure!(oldest <= current, "OldestKeptEpoch is after the current epoch.");
+		for (who, left) in LeftInEpoch::<T>::iter() {
+			ensure!(left <= current, "An operator left in an epoch that has not started.");
+			ensure!(
+				Operators::<T>::get(&who).is_some_and(|op| op.unbonding_until.is_some()),
+				"LeftInEpoch names an operator that is not unbonding."
+			);
 		}
 		for epoch in EpochSeeds::<T>::iter_keys() {
 			ensure!(Committees::<T>::contains_key(epoch), "An epoch has a seed but no committee.");
