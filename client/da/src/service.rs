@@ -184,9 +184,22 @@ impl DaService {
 		let root = commitment.root;
 		let held = self.store.held(&root);
 		let mut chunks: Vec<ChunkWithProof> = Vec::with_capacity(DATA_CHUNKS as usize);
-		for index in held.into_iter().take(DATA_CHUNKS as usize) {
-			if let Ok(Some(chunk)) = self.store.get(&root, index) {
-				chunks.push(chunk);
+		for index in held {
+			if chunks.len() == DATA_CHUNKS as usize {
+				break;
+			}
+			// A chunk damaged on disk must not pass for a bad encoding by the submitter:
+			// each is checked like a peer's, and a bad one is fetched again.
+			match self.store.get(&root, index) {
+				Ok(Some(chunk))
+					if commitment.verify_chunk(index, &chunk.chunk, &chunk.proof).is_ok() =>
+				{
+					chunks.push(chunk)
+				},
+				Ok(Some(_)) => {
+					log::warn!(target: "da", "chunk {index} of {} is damaged on disk", hex::encode(root))
+				},
+				_ => {},
 			}
 		}
 		if chunks.len() < DATA_CHUNKS as usize {

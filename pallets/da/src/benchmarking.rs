@@ -206,7 +206,8 @@ mod benchmarks {
 		pending_blob::<T>(0, &owner, now + 10u32.into());
 		let attestation = Attestation { blob: 0, operator: signer };
 		let root = Blobs::<T>::get(0).expect("just recorded").commitment.root;
-		let payload = attestation_payload(&Pallet::<T>::genesis_hash(), &root, &attestation);
+		let seed = EpochSeeds::<T>::get(CurrentEpoch::<T>::get()).expect("committee() set it");
+		let payload = attestation_payload(&Pallet::<T>::genesis_hash(), &root, &seed, &attestation);
 		let signature = key.sign(&payload).expect("key in keystore");
 		#[extrinsic_call]
 		_(RawOrigin::None, attestation, signature);
@@ -238,7 +239,8 @@ mod benchmarks {
 		let deadline = frame_system::Pallet::<T>::block_number() + 5u32.into();
 		Challenges::<T>::insert(0, Challenge { blob: 0, chunk: 5, member: signer, deadline });
 		let answer = ChallengeAnswer { challenge: 0, chunk, proof };
-		let payload = answer_payload(&Pallet::<T>::genesis_hash(), &root, &answer);
+		let seed = EpochSeeds::<T>::get(CurrentEpoch::<T>::get()).expect("committee() set it");
+		let payload = answer_payload(&Pallet::<T>::genesis_hash(), &root, &seed, &answer);
 		let signature = key.sign(&payload).expect("key in keystore");
 		#[extrinsic_call]
 		_(RawOrigin::None, answer, signature);

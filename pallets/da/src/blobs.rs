@@ -85,8 +85,9 @@ impl<T: Config> Pallet<T> {
 			.ok_or(Error::<T>::NotInCommittee)? as u32;
 		ensure!(!Tallies::<T>::get(attestation.blob).has(seat), Error::<T>::AlreadyAttested);
 		let operator = Operators::<T>::get(&attestation.operator).ok_or(Error::<T>::NotOperator)?;
+		let seed = EpochSeeds::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
 		let payload =
-			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, attestation);
+			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, &seed, attestation);
 		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
 		Ok((seat, blob, committee))
 	}
@@ -105,7 +106,8 @@ impl<T: Config> Pallet<T> {
 		);
 		let blob = Blobs::<T>::get(challenge.blob).ok_or(Error::<T>::UnknownBlob)?;
 		let operator = Operators::<T>::get(&challenge.member).ok_or(Error::<T>::NotOperator)?;
-		let payload = answer_payload(&Self::genesis_hash(), &blob.commitment.root, answer);
+		let seed = EpochSeeds::<T>::get(blob.epoch).ok_or(Error::<T>::UnknownBlob)?;
+		let payload = answer_payload(&Self::genesis_hash(), &blob.commitment.root, &seed, answer);
 		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
 		Ok((challenge.member, blob))
 	}

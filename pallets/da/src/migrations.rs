@@ -1,7 +1,7 @@
 //! Storage migrations, applied by the runtime's `Executive` (`runtime/src/lib.rs`).
 
 use crate::{committee, pallet::*, types::*, LOG_TARGET};
-use alloc::vec::Vec;
+use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::{
 	migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
 };
@@ -31,16 +31,34 @@ pub mod v1 {
 	impl<T: Config> UncheckedOnRuntimeUpgrade for CountSeatsAndChunks<T> {
 		fn on_runtime_upgrade() -> Weight {
 			let (mut reads, mut writes) = (0u64, 0u64);
-			// Keys: the first operator of a key keeps it; a later one that registered another
-			// operator's key (finding 3) is logged, and `try_state` reports it.
+			// Keys: a key one operator holds is registered to it. A key several share (one
+			// registered another's, finding 3) is registered to none, and every operator
+			// sharing it starts to leave: drawn no more, slashable until it may withdraw. Who
+			// of them holds the key cannot be told, and storage order must not decide.
+			let mut holders = BTreeMap::<T::OperatorKey, Vec<T::AccountId>>::new();
 			for (who, operator) in Operators::<T>::iter() {
 				reads.saturating_inc();
-				if OperatorByKey::<T>::contains_key(&operator.key) {
-					log::warn!(target: LOG_TARGET, "operator {who:?} shares another's key");
+				holders.entry(operator.key).or_default().push(who);
+			}
+			let now = frame_system::Pallet::<T>::block_number();
+			let params = Params::<T>::get();
+			for (key, accounts) in holders {
+				if let [only] = accounts.as_slice() {
+					OperatorByKey::<T>::insert(&key, only);
+					writes.saturating_inc();
 					continue;
 				}
-				OperatorByKey::<T>::insert(&operator.key, who);
-				writes.saturating_inc();
+				for who in accounts {
+					log::warn!(target: LOG_TARGET, "operator {who:?} shares its key: leaving");
+					Operators::<T>::mutate(&who, |op| {
+						if let Some(op) = op.as_mut().filter(|op| op.unbonding_until.is_none()) {
+							op.unbonding_until = Some(
+								params.as_ref().map_or(now, |p| Pallet::<T>::unbonding_end(now, p)),
+							);
+						}
+					});
+					writes.saturating_inc();
+				}
 			}
 			for (epoch, members) in Committees::<T>::iter() {
 				reads.saturating_accrue(2);

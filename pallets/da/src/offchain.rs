@@ -90,7 +90,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let attestation = Attestation { blob: id, operator: who.clone() };
 		let payload =
-			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, &attestation);
+			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, &seed, &attestation);
 		let Some(signature) = key.sign(&payload) else {
 			log::warn!(target: LOG_TARGET, "operator key cannot sign");
 			return;
@@ -128,7 +128,9 @@ impl<T: Config> Pallet<T> {
 				continue;
 			};
 			let answer = ChallengeAnswer { challenge: id, chunk, proof };
-			let payload = answer_payload(&Self::genesis_hash(), &blob.commitment.root, &answer);
+			let Some(seed) = EpochSeeds::<T>::get(blob.epoch) else { continue };
+			let payload =
+				answer_payload(&Self::genesis_hash(), &blob.commitment.root, &seed, &answer);
 			let Some(signature) = key.sign(&payload) else { continue };
 			let call = Call::<T>::answer_challenge { answer, signature };
 			if SubmitTransaction::<T, Call<T>>::submit_transaction(T::create_bare(call.into()))

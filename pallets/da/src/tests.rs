@@ -21,9 +21,17 @@ pub(crate) fn root_of(id: BlobId) -> zerog_erasure::Hash {
 	Blobs::<Test>::get(id).map(|blob| blob.commitment.root).unwrap_or_default()
 }
 
+/// The seed of the epoch whose committee holds blob `id` (zeros for an unknown blob).
+pub(crate) fn seed_of(id: BlobId) -> [u8; 32] {
+	Blobs::<Test>::get(id)
+		.and_then(|blob| EpochSeeds::<Test>::get(blob.epoch))
+		.unwrap_or_default()
+}
+
 pub(crate) fn sign(who: u64, blob: BlobId) -> (Attestation<u64>, operator_key::Signature) {
 	let attestation = Attestation { blob, operator: who };
-	let payload = attestation_payload(&System::block_hash(0), &root_of(blob), &attestation);
+	let payload =
+		attestation_payload(&System::block_hash(0), &root_of(blob), &seed_of(blob), &attestation);
 	(attestation, operator_pair(who).sign(&payload).into())
 }
 
@@ -396,8 +404,9 @@ pub(crate) mod challenges {
 		signer: u64,
 	) -> sp_runtime::DispatchResult {
 		let answer = ChallengeAnswer { challenge, chunk, proof };
-		let root = Challenges::<Test>::get(challenge).map(|c| root_of(c.blob)).unwrap_or_default();
-		let payload = answer_payload(&System::block_hash(0), &root, &answer);
+		let blob = Challenges::<Test>::get(challenge).map(|c| c.blob).unwrap_or(u64::MAX);
+		let payload =
+			answer_payload(&System::block_hash(0), &root_of(blob), &seed_of(blob), &answer);
 		let signature: operator_key::Signature = operator_pair(signer).sign(&payload).into();
 		Da::answer_challenge(RuntimeOrigin::none(), answer, signature)
 	}

@@ -117,6 +117,7 @@ fn answers_its_challenges_with_the_chunk_the_node_holds() {
 			let payload = attestation_payload(
 				&System::block_hash(0),
 				&crate::tests::root_of(0),
+				&crate::tests::seed_of(0),
 				&attestation,
 			);
 			let signature = sp_core::Pair::sign(&operator_pair(who), &payload).into();

@@ -191,6 +191,13 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 		Escrow::<Test>::kill();
 		assert_ok!(Da::unbond(RuntimeOrigin::signed(1)));
 		LeftInEpoch::<Test>::remove(1);
+		OldestKeptEpoch::<Test>::kill();
+		// Version 0 let account 4 register with operator 3's key; no key was indexed.
+		let _ = OperatorByKey::<Test>::clear(u32::MAX, None);
+		Operators::<Test>::insert(
+			4,
+			Operator { key: operator_public(3), bond: 0, unbonding_until: None },
+		);
 		StorageVersion::new(0).put::<Da>();
 		migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
 		assert_eq!(Da::on_chain_storage_version(), 1);
@@ -204,6 +211,17 @@ fn the_v1_migration_counts_seats_and_attested_chunks() {
 		assert_eq!(Escrow::<Test>::get(), pending.unwrap().fee, "the pending blob's fee");
 		assert!(CertifiedBeforeV1::<Test>::contains_key(2));
 		assert_eq!(LeftInEpoch::<Test>::get(1), Some(0), "leaving now, from the current epoch");
+		// Keys held by one operator are indexed; the shared one by nobody, and both its
+		// operators are leaving.
+		assert_eq!(OperatorByKey::<Test>::get(operator_public(2)), Some(2));
+		assert_eq!(OperatorByKey::<Test>::get(operator_public(1)), Some(1));
+		assert!(OperatorByKey::<Test>::get(operator_public(3)).is_none());
+		for who in [3, 4] {
+			assert!(Operators::<Test>::get(who).unwrap().unbonding_until.is_some());
+			assert_eq!(LeftInEpoch::<Test>::get(who), Some(0));
+		}
+		Operators::<Test>::remove(4);
+		LeftInEpoch::<Test>::remove(4);
 		assert_eq!(OldestKeptEpoch::<Test>::get(), 0);
 		assert!(!CertifiedBeforeV1::<Test>::contains_key(0));
 		// Run once only.

@@ -153,15 +153,17 @@ pub const SIGNATURE_CHECK: Weight = Weight::from_parts(100_000_000, 0);
 pub const ATTESTATION_CONTEXT: &[u8] = b"zerog-da-attest";
 
 /// What an operator key signs to attest: the context, the chain's genesis hash, the blob's
-/// commitment root and the attestation. Bound to the chain and the data, an attestation
-/// cannot be replayed on another chain (a testnet, a fork with the same keys) for the blob
-/// that has the same id there, which the operator never held.
+/// commitment root, the seed of the epoch whose committee holds it, and the attestation.
+/// Bound to the chain, the data and the draw, an attestation cannot be replayed on another
+/// chain (a testnet, a fork, a chain started from the same spec, run with the same keys) for
+/// the blob that has the same id there, which the operator never held.
 pub fn attestation_payload<Hash: Encode, AccountId: Encode>(
 	genesis: &Hash,
 	root: &zerog_erasure::Hash,
+	seed: &[u8; 32],
 	attestation: &Attestation<AccountId>,
 ) -> alloc::vec::Vec<u8> {
-	(ATTESTATION_CONTEXT, genesis, root, attestation).encode()
+	(ATTESTATION_CONTEXT, genesis, root, seed, attestation).encode()
 }
 
 /// Parameters of DA, set by [`crate::Config::ParamsOrigin`].
@@ -242,13 +244,15 @@ pub struct ChallengeAnswer {
 pub const ANSWER_CONTEXT: &[u8] = b"zerog-da-answer";
 
 /// What an operator key signs to answer a challenge: the context, the chain's genesis hash,
-/// the challenged blob's commitment root and the answer (bound as attestations are).
+/// the challenged blob's commitment root and epoch seed, and the answer (bound as
+/// attestations are).
 pub fn answer_payload<Hash: Encode>(
 	genesis: &Hash,
 	root: &zerog_erasure::Hash,
+	seed: &[u8; 32],
 	answer: &ChallengeAnswer,
 ) -> alloc::vec::Vec<u8> {
-	(ANSWER_CONTEXT, genesis, root, answer).encode()
+	(ANSWER_CONTEXT, genesis, root, seed, answer).encode()
 }
 
 #[cfg(test)]
