@@ -11,6 +11,7 @@ mod chain_specs;
 mod compute_dev;
 mod da_dev;
 mod da_network;
+mod da_stream;
 mod dev_chain;
 mod evm_dev;
 mod governance_dev;

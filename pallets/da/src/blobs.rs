@@ -14,12 +14,17 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
-	traits::{AccountIdConversion, Saturating, Zero},
+	traits::{AccountIdConversion, One, Saturating, Zero},
 	RuntimeAppPublic,
 };
 
 /// Finished epochs an epoch start prunes at most (a blob's removal prunes at most one).
 const PRUNED_PER_EPOCH_START: u32 = 8;
+
+/// Blocks a blob's deadline or expiry may move past its due block when that block's queue is
+/// full, so that a burst of more than `MaxBlobsPerBlock` submissions in one block is spread
+/// over the next blocks' queues instead of failing.
+pub const QUEUE_SPREAD: u32 = 8;
 
 impl<T: Config> Pallet<T> {
 	/// The fee pool's account.
@@ -110,6 +115,22 @@ impl<T: Config> Pallet<T> {
 		let payload = answer_payload(&Self::genesis_hash(), &blob.commitment.root, &seed, answer);
 		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
 		Ok((challenge.member, blob))
+	}
+
+	/// Queues a blob in the first block from `due` on whose queue has room (`try_at` pushes it
+	/// and says whether it could), at most [`QUEUE_SPREAD`] blocks on. Returns that block.
+	pub(crate) fn enqueue(
+		due: BlockNumberFor<T>,
+		mut try_at: impl FnMut(BlockNumberFor<T>) -> bool,
+	) -> Option<BlockNumberFor<T>> {
+		let mut block = due;
+		for _ in 0..QUEUE_SPREAD {
+			if try_at(block) {
+				return Some(block);
+			}
+			block = block.saturating_add(One::one());
+		}
+		None
 	}
 
 	/// This chain's genesis hash, which every signed payload names.

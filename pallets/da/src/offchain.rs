@@ -51,9 +51,12 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		key: &T::OperatorKey,
 	) {
-		// Pending blobs have their deadline within the next `attest_window` blocks.
+		// Pending blobs have their deadline within the next `attest_window` blocks, or up to
+		// `QUEUE_SPREAD` later when their block's queue was full.
 		let mut deadline = now;
-		let last = now.saturating_add(params.attest_window);
+		let last = now
+			.saturating_add(params.attest_window)
+			.saturating_add(crate::blobs::QUEUE_SPREAD.into());
 		while deadline <= last {
 			for id in Deadlines::<T>::get(deadline) {
 				Self::attest_one(now, id, who, key);

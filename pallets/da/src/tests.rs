@@ -189,8 +189,18 @@ fn submit_blob_refuses_bad_input() {
 		);
 		assert_ok!(Da::submit_blob(signed.clone(), commitment(2, 10)));
 		assert_ok!(Da::submit_blob(signed.clone(), commitment(3, 10)));
+		// A burst past MaxBlobsPerBlock (3 here) moves to the next blocks' deadlines...
+		let rich = RuntimeOrigin::signed(10);
+		let per_block = 3;
+		for seed in 4..(per_block * crate::blobs::QUEUE_SPREAD) as u8 + 1 {
+			assert_ok!(Da::submit_blob(rich.clone(), commitment(seed, 10)));
+		}
+		let last = NextBlobId::<Test>::get() - 1;
+		let spread = (crate::blobs::QUEUE_SPREAD - 1) as u64;
+		assert_eq!(Blobs::<Test>::get(last).unwrap().deadline, 1 + WINDOW + spread);
+		// ...until all of them are full.
 		assert_noop!(
-			Da::submit_blob(signed, commitment(4, 10)),
+			Da::submit_blob(signed, commitment(200, 10)),
 			Error::<Test>::TooManyBlobsInBlock
 		);
 	});
