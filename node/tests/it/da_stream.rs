@@ -1,7 +1,7 @@
 //! A rollup-like stream on a `--dev` node with `--da-operator` (issue 32): 100 blobs of mixed
-//! sizes, from two bytes to 3 MiB, uploaded and submitted back to back with consecutive
-//! nonces, all become available and all come back byte for byte (each rebuild checked
-//! against its commitment by re-encoding).
+//! sizes, from two bytes to 700 kB (17 MB in all; the 32 MiB case is `da_dev`'s), uploaded
+//! and submitted back to back with consecutive nonces, all become available and all come
+//! back byte for byte (each rebuild checked against its commitment by re-encoding).
 
 use crate::common::Node;
 use sp_core::Pair;
@@ -13,8 +13,9 @@ use zerog_cli::{
 	sample::random_blob,
 };
 
-/// Blob sizes, cycled: tiny, odd, chunk-sized, mid, and large.
-const SIZES: [usize; 7] = [2, 777, 4096, 65_536, 250_001, 1 << 20, 3 << 20];
+/// Blob sizes, cycled: tiny, odd, page-sized, mid and large (kept small: the suite shares
+/// the machine with the others).
+const SIZES: [usize; 6] = [2, 777, 4096, 65_536, 250_001, 700_000];
 const BLOBS: usize = 100;
 
 #[test]
