@@ -334,6 +334,9 @@ impl pallet_da::Config for Runtime {
 	type MaxCommitteeSize = ConstU32<1024>;
 	type MaxBlobsPerBlock = ConstU32<64>;
 	type MaxChallengesPerRound = ConstU32<16>;
+	// A minute to rebuild a share the submitter withheld: for a 32 MiB blob, k chunks (32
+	// MiB) to fetch and about half a second to decode and code again.
+	type RepairWindow = ConstU32<{ MINUTES }>;
 	// No storage pallet yet: `persist` is refused with a clear error.
 	type BlobPersister = zerog_traits::NoPersistence;
 	type UnsignedPriority = ConstU64<{ 1 << 20 }>;

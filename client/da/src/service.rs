@@ -14,9 +14,17 @@ use std::{
 };
 use zerog_da_io::{DaHost, FetchStatus};
 use zerog_erasure::{
-	code_blob, commit_chunks, reconstruct_verified, BlobCommitment, CodecId, ErasureError, Hash,
-	MerkleProof, DATA_CHUNKS, MAX_BLOB_SIZE,
+	code_blob, commit_chunks, reconstruct_verified, reencode_verified, BlobCommitment, CodecId,
+	ErasureError, Hash, MerkleProof, DATA_CHUNKS, MAX_BLOB_SIZE,
 };
+
+/// A rebuild's coding error as the service reports it.
+fn coding_error(e: ErasureError) -> DaError {
+	match e {
+		ErasureError::NotOneCodeword => DaError::BadEncoding,
+		e => DaError::Internal(format!("{e:?}")),
+	}
+}
 
 /// How long [`DaHost::fetch_chunks`] waits for a running fetch before answering `Pending`.
 const FETCH_WAIT: Duration = Duration::from_millis(1500);
@@ -88,6 +96,9 @@ pub struct DaService {
 	fetcher: OnceLock<Arc<ChunkFetcher>>,
 	metrics: Option<Metrics>,
 	jobs: Mutex<HashMap<Hash, Arc<Job>>>,
+	/// Held by the running repair: one at a time, as each holds `k` chunks, the blob and
+	/// its coding in memory (about five times the blob).
+	repairing: Mutex<()>,
 	runtime: tokio::runtime::Handle,
 }
 
@@ -103,6 +114,7 @@ impl DaService {
 			fetcher: OnceLock::new(),
 			metrics,
 			jobs: Default::default(),
+			repairing: Mutex::new(()),
 			runtime,
 		};
 		service.refresh_usage();
@@ -181,6 +193,53 @@ impl DaService {
 	/// peers, and checks it codes back to `commitment` ([`DaError::BadEncoding`] if not).
 	/// Blocking.
 	pub fn rebuild(&self, commitment: &BlobCommitment) -> Result<Vec<u8>, DaError> {
+		let chunks = self.gather(commitment)?;
+		let parts: Vec<(u32, &[u8])> =
+			chunks.iter().map(|c| (c.index, c.chunk.as_slice())).collect();
+		reconstruct_verified(commitment, &parts).map_err(coding_error)
+	}
+
+	/// Stores chunks `indices` of the blob with `commitment` that are not held here by
+	/// rebuilding the blob from any `k` chunks (local, or from peers) and coding it again:
+	/// how a committee member that the submitter never served gets its share once the blob
+	/// is available. Nothing is stored unless the rebuilt blob codes back to `commitment`
+	/// ([`DaError::BadEncoding`]). Returns how many chunks were stored. Blocking.
+	pub fn repair(&self, commitment: &BlobCommitment, indices: &[u32]) -> Result<u32, DaError> {
+		let _one_at_a_time = self.repairing.lock();
+		let missing = self.store.missing(&commitment.root, indices);
+		if missing.is_empty() {
+			return Ok(0);
+		}
+		let chunks = self.gather(commitment)?;
+		let parts: Vec<(u32, &[u8])> =
+			chunks.iter().map(|c| (c.index, c.chunk.as_slice())).collect();
+		let encoded = reencode_verified(commitment, &parts).map_err(coding_error)?;
+		let proofs: Vec<(u32, MerkleProof)> = missing
+			.iter()
+			.filter_map(|&index| encoded.proof(index).map(|proof| (index, proof)))
+			.collect();
+		let added = self
+			.store
+			.put(
+				commitment,
+				proofs.iter().map(|(index, proof)| (*index, encoded.chunk(*index), proof)),
+			)
+			.map_err(|e| DaError::Internal(e.to_string()))?;
+		if let Some(m) = &self.metrics {
+			m.chunks_stored.inc_by(added as u64);
+			m.bytes_stored.inc_by(added as u64 * encoded.chunks.chunk_size as u64);
+		}
+		self.refresh_usage();
+		log::info!(
+			target: "da",
+			"repaired {added} chunks of {} from a rebuild",
+			hex::encode(commitment.root)
+		);
+		Ok(added)
+	}
+
+	/// `k` verified chunks of the blob with `commitment`: local ones first, then from peers.
+	fn gather(&self, commitment: &BlobCommitment) -> Result<Vec<ChunkWithProof>, DaError> {
 		let root = commitment.root;
 		let held = self.store.held(&root);
 		let mut chunks: Vec<ChunkWithProof> = Vec::with_capacity(DATA_CHUNKS as usize);
@@ -215,12 +274,7 @@ impl DaService {
 		if chunks.len() < DATA_CHUNKS as usize {
 			return Err(DaError::NotEnoughChunks { have: chunks.len() });
 		}
-		let parts: Vec<(u32, &[u8])> =
-			chunks.iter().map(|c| (c.index, c.chunk.as_slice())).collect();
-		reconstruct_verified(commitment, &parts).map_err(|e| match e {
-			ErasureError::NotOneCodeword => DaError::BadEncoding,
-			e => DaError::Internal(format!("{e:?}")),
-		})
+		Ok(chunks)
 	}
 
 	/// Chunk `index` of the blob with `commitment`: local, or from a peer. Blocking.
@@ -272,8 +326,14 @@ impl DaService {
 	}
 
 	/// Starts (unless one runs) a fetch of the chunks of `commitment` not yet held among
-	/// `indices`, storing them as they are verified.
-	fn start_fetch(self: &Arc<Self>, commitment: &BlobCommitment, indices: &[u32]) -> Arc<Job> {
+	/// `indices`, storing them as they are verified; with `repair`, chunks no peer holds are
+	/// then rebuilt ([`DaService::repair`]).
+	fn start_fetch(
+		self: &Arc<Self>,
+		commitment: &BlobCommitment,
+		indices: &[u32],
+		repair: bool,
+	) -> Arc<Job> {
 		let mut jobs = self.jobs.lock();
 		if let Some(job) = jobs.get(&commitment.root) {
 			let state = *job.state.lock();
@@ -329,6 +389,24 @@ impl DaService {
 				},
 				_ => missing.is_empty(),
 			};
+			let complete = if complete || !repair {
+				complete
+			} else {
+				let service = service.clone();
+				tokio::task::spawn_blocking(move || match service.repair(&commitment, &indices) {
+					Ok(_) => true,
+					Err(e) => {
+						log::warn!(
+							target: "da",
+							"repairing chunks of {} failed: {e}",
+							hex::encode(commitment.root)
+						);
+						false
+					},
+				})
+				.await
+				.unwrap_or(false)
+			};
 			*handle.state.lock() = JobState::Done { complete, at: Instant::now() };
 			handle.changed.notify_all();
 		});
@@ -346,13 +424,37 @@ impl DaHost for OffchainHost {
 		commitment: &BlobCommitment,
 		indices: &[u32],
 	) -> FetchStatus {
+		self.hold(commitment, indices, false)
+	}
+
+	fn repair_chunks(
+		&self,
+		_blob: u64,
+		commitment: &BlobCommitment,
+		indices: &[u32],
+	) -> FetchStatus {
+		self.hold(commitment, indices, true)
+	}
+
+	fn chunk(&self, root: &Hash, index: u32) -> Option<(Vec<u8>, MerkleProof)> {
+		self.0.store.get(root, index).ok().flatten().map(|c| (c.chunk, c.proof))
+	}
+}
+
+impl OffchainHost {
+	/// Whether chunks `indices` of `commitment` are held, starting (or waiting a little for)
+	/// a fetch, with `repair` a rebuild, when they are not.
+	fn hold(&self, commitment: &BlobCommitment, indices: &[u32], repair: bool) -> FetchStatus {
 		let service = &self.0;
 		if service.store.missing(&commitment.root, indices).is_empty() {
 			return FetchStatus::Stored;
 		}
-		let job = service.start_fetch(commitment, indices);
+		let job = service.start_fetch(commitment, indices, repair);
+		// A repair (a whole rebuild) is never waited for: the off-chain worker asks again
+		// next block, and its other work (attestations) goes on meanwhile.
+		let wait = if repair { Duration::ZERO } else { FETCH_WAIT };
 		let mut state = job.state.lock();
-		job.changed.wait_while_for(&mut state, |s| *s == JobState::Running, FETCH_WAIT);
+		job.changed.wait_while_for(&mut state, |s| *s == JobState::Running, wait);
 		let running = *state == JobState::Running;
 		drop(state);
 		if service.store.missing(&commitment.root, indices).is_empty() {
@@ -363,102 +465,7 @@ impl DaHost for OffchainHost {
 			FetchStatus::Failed
 		}
 	}
-
-	fn chunk(&self, root: &Hash, index: u32) -> Option<(Vec<u8>, MerkleProof)> {
-		self.0.store.get(root, index).ok().flatten().map(|c| (c.chunk, c.proof))
-	}
 }
 
 #[cfg(test)]
-mod tests {
-	use super::*;
-	use crate::chain::{ChainBlob, ChainView};
-
-	struct Chain(Vec<Hash>);
-	impl ChainView for Chain {
-		fn blob(&self, _id: u64) -> Option<ChainBlob> {
-			None
-		}
-		fn blob_id(&self, root: &Hash) -> Option<u64> {
-			self.0.iter().position(|r| r == root).map(|i| i as u64)
-		}
-	}
-
-	fn service(dir: &std::path::Path, rt: &tokio::runtime::Runtime) -> Arc<DaService> {
-		let store = Arc::new(ChunkStore::open(dir).unwrap());
-		Arc::new(DaService::new(store, None, rt.handle().clone()))
-	}
-
-	#[test]
-	fn submit_rebuild_and_refuse_bad_sizes() {
-		let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-		let dir = tempfile::tempdir().unwrap();
-		let da = service(dir.path(), &rt);
-		let blob: Vec<u8> = (0..200_000u32).map(|i| (i * 7) as u8).collect();
-		let (commitment, _) = da.submit(&blob).unwrap();
-		assert_eq!(da.store().held(&commitment.root).len(), 3072);
-		assert_eq!(da.rebuild(&commitment).unwrap(), blob);
-		let chunk = da.chunk_anywhere(&commitment, 3000).unwrap();
-		commitment.verify_chunk(3000, &chunk.chunk, &chunk.proof).unwrap();
-		assert_eq!(da.chunk_anywhere(&commitment, 3072), Err(DaError::BadIndex(3072)));
-		assert_eq!(da.submit(&[]), Err(DaError::EmptyBlob));
-		let too_big = vec![0u8; MAX_BLOB_SIZE as usize + 1];
-		assert_eq!(da.submit(&too_big), Err(DaError::BlobTooLarge(too_big.len() as u64)));
-		assert_eq!(da.store().roots(), vec![commitment.root], "a refused blob leaves nothing");
-		// Without enough chunks and no peers, rebuilding fails clearly.
-		let mut other = commitment.clone();
-		other.root = [9; 32];
-		assert_eq!(da.rebuild(&other), Err(DaError::NotEnoughChunks { have: 0 }));
-	}
-
-	#[test]
-	fn chunks_of_no_single_codeword_are_refused_alike() {
-		let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-		let dir = tempfile::tempdir().unwrap();
-		let da = service(dir.path(), &rt);
-		// A submitter flips chunk 0 after coding and commits to the result.
-		let blob: Vec<u8> = (0..100_000u32).map(|i| (i * 13) as u8).collect();
-		let mut chunks = code_blob(&blob, CodecId::ReedSolomonSimd).unwrap();
-		chunks.bytes[0] ^= 1;
-		let bad = commit_chunks(chunks, blob.len() as u32, CodecId::ReedSolomonSimd);
-		let proofs: Vec<MerkleProof> = (0..3072).map(|i| bad.proof(i).unwrap()).collect();
-		da.store()
-			.put(&bad.commitment, (0..3072u32).map(|i| (i, bad.chunk(i), &proofs[i as usize])))
-			.unwrap();
-		assert_eq!(da.rebuild(&bad.commitment), Err(DaError::BadEncoding));
-	}
-
-	#[test]
-	fn offchain_host_reports_stored_and_failed() {
-		let rt = tokio::runtime::Builder::new_multi_thread()
-			.worker_threads(1)
-			.enable_all()
-			.build()
-			.unwrap();
-		let dir = tempfile::tempdir().unwrap();
-		let da = service(dir.path(), &rt);
-		let (commitment, _) = da.submit(b"some blob bytes").unwrap();
-		let host = OffchainHost(da.clone());
-		assert_eq!(host.fetch_chunks(0, &commitment, &[0, 1, 3071]), FetchStatus::Stored);
-		assert!(host.chunk(&commitment.root, 5).is_some());
-		let mut unknown = commitment.clone();
-		unknown.root = [1; 32];
-		// No network: the fetch ends at once without the chunks.
-		assert_eq!(host.fetch_chunks(1, &unknown, &[0]), FetchStatus::Failed);
-		assert!(host.chunk(&unknown.root, 0).is_none());
-	}
-
-	#[test]
-	fn prune_keeps_young_and_on_chain_blobs() {
-		let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-		let dir = tempfile::tempdir().unwrap();
-		let da = service(dir.path(), &rt);
-		let (kept, _) = da.submit(b"kept on chain").unwrap();
-		let (dropped, _) = da.submit(b"dropped by the chain").unwrap();
-		let chain = Chain(vec![kept.root]);
-		assert_eq!(da.prune(&chain, 3600), 0, "both are younger than the grace period");
-		assert_eq!(da.prune(&chain, 0), 1);
-		assert_eq!(da.store().roots(), vec![kept.root]);
-		assert!(da.store().held(&dropped.root).is_empty());
-	}
-}
+mod tests;

@@ -1,8 +1,9 @@
 //! DA on a network of four validators, all DA operators (`testnet` genesis, with sampling
 //! challenges every few blocks): a blob becomes available with its chunks spread over the
 //! committee; with two nodes stopped (the submitter among them) it is still rebuilt from
-//! the chunks left; a member that lost its chunks misses its sampling challenge and is
-//! slashed, while members that hold theirs answer.
+//! the chunks left; a member the submitter never served rebuilds its share within the
+//! repair window, from the other members' chunks alone; a member that lost its chunks after
+//! that misses its sampling challenge and is slashed, while members that hold theirs answer.
 
 use crate::common::{tx, Node};
 use serde_json::json;
@@ -29,6 +30,32 @@ fn wipe_chunks(node: &Node) {
 	for chain in std::fs::read_dir(node.base_path().join("chains")).unwrap() {
 		let _ = std::fs::remove_dir_all(chain.unwrap().path().join("da"));
 	}
+}
+
+/// Whether the blob's repair window is over: it has a challenge slot.
+fn challengeable(node: &Node, id: u64) -> bool {
+	let key = pallet_da::BlobSlots::<zerog_runtime::Runtime>::hashed_key_for(id);
+	node.rpc.with(|c| c.storage(&key, None)).unwrap().is_some()
+}
+
+/// Submits `data` through `node` with the CLI; returns the blob id once it is available.
+fn submit(node: &Node, dir: &Path, data: &[u8], name: &str) -> u64 {
+	let input = dir.join(name);
+	std::fs::write(&input, data).unwrap();
+	let (ok, out, err) = Node::run_cli(&[
+		"da",
+		"submit",
+		input.to_str().unwrap(),
+		"--suri",
+		"//Ferdie",
+		"--rpc",
+		&node.rpc_url(),
+		"--json",
+	]);
+	assert!(ok, "da submit failed: {err}\n{}", crate::common::tail(&node.log()));
+	let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+	eprintln!("{} byte blob on the operators: {report}", data.len());
+	report["id"].as_u64().unwrap()
 }
 
 fn local_chunks(node: &Node, id: u64) -> u64 {
@@ -64,23 +91,8 @@ fn four_operators_keep_a_blob_available_and_a_member_without_chunks_is_slashed()
 	}
 
 	// An 8 MiB blob submitted to Alice becomes available; every member holds its share.
-	let input = files.path().join("blob.bin");
 	let data = zerog_cli::sample::random_blob(8 << 20, 11);
-	std::fs::write(&input, &data).unwrap();
-	let (ok, out, err) = Node::run_cli(&[
-		"da",
-		"submit",
-		input.to_str().unwrap(),
-		"--suri",
-		"//Ferdie",
-		"--rpc",
-		&alice.rpc_url(),
-		"--json",
-	]);
-	assert!(ok, "da submit failed: {err}\n{}", crate::common::tail(&bob.log()));
-	let report: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-	eprintln!("8 MiB blob on four operators: {report}");
-	let id = report["id"].as_u64().unwrap();
+	let id = submit(&alice, files.path(), &data, "blob.bin");
 	assert_eq!(local_chunks(&alice, id), 3072, "the submitter keeps every chunk");
 	for node in [&bob, &charlie, &dave] {
 		node.wait_for("its share of chunks", Duration::from_secs(60), |n| local_chunks(n, id) > 0);
@@ -100,9 +112,33 @@ fn four_operators_keep_a_blob_available_and_a_member_without_chunks_is_slashed()
 		local_chunks(&charlie, id)
 	);
 
-	// Bring Alice and Bob back; Dave loses his chunks and restarts.
+	// Bring Alice and Bob back. Dave is away while a second blob is certified without him;
+	// then its submitter, Bob, the only node with Dave's share, goes away too.
 	alice.restart();
 	bob.restart();
+	dave.stop();
+	let second = zerog_cli::sample::random_blob(2 << 20, 12);
+	let id2 = submit(&bob, files.path(), &second, "second.bin");
+	bob.stop();
+	assert!(!challengeable(&charlie, id2), "the repair window is still open");
+	// Dave's worker finds no peer with his share (Alice and Charlie hold only theirs), so
+	// his node rebuilds the blob from their chunks and stores his share, before any
+	// challenge can reach him.
+	dave.restart();
+	let started = std::time::Instant::now();
+	dave.wait_for("Dave to repair his share", Duration::from_secs(50), |n| {
+		// "unknown blob" until Dave has caught up.
+		n.rpc.call("da_blobStatus", json!([id2])).is_ok_and(|s| s["localChunks"] == 768)
+	});
+	eprintln!("Dave repaired his 768 chunks of a 2 MiB blob in {:?}", started.elapsed());
+	assert!(!challengeable(&charlie, id2), "repaired only after the window had ended");
+	assert!(dave.log().contains("repaired 768 chunks"), "rebuilt, not fetched");
+	bob.restart();
+
+	// Once both windows are over, Dave loses his chunks and restarts.
+	charlie.wait_for("both blobs to be challengeable", Duration::from_secs(90), |n| {
+		challengeable(n, id) && challengeable(n, id2)
+	});
 	dave.stop();
 	wipe_chunks(&dave);
 	dave.restart();

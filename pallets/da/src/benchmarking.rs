@@ -335,6 +335,29 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn on_repair_ends(n: Linear<0, { T::MaxBlobsPerBlock::get() }>) {
+		Params::<T>::put(params::<T>());
+		let owner = funded::<T>("owner", 0);
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut due = BoundedVec::<BlobId, T::MaxBlobsPerBlock>::new();
+		for id in 0..n as u64 {
+			pending_blob::<T>(id, &owner, 0u32.into());
+			Blobs::<T>::mutate(id, |blob| {
+				if let Some(blob) = blob {
+					blob.status = BlobStatus::Available;
+				}
+			});
+			due.try_push(id).expect("n is at most MaxBlobsPerBlock");
+		}
+		RepairEnds::<T>::insert(now, due);
+		#[block]
+		{
+			Pallet::<T>::end_repair_windows(now);
+		}
+		assert_eq!(LiveBlobCount::<T>::get(), n);
+	}
+
+	#[benchmark]
 	fn issue_challenges(n: Linear<0, { T::MaxChallengesPerRound::get() }>) {
 		let mut p = params::<T>();
 		p.challenges_per_round = n;

@@ -4,7 +4,9 @@
 //! slashes `slash` of its bond into the fee pool.
 //!
 //! Available blobs are kept in a dense slot list (`LiveBlobs`) so that a uniform draw costs
-//! one read, and removal at expiry is a swap with the last slot.
+//! one read, and removal at expiry is a swap with the last slot. A blob enters the slots only
+//! when its repair window ends (`RepairWindow` blocks after it became available, queued in
+//! `RepairEnds`): until then, members the submitter never served rebuild their share.
 
 use crate::{pallet::*, types::*};
 use frame_support::{
@@ -26,6 +28,36 @@ impl<T: Config> Pallet<T> {
 		LiveBlobs::<T>::insert(slot, id);
 		BlobSlots::<T>::insert(id, slot);
 		LiveBlobCount::<T>::put(slot + 1);
+	}
+
+	/// Starts the repair window of `id`, which became available at `now`: it joins the
+	/// challenge slots [`Config::RepairWindow`] blocks later (or up to
+	/// [`crate::blobs::QUEUE_SPREAD`] blocks after that when those blocks' queues are
+	/// full), at once if the window is zero.
+	pub(crate) fn start_repair_window(now: BlockNumberFor<T>, id: BlobId) -> DispatchResult {
+		let window = T::RepairWindow::get();
+		if window.is_zero() {
+			Self::add_live(id);
+			return Ok(());
+		}
+		Self::enqueue(now.saturating_add(window), |block| {
+			RepairEnds::<T>::try_mutate(block, |due| due.try_push(id)).is_ok()
+		})
+		.map(|_| ())
+		.ok_or(Error::<T>::TooManyBlobsInBlock.into())
+	}
+
+	/// Moves the blobs whose repair window ends at `now` into the challenge slots. Returns
+	/// how many were queued (each costs a read, joining or not).
+	pub(crate) fn end_repair_windows(now: BlockNumberFor<T>) -> u32 {
+		let due = RepairEnds::<T>::take(now);
+		for id in &due {
+			// Kept and still available (a retention shortened since may have expired it).
+			if Blobs::<T>::get(id).is_some_and(|blob| blob.status == BlobStatus::Available) {
+				Self::add_live(*id);
+			}
+		}
+		due.len() as u32
 	}
 
 	/// Removes a blob from the slots, moving the last one into its place.

@@ -80,6 +80,8 @@ mod tests_offchain;
 #[cfg(test)]
 mod tests_quorum;
 #[cfg(test)]
+mod tests_repair;
+#[cfg(test)]
 mod tests_replay;
 #[cfg(any(feature = "try-runtime", test))]
 mod try_state;
@@ -205,6 +207,14 @@ pub mod pallet {
 		/// Most challenges issued in one round.
 		#[pallet::constant]
 		type MaxChallengesPerRound: Get<u32>;
+		/// Blocks after a blob becomes available before its members can be challenged for it
+		/// (by sampling, and by alignment nodes, which draw from the same slots). A member the
+		/// submitter never served (a submitter needs only the quorum's chunks out) rebuilds
+		/// its share from any `k` chunks in this time; only then is it answerable for it.
+		/// Every `retention` must be longer, by more than the [`crate::blobs::QUEUE_SPREAD`]
+		/// blocks either queue may spill over ([`Pallet::set_params`] refuses one that is not).
+		#[pallet::constant]
+		type RepairWindow: Get<BlockNumberFor<Self>>;
 		/// Where `persist` hands available blobs (storage, or a refusal).
 		type BlobPersister: zerog_traits::BlobPersister<Self::AccountId>;
 		/// Priority of attestation transactions in the pool.
@@ -301,6 +311,17 @@ pub mod pallet {
 	/// Blobs that expire at a block.
 	#[pallet::storage]
 	pub type Expiries<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<BlobId, T::MaxBlobsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Available blobs whose repair window ends at a block: they join the challenge slots
+	/// then ([`Config::RepairWindow`]).
+	#[pallet::storage]
+	pub type RepairEnds<T: Config> = StorageMap<
 		_,
 		Twox64Concat,
 		BlockNumberFor<T>,
@@ -514,6 +535,14 @@ pub mod pallet {
 					weight.saturating_accrue(T::DbWeight::get().reads_writes(10, 34));
 				}
 			}
+			// Blobs whose repair window ended can be drawn from this block's round on.
+			let ended = Self::end_repair_windows(now);
+			// Not yet in the generated weights (benchmark `on_repair_ends`): the queue, then
+			// per blob its record, the slot counter and the slot's two entries.
+			weight.saturating_accrue(T::DbWeight::get().reads_writes(1, 1));
+			weight.saturating_accrue(
+				T::DbWeight::get().reads_writes(2, 3).saturating_mul(ended as u64),
+			);
 			if let Some(params) = Params::<T>::get() {
 				if !params.challenge_period.is_zero() && (now % params.challenge_period).is_zero() {
 					let issued = Self::issue_challenges(now, &params);
@@ -757,7 +786,9 @@ pub mod pallet {
 		// node.
 		#[pallet::weight(T::WeightInfo::attest(T::MaxCommitteeSize::get())
 			.saturating_add(T::DbWeight::get().reads_writes(4, 1))
-			.saturating_add(T::DbWeight::get().reads(crate::blobs::QUEUE_SPREAD as u64 - 1)))]
+			.saturating_add(T::DbWeight::get().reads(crate::blobs::QUEUE_SPREAD as u64 - 1))
+			// + queueing the end of its repair window.
+			.saturating_add(T::DbWeight::get().reads_writes(crate::blobs::QUEUE_SPREAD as u64, 1)))]
 		pub fn attest(
 			origin: OriginFor<T>,
 			attestation: Attestation<T::AccountId>,
@@ -785,7 +816,7 @@ pub mod pallet {
 				blob.expires_at = Some(expires_at);
 				// The fee is earned: it joins the reward budget.
 				Escrow::<T>::mutate(|escrow| escrow.saturating_reduce(blob.fee));
-				Self::add_live(id);
+				Self::start_repair_window(now, id)?;
 				Self::deposit_event(Event::BlobAvailable { id, expires_at });
 			}
 			Blobs::<T>::insert(id, blob);
@@ -844,7 +875,8 @@ pub mod pallet {
 			ensure!(
 				!params.epoch_length.is_zero()
 					&& !params.attest_window.is_zero()
-					&& !params.retention.is_zero()
+					&& params.retention
+						> T::RepairWindow::get().saturating_add(crate::blobs::QUEUE_SPREAD.into())
 					&& params.committee_size > 0
 					&& params.committee_size <= T::MaxCommitteeSize::get()
 					&& params.base_fee <= params.fee_per_blob

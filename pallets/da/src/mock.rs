@@ -55,6 +55,8 @@ impl Randomness<H256, u64> for TestRandomness {
 
 parameter_types! {
 	pub const DaPalletId: PalletId = PalletId(*b"zg/dapol");
+	/// Blocks between availability and the first challenge of a blob (tests may change it).
+	pub static RepairWindow: u64 = FIRST_REPAIR_WINDOW;
 }
 
 impl pallet_da::Config for Test {
@@ -69,6 +71,7 @@ impl pallet_da::Config for Test {
 	type MaxCommitteeSize = frame_support::traits::ConstU32<4>;
 	type MaxBlobsPerBlock = frame_support::traits::ConstU32<3>;
 	type MaxChallengesPerRound = frame_support::traits::ConstU32<4>;
+	type RepairWindow = RepairWindow;
 	type BlobPersister = MockPersister;
 	type UnsignedPriority = frame_support::traits::ConstU64<{ 1 << 20 }>;
 	type WeightInfo = ();
@@ -105,6 +108,8 @@ pub const REWARD: u64 = 5;
 pub const EPOCH: u64 = 10;
 /// Attestation window.
 pub const WINDOW: u64 = 5;
+/// The repair window the tests start with.
+pub const FIRST_REPAIR_WINDOW: u64 = 3;
 /// Retention of available blobs.
 pub const RETENTION: u64 = 20;
 /// Unbonding period.

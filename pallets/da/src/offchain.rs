@@ -5,6 +5,9 @@
 //!   hold its assigned chunks ([`zerog_da_io::da_chunks::fetch_chunks`]: fetched from peers,
 //!   checked against the commitment, written to disk natively); once they are stored, sign
 //!   and send `attest`;
+//! - every blob in its repair window (available, not yet challengeable) whose committee it
+//!   sits in and did not attest: ask the node to hold its share, rebuilt from any `k` chunks
+//!   if no peer has it ([`zerog_da_io::da_chunks::repair_chunks`]);
 //! - every open challenge addressed to it: read the chunk and its proof from the node
 //!   ([`zerog_da_io::da_chunks::chunk`]) and send `answer_challenge`.
 //!
@@ -14,6 +17,7 @@
 use crate::{pallet::*, types::*, LOG_TARGET};
 use alloc::vec::Vec;
 use codec::Encode;
+use frame_support::traits::Get;
 use frame_system::{offchain::SubmitTransaction, pallet_prelude::BlockNumberFor};
 use sp_runtime::{offchain::storage::StorageValueRef, traits::Saturating, RuntimeAppPublic};
 use zerog_da_io::{da_chunks, FetchStatus};
@@ -38,9 +42,13 @@ impl<T: Config> Pallet<T> {
 			.filter(|(_, op)| local_keys.contains(&op.key))
 			.map(|(who, op)| (who, op.key))
 			.collect();
+		// Answers first: their deadline is the nearest, and nothing may delay them.
+		for (who, key) in &mine {
+			Self::answer_challenges(now, who, key);
+		}
 		for (who, key) in &mine {
 			Self::attest_pending(now, &params, who, key);
-			Self::answer_challenges(now, who, key);
+			Self::repair_recent(now, who);
 		}
 	}
 
@@ -70,18 +78,8 @@ impl<T: Config> Pallet<T> {
 		if blob.status != BlobStatus::Pending {
 			return;
 		}
-		let (Some(committee), Some(seed)) =
-			(Committees::<T>::get(blob.epoch), EpochSeeds::<T>::get(blob.epoch))
-		else {
+		let Some((seed, chunks)) = Self::unattested_share(id, &blob, who, b"attest", now) else {
 			return;
-		};
-		let Some(seat) = committee.iter().position(|(member, _)| member == who) else { return };
-		if Tallies::<T>::get(id).has(seat as u32) || !Self::may_send(b"attest", id, now) {
-			return;
-		}
-		let chunks: Vec<u32> = match assign_chunks(&seed, committee.len() as u32, CODED_CHUNKS) {
-			Ok(assignment) => assignment.chunks_of(seat as u32).collect(),
-			Err(_) => return,
 		};
 		match da_chunks::fetch_chunks(id, blob.commitment.clone(), chunks.clone()) {
 			FetchStatus::Stored => {},
@@ -101,7 +99,7 @@ impl<T: Config> Pallet<T> {
 		let call = Call::<T>::attest { attestation, signature };
 		match SubmitTransaction::<T, Call<T>>::submit_transaction(T::create_bare(call.into())) {
 			Ok(()) => {
-				Self::mark_sent(b"attest", id, now);
+				Self::mark_sent(b"attest", id, who, now);
 				log::info!(target: LOG_TARGET, "blob {id}: {} chunks stored, attested", chunks.len());
 			},
 			Err(()) => {
@@ -110,13 +108,69 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// Makes sure `who` holds its share of every blob in its repair window that it did not
+	/// attest: the submitter may have served only the quorum.
+	fn repair_recent(now: BlockNumberFor<T>, who: &T::AccountId) {
+		// Windows end after `now` and at most `RepairWindow` blocks later, or up to
+		// `QUEUE_SPREAD` more when their block's queue was full.
+		let last = now
+			.saturating_add(T::RepairWindow::get())
+			.saturating_add(crate::blobs::QUEUE_SPREAD.into());
+		let mut end = now.saturating_add(1u32.into());
+		while end <= last {
+			for id in RepairEnds::<T>::get(end) {
+				Self::repair_one(now, id, who);
+			}
+			end = end.saturating_add(1u32.into());
+		}
+	}
+
+	fn repair_one(now: BlockNumberFor<T>, id: BlobId, who: &T::AccountId) {
+		let Some(blob) = Blobs::<T>::get(id) else { return };
+		// An attester said it holds its share; one that is done needs no second look.
+		let Some((_, chunks)) = Self::unattested_share(id, &blob, who, b"repair", now) else {
+			return;
+		};
+		match da_chunks::repair_chunks(id, blob.commitment, chunks.clone()) {
+			FetchStatus::Stored => {
+				// Held now: look again only after `RESEND_AFTER` blocks.
+				Self::mark_sent(b"repair", id, who, now);
+				log::debug!(target: LOG_TARGET, "blob {id}: the {} chunks of the share are held", chunks.len());
+			},
+			FetchStatus::Pending => {},
+			FetchStatus::Failed => {
+				log::warn!(target: LOG_TARGET, "blob {id}: could not repair {} chunks yet", chunks.len())
+			},
+		}
+	}
+
+	/// The epoch seed of blob `id` and the chunks `who` must hold of it, if `who` sits in its
+	/// committee, has not attested it, and has not done `kind` for it in the last
+	/// [`RESEND_AFTER`] blocks.
+	fn unattested_share(
+		id: BlobId,
+		blob: &BlobOf<T>,
+		who: &T::AccountId,
+		kind: &[u8],
+		now: BlockNumberFor<T>,
+	) -> Option<([u8; 32], Vec<u32>)> {
+		let committee = Committees::<T>::get(blob.epoch)?;
+		let seed = EpochSeeds::<T>::get(blob.epoch)?;
+		let seat = committee.iter().position(|(member, _)| member == who)? as u32;
+		if Tallies::<T>::get(id).has(seat) || !Self::may_send(kind, id, who, now) {
+			return None;
+		}
+		let assignment = assign_chunks(&seed, committee.len() as u32, CODED_CHUNKS).ok()?;
+		Some((seed, assignment.chunks_of(seat).collect()))
+	}
+
 	/// Answers every open challenge addressed to `who` with the chunk the node holds.
 	fn answer_challenges(now: BlockNumberFor<T>, who: &T::AccountId, key: &T::OperatorKey) {
 		for (id, challenge) in Challenges::<T>::iter() {
 			if &challenge.member != who || now > challenge.deadline {
 				continue;
 			}
-			if !Self::may_send(b"answer", id, now) {
+			if !Self::may_send(b"answer", id, who, now) {
 				continue;
 			}
 			let Some(blob) = Blobs::<T>::get(challenge.blob) else { continue };
@@ -139,24 +193,25 @@ impl<T: Config> Pallet<T> {
 			if SubmitTransaction::<T, Call<T>>::submit_transaction(T::create_bare(call.into()))
 				.is_ok()
 			{
-				Self::mark_sent(b"answer", id, now);
+				Self::mark_sent(b"answer", id, who, now);
 				log::info!(target: LOG_TARGET, "challenge {id}: answered");
 			}
 		}
 	}
 
-	/// Whether a transaction of `kind` for `id` may be sent at `now`: not sent in the last
-	/// [`RESEND_AFTER`] blocks (off-chain workers of consecutive blocks overlap).
-	fn may_send(kind: &[u8], id: u64, now: BlockNumberFor<T>) -> bool {
-		let key = (b"zerog-da::sent", kind, id).encode();
+	/// Whether operator `who`'s transaction (or request) of `kind` for `id` may be sent at
+	/// `now`: not sent in the last [`RESEND_AFTER`] blocks (off-chain workers of consecutive
+	/// blocks overlap). Per operator: a node with several operator keys sends for each.
+	fn may_send(kind: &[u8], id: u64, who: &T::AccountId, now: BlockNumberFor<T>) -> bool {
+		let key = (b"zerog-da::sent", kind, id, who).encode();
 		match StorageValueRef::persistent(&key).get::<BlockNumberFor<T>>() {
 			Ok(Some(sent)) => sent > now || now.saturating_sub(sent) > RESEND_AFTER.into(),
 			_ => true,
 		}
 	}
 
-	fn mark_sent(kind: &[u8], id: u64, now: BlockNumberFor<T>) {
-		let key = (b"zerog-da::sent", kind, id).encode();
+	fn mark_sent(kind: &[u8], id: u64, who: &T::AccountId, now: BlockNumberFor<T>) {
+		let key = (b"zerog-da::sent", kind, id, who).encode();
 		StorageValueRef::persistent(&key).set(&now);
 	}
 }

@@ -547,6 +547,7 @@ pub(crate) mod challenges {
 		new_test_ext().execute_with(|| {
 			let (a, _) = available_blob(13);
 			let (b, _) = available_blob(17);
+			run_to(1 + FIRST_REPAIR_WINDOW);
 			assert_eq!(LiveBlobCount::<Test>::get(), 2);
 			run_to(1 + RETENTION);
 			assert_eq!(LiveBlobCount::<Test>::get(), 0);
@@ -593,11 +594,14 @@ pub(crate) mod challenges {
 				}
 			}
 			assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
-			// Sample: answer the first challenge, miss the rest.
+			// Sample, once the repair window (blocks 10 to 13) is over: answer the first
+			// challenge, miss the rest.
 			run_to(3 * CHALLENGE_PERIOD);
+			assert!(issued().is_empty(), "challenged during the repair window");
+			run_to(4 * CHALLENGE_PERIOD);
 			let (cid, c) = issued()[0].clone();
 			assert_ok!(answer_right(&encoded, cid, &c));
-			run_to(3 * CHALLENGE_PERIOD + ANSWER_WINDOW + 1);
+			run_to(4 * CHALLENGE_PERIOD + ANSWER_WINDOW + 1);
 			assert!(events().iter().any(|e| matches!(e, Event::ChallengeMissed { .. })));
 			// Expire.
 			run_to(EPOCH + RETENTION);

@@ -1,6 +1,8 @@
 //! The off-chain worker, against a mock node host: it attests once chunks are stored,
-//! waits while they are fetched, does not repeat itself every block, answers challenges
-//! with the chunk the node holds, and does nothing on a node without the DA host.
+//! waits while they are fetched, does not repeat itself every block, repairs a share it was
+//! never served during the repair window, acts for every operator key the node holds,
+//! answers challenges with the chunk the node holds, and does nothing on a node without the
+//! DA host.
 
 use crate::{mock::*, pallet::*, types::*, OPERATOR_KEY_TYPE};
 use codec::Decode;
@@ -20,11 +22,16 @@ struct MockHost {
 	status: Mutex<Option<FetchStatus>>,
 	chunk: Mutex<Option<(Vec<u8>, MerkleProof)>>,
 	asked: Mutex<Vec<(u64, Vec<u32>)>>,
+	repairs: Mutex<Vec<(u64, Vec<u32>)>>,
 }
 
 impl DaHost for MockHost {
 	fn fetch_chunks(&self, blob: u64, _: &BlobCommitment, indices: &[u32]) -> FetchStatus {
 		self.asked.lock().unwrap().push((blob, indices.to_vec()));
+		self.status.lock().unwrap().unwrap_or(FetchStatus::Failed)
+	}
+	fn repair_chunks(&self, blob: u64, _: &BlobCommitment, indices: &[u32]) -> FetchStatus {
+		self.repairs.lock().unwrap().push((blob, indices.to_vec()));
 		self.status.lock().unwrap().unwrap_or(FetchStatus::Failed)
 	}
 	fn chunk(&self, _: &Hash, _: u32) -> Option<(Vec<u8>, MerkleProof)> {
@@ -37,13 +44,19 @@ type Pool = Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>;
 /// Test externalities with an off-chain context, operator 2's key in the keystore and,
 /// when `host` is given, the DA host.
 fn offchain_ext(host: Option<Arc<MockHost>>) -> (TestExt, Pool) {
+	offchain_ext_with_keys(host, &[2])
+}
+
+/// As [`offchain_ext`], with the keys of operators `operators` in the keystore.
+fn offchain_ext_with_keys(host: Option<Arc<MockHost>>, operators: &[u8]) -> (TestExt, Pool) {
 	let mut ext = new_test_ext();
 	let (offchain, _) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
 	let keystore = MemoryKeystore::new();
-	keystore
-		.sr25519_generate_new(OPERATOR_KEY_TYPE, Some(&format!("0x{}", hex::encode([2u8; 32]))))
-		.unwrap();
+	for who in operators {
+		let seed = format!("0x{}", hex::encode([*who; 32]));
+		keystore.sr25519_generate_new(OPERATOR_KEY_TYPE, Some(&seed)).unwrap();
+	}
 	ext.register_extension(OffchainDbExt::new(offchain.clone()));
 	ext.register_extension(OffchainWorkerExt::new(offchain));
 	ext.register_extension(TransactionPoolExt::new(pool));
@@ -155,5 +168,70 @@ fn does_nothing_without_the_node_host() {
 		submit();
 		Da::offchain_worker(1);
 		assert!(sent_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn repairs_a_share_it_never_got_during_the_repair_window_only() {
+	let host = Arc::new(MockHost::default());
+	let (mut ext, pool) = offchain_ext(Some(host.clone()));
+	ext.execute_with(|| {
+		// The submitter served operators 1 and 3 only; they certify the blob at block 1.
+		submit();
+		assert_ok!(crate::tests::attest(3, 0));
+		assert_ok!(crate::tests::attest(1, 0));
+		assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
+		// Operator 2's worker asks its node to repair exactly its share, and attests nothing.
+		*host.status.lock().unwrap() = Some(FetchStatus::Pending);
+		Da::offchain_worker(1);
+		assert_eq!(host.repairs.lock().unwrap().clone(), vec![(0, Da::chunks_of(0, &2))]);
+		assert!(sent_calls(&pool).is_empty());
+		// Still rebuilding: asked again next block; once held, not again for a while.
+		*host.status.lock().unwrap() = Some(FetchStatus::Stored);
+		run_to(2);
+		Da::offchain_worker(2);
+		assert_eq!(host.repairs.lock().unwrap().len(), 2);
+		run_to(3);
+		Da::offchain_worker(3);
+		assert_eq!(host.repairs.lock().unwrap().len(), 2, "held: no need to ask every block");
+		// After the window the blob is challengeable, and the share is the member's to keep.
+		run_to(1 + FIRST_REPAIR_WINDOW);
+		assert_eq!(LiveBlobCount::<Test>::get(), 1);
+		Da::offchain_worker(1 + FIRST_REPAIR_WINDOW + 10);
+		assert_eq!(host.repairs.lock().unwrap().len(), 2);
+	});
+}
+
+#[test]
+fn an_attester_is_not_asked_to_repair() {
+	let host = Arc::new(MockHost::default());
+	let (mut ext, _pool) = offchain_ext(Some(host.clone()));
+	ext.execute_with(|| {
+		submit();
+		assert_ok!(crate::tests::attest(3, 0));
+		assert_ok!(crate::tests::attest(2, 0));
+		assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
+		Da::offchain_worker(1);
+		assert!(host.repairs.lock().unwrap().is_empty());
+	});
+}
+
+#[test]
+fn a_node_with_two_operator_keys_attests_for_both_in_one_run() {
+	let host = Arc::new(MockHost::default());
+	let (mut ext, pool) = offchain_ext_with_keys(Some(host.clone()), &[2, 1]);
+	ext.execute_with(|| {
+		submit();
+		*host.status.lock().unwrap() = Some(FetchStatus::Stored);
+		Da::offchain_worker(1);
+		let mut attesters: Vec<u64> = sent_calls(&pool)
+			.into_iter()
+			.map(|call| match call {
+				Call::attest { attestation, .. } => attestation.operator,
+				other => panic!("unexpected {other:?}"),
+			})
+			.collect();
+		attesters.sort();
+		assert_eq!(attesters, vec![1, 2], "the first operator's mark held back the second");
 	});
 }

@@ -29,9 +29,10 @@
 //! - tallies are kept only for kept blobs, `CertifiedBeforeV1` only for available
 //!   ones (which alone may be below the quorum: version 0 certified them);
 //! - a pending blob has no expiry, is queued at its deadline and cannot be challenged; an
-//!   available one is queued at its expiry and has a challenge slot;
-//! - attestations exist only for kept blobs; ids queued in `Deadlines` and `Expiries` were
-//!   issued.
+//!   available one is queued at its expiry, and either has a challenge slot or is queued in
+//!   `RepairEnds` at a block still to come (its repair window), not both;
+//! - attestations exist only for kept blobs; ids queued in `Deadlines`, `Expiries` and
+//!   `RepairEnds` were issued.
 //!
 //! Challenge slots
 //! - `LiveBlobs` fills slots `0..LiveBlobCount` with available blobs, and `BlobSlots` is its
@@ -184,6 +185,10 @@ impl<T: Config> Pallet<T> {
 
 	fn try_state_blobs() -> Result<(), TryRuntimeError> {
 		let next = NextBlobId::<T>::get();
+		let now = frame_system::Pallet::<T>::block_number();
+		let repairing: BTreeMap<BlobId, _> = RepairEnds::<T>::iter()
+			.flat_map(|(end, ids)| ids.into_iter().map(move |id| (id, end)))
+			.collect();
 		for (id, blob) in Blobs::<T>::iter() {
 			ensure!(id < next, "A blob id is not below NextBlobId.");
 			ensure!(
@@ -230,9 +235,15 @@ impl<T: Config> Pallet<T> {
 						Expiries::<T>::get(expires_at).contains(&id),
 						"An available blob is not queued at its expiry."
 					);
+					let slot = BlobSlots::<T>::contains_key(id);
+					let repairing = repairing.get(&id);
 					ensure!(
-						BlobSlots::<T>::contains_key(id),
-						"An available blob has no challenge slot."
+						slot != repairing.is_some(),
+						"An available blob has no challenge slot, or one in its repair window."
+					);
+					ensure!(
+						repairing.is_none_or(|end| *end > now),
+						"A blob's repair window ended but it has no challenge slot."
 					);
 				},
 			}
@@ -252,10 +263,13 @@ impl<T: Config> Pallet<T> {
 				"CertifiedBeforeV1 marks a blob that is not available."
 			);
 		}
-		for ids in Deadlines::<T>::iter_values().chain(Expiries::<T>::iter_values()) {
+		for ids in Deadlines::<T>::iter_values()
+			.chain(Expiries::<T>::iter_values())
+			.chain(RepairEnds::<T>::iter_values())
+		{
 			ensure!(
 				ids.iter().all(|id| *id < next),
-				"A blob id queued for a deadline or an expiry was never issued."
+				"A blob id queued for a deadline, an expiry or a repair end was never issued."
 			);
 		}
 		Ok(())

@@ -40,6 +40,12 @@ pub trait DaHost: Send + Sync {
 	/// fetching the missing ones from peers (verified against the commitment). Waits a
 	/// little for a running fetch, never long.
 	fn fetch_chunks(&self, blob: u64, commitment: &BlobCommitment, indices: &[u32]) -> FetchStatus;
+	/// As [`DaHost::fetch_chunks`], and when peers do not hold the chunks themselves (the
+	/// submitter never served them), rebuilds the blob from any `k` chunks held here or by
+	/// peers, checks that it codes back to `commitment`, and stores chunks `indices` from
+	/// that coding. For an available blob only: before quorum there may be no `k` chunks.
+	fn repair_chunks(&self, blob: u64, commitment: &BlobCommitment, indices: &[u32])
+		-> FetchStatus;
 	/// A stored chunk of the blob with `root`, with its proof.
 	fn chunk(&self, root: &Hash, index: u32) -> Option<(Vec<u8>, MerkleProof)>;
 }
@@ -70,6 +76,22 @@ pub trait DaChunks {
 		use sp_externalities::ExternalitiesExt;
 		match self.extension::<DaHostExt>() {
 			Some(host) => host.0.fetch_chunks(blob, &commitment, &indices),
+			None => FetchStatus::Failed,
+		}
+	}
+
+	/// Asks the node to hold chunks `indices` of available blob `blob`, rebuilding them if no
+	/// peer has them; see [`DaHost::repair_chunks`]. [`FetchStatus::Failed`] when the node
+	/// offers no DA service.
+	fn repair_chunks(
+		&mut self,
+		blob: u64,
+		commitment: PassFatPointerAndDecode<BlobCommitment>,
+		indices: PassFatPointerAndDecode<Vec<u32>>,
+	) -> AllocateAndReturnByCodec<FetchStatus> {
+		use sp_externalities::ExternalitiesExt;
+		match self.extension::<DaHostExt>() {
+			Some(host) => host.0.repair_chunks(blob, &commitment, &indices),
 			None => FetchStatus::Failed,
 		}
 	}

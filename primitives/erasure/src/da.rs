@@ -221,11 +221,29 @@ pub fn reconstruct_verified(
 	commitment: &BlobCommitment,
 	chunks: &[(u32, &[u8])],
 ) -> Result<Vec<u8>, ErasureError> {
+	reconstruct_checked(commitment, chunks).map(|(blob, _)| blob)
+}
+
+/// Rebuilds and checks a blob as [`reconstruct_verified`] does, and returns its coding: every
+/// coded chunk with its proof. A committee member that never got its assigned chunks from the
+/// submitter stores them from this (a repair), knowing they are the committed ones.
+pub fn reencode_verified(
+	commitment: &BlobCommitment,
+	chunks: &[(u32, &[u8])],
+) -> Result<EncodedBlob, ErasureError> {
+	reconstruct_checked(commitment, chunks).map(|(_, encoded)| encoded)
+}
+
+fn reconstruct_checked(
+	commitment: &BlobCommitment,
+	chunks: &[(u32, &[u8])],
+) -> Result<(Vec<u8>, EncodedBlob), ErasureError> {
 	let blob = reconstruct_blob(commitment, chunks)?;
-	if encode_blob(&blob, commitment.codec)?.commitment != *commitment {
+	let encoded = encode_blob(&blob, commitment.codec)?;
+	if encoded.commitment != *commitment {
 		return Err(ErasureError::NotOneCodeword);
 	}
-	Ok(blob)
+	Ok((blob, encoded))
 }
 
 // The depth constant matches the chunk count: 2^11 < 3,072 <= 2^12.

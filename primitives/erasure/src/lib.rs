@@ -52,9 +52,9 @@ pub use codecs::set_max_threads;
 pub use codecs::ReedSolomonNovelPoly;
 pub use codecs::{Chunks, ErasureCodec, ReedSolomonSimd};
 pub use da::{
-	code_blob, commit_chunks, encode_blob, reconstruct_blob, reconstruct_verified, BlobCommitment,
-	BlobLayout, EncodedBlob, CHUNK_PROOF_DEPTH, CODED_CHUNKS, DATA_CHUNKS, EXTENSION_FACTOR,
-	MAX_BLOB_SIZE,
+	code_blob, commit_chunks, encode_blob, reconstruct_blob, reconstruct_verified,
+	reencode_verified, BlobCommitment, BlobLayout, EncodedBlob, CHUNK_PROOF_DEPTH, CODED_CHUNKS,
+	DATA_CHUNKS, EXTENSION_FACTOR, MAX_BLOB_SIZE,
 };
 pub use error::ErasureError;
 pub use flow::{Flow, FlowProver};
