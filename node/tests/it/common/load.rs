@@ -8,7 +8,11 @@
 //! The number of slots is `ZEROG_E2E_SLOTS`, else [`DEFAULT_SLOTS`], chosen by measuring the
 //! suite's time and failures on this machine (docs/BUILD.md).
 
-use std::sync::{Condvar, Mutex};
+use std::{
+	io::Write,
+	sync::{Condvar, Mutex},
+	time::Instant,
+};
 
 /// Dev-node tests that may run at once (measured on 2 cores; see docs/BUILD.md).
 pub const DEFAULT_SLOTS: u32 = 2;
@@ -34,18 +38,35 @@ fn capacity() -> u32 {
 
 /// Slots held by a running test; given back when dropped.
 #[must_use = "the slots are given back when this is dropped"]
-pub struct Claim(u32);
+pub struct Claim {
+	slots: u32,
+	/// How long the test waited for its slots, and when it got them.
+	waited: std::time::Duration,
+	since: Instant,
+}
 
 impl Drop for Claim {
 	fn drop(&mut self) {
 		let mut slots = SLOTS.lock().unwrap_or_else(|e| e.into_inner());
-		slots.used -= self.0;
+		slots.used -= self.slots;
 		CHANGED.notify_all();
+		drop(slots);
+		// Past the test harness's output capture (which only takes `print!`s), so that CI
+		// logs show where the suite's time goes.
+		let name = std::thread::current().name().unwrap_or("?").to_string();
+		let _ = writeln!(
+			std::io::stderr(),
+			"e2e timing: {name}: ran {:.0}s on {} slot(s), after waiting {:.0}s",
+			self.since.elapsed().as_secs_f64(),
+			self.slots,
+			self.waited.as_secs_f64()
+		);
 	}
 }
 
 /// Waits for `wanted` slots (at most all of them), in the order tests asked.
 fn claim(wanted: u32) -> Claim {
+	let asked = Instant::now();
 	let wanted = wanted.clamp(1, capacity());
 	let mut slots = SLOTS.lock().unwrap_or_else(|e| e.into_inner());
 	let ticket = slots.issued;
@@ -56,7 +77,7 @@ fn claim(wanted: u32) -> Claim {
 	slots.serving += 1;
 	slots.used += wanted;
 	CHANGED.notify_all();
-	Claim(wanted)
+	Claim { slots: wanted, waited: asked.elapsed(), since: Instant::now() }
 }
 
 /// A test of one dev node (or nodes started one after the other).
