@@ -15,7 +15,7 @@ use std::{
 };
 
 /// Dev-node tests that may run at once (measured on 2 cores; see docs/BUILD.md).
-pub const DEFAULT_SLOTS: u32 = 2;
+pub const DEFAULT_SLOTS: u32 = 3;
 
 struct Slots {
 	/// Slots in use.
