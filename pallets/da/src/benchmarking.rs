@@ -14,7 +14,7 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{
-	traits::{Bounded, Zero},
+	traits::{Bounded, Saturating, Zero},
 	Perbill, RuntimeAppPublic,
 };
 use zerog_erasure::{hash::hash_leaf, BlobCommitment, CodecId, MerkleProof, MAX_BLOB_SIZE};
@@ -132,6 +132,23 @@ fn pending_blob<T: Config>(id: BlobId, owner: &T::AccountId, deadline: BlockNumb
 	NextBlobId::<T>::put(id + 1);
 }
 
+/// A block's queue of blobs, full (ids that name no blob).
+fn full_queue<T: Config>() -> BoundedVec<BlobId, T::MaxBlobsPerBlock> {
+	let ids: alloc::vec::Vec<BlobId> =
+		(1_000_000..).take(T::MaxBlobsPerBlock::get() as usize).collect();
+	ids.try_into().expect("MaxBlobsPerBlock ids")
+}
+
+/// Puts blob `id` alone in epoch `id` and makes every epoch from 0 on finished, so that
+/// removing the blobs in order prunes one epoch each: the worst case of a removal.
+fn alone_in_its_epoch<T: Config>(id: BlobId, blobs: u64) {
+	let epoch = id as EpochIndex;
+	Blobs::<T>::mutate(id, |b| b.as_mut().expect("recorded").epoch = epoch);
+	EpochBlobs::<T>::insert(epoch, 1);
+	EpochSeeds::<T>::insert(epoch, [7u8; 32]);
+	CurrentEpoch::<T>::put(blobs as EpochIndex);
+}
+
 #[benchmarks(where T: Config)]
 mod benchmarks {
 	use super::*;
@@ -204,6 +221,23 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		let now = frame_system::Pallet::<T>::block_number();
 		pending_blob::<T>(0, &owner, now + 10u32.into());
+		// The worst case: every other seat has attested, so this attestation completes the
+		// quorum, and the expiry and repair-window queues are full but for the last block
+		// each may spread to.
+		let seats = Seats::<T>::get(CurrentEpoch::<T>::get()).expect("committee() set them");
+		let mut tally = TallyOf::<T>::default();
+		let mut attested = BalanceOf::<T>::zero();
+		for (seat, s) in seats.iter().enumerate().take(c as usize - 1) {
+			tally.add(seat as u32, s.chunks).expect("a seat of the committee");
+			attested = attested.saturating_add(s.weight);
+		}
+		Tallies::<T>::insert(0, tally);
+		Blobs::<T>::mutate(0, |b| b.as_mut().expect("just recorded").attested_stake = attested);
+		let retention = params::<T>().retention;
+		for k in 0..crate::blobs::QUEUE_SPREAD - 1 {
+			Expiries::<T>::insert(now + retention + k.into(), full_queue::<T>());
+			RepairEnds::<T>::insert(now + T::RepairWindow::get() + k.into(), full_queue::<T>());
+		}
 		let attestation = Attestation { blob: 0, operator: signer };
 		let root = Blobs::<T>::get(0).expect("just recorded").commitment.root;
 		let seed = EpochSeeds::<T>::get(CurrentEpoch::<T>::get()).expect("committee() set it");
@@ -211,9 +245,8 @@ mod benchmarks {
 		let signature = key.sign(&payload).expect("key in keystore");
 		#[extrinsic_call]
 		_(RawOrigin::None, attestation, signature);
-		// With every member's stake equal, the last attestation of a 1-member committee
-		// reaches quorum; larger committees exercise the scan.
 		assert!(Tallies::<T>::get(0).has(c - 1));
+		assert_eq!(Blobs::<T>::get(0).expect("kept").status, BlobStatus::Available);
 	}
 
 	#[benchmark]
@@ -285,11 +318,20 @@ mod benchmarks {
 				},
 			);
 		}
+		// The worst case also prunes as many finished epochs as an epoch start may.
+		let pruned = crate::blobs::PRUNED_PER_EPOCH_START;
+		for epoch in 0..pruned {
+			Committees::<T>::insert(epoch, CommitteeOf::<T>::default());
+			Seats::<T>::insert(epoch, SeatsOf::<T>::default());
+			EpochSeeds::<T>::insert(epoch, [7u8; 32]);
+		}
+		CurrentEpoch::<T>::put(pruned);
 		#[block]
 		{
-			Pallet::<T>::start_epoch(1);
+			Pallet::<T>::start_epoch(pruned + 1);
 		}
-		assert!(Committees::<T>::contains_key(1));
+		assert!(Committees::<T>::contains_key(pruned + 1));
+		assert_eq!(OldestKeptEpoch::<T>::get(), pruned);
 	}
 
 	#[benchmark]
@@ -301,6 +343,7 @@ mod benchmarks {
 		let now = frame_system::Pallet::<T>::block_number();
 		for id in 0..n as u64 {
 			pending_blob::<T>(id, &owner, now);
+			alone_in_its_epoch::<T>(id, n as u64);
 		}
 		#[block]
 		{
@@ -322,6 +365,7 @@ mod benchmarks {
 		}
 		for id in 0..n as u64 {
 			pending_blob::<T>(id, &owner, 0u32.into());
+			alone_in_its_epoch::<T>(id, n as u64);
 			Pallet::<T>::add_live(id);
 			Tallies::<T>::insert(id, full.clone());
 		}

@@ -19,7 +19,7 @@ use sp_runtime::{
 };
 
 /// Finished epochs an epoch start prunes at most (a blob's removal prunes at most one).
-const PRUNED_PER_EPOCH_START: u32 = 8;
+pub(crate) const PRUNED_PER_EPOCH_START: u32 = 8;
 
 /// Blocks a blob's deadline or expiry may move past its due block when that block's queue is
 /// full, so that a burst of more than `MaxBlobsPerBlock` submissions in one block is spread
