@@ -529,20 +529,13 @@ pub mod pallet {
 			if let Some(params) = Params::<T>::get() {
 				if !params.epoch_length.is_zero() && (now % params.epoch_length).is_zero() {
 					Self::start_epoch(CurrentEpoch::<T>::get().saturating_add(1));
+					// With the pruning of as many finished epochs as an epoch start may.
 					weight.saturating_accrue(T::WeightInfo::start_epoch(T::MaxOperators::get()));
-					// The seats' write and the pruning of up to 8 finished epochs (not yet in
-					// the benchmark).
-					weight.saturating_accrue(T::DbWeight::get().reads_writes(10, 34));
 				}
 			}
 			// Blobs whose repair window ended can be drawn from this block's round on.
 			let ended = Self::end_repair_windows(now);
-			// Not yet in the generated weights (benchmark `on_repair_ends`): the queue, then
-			// per blob its record, the slot counter and the slot's two entries.
-			weight.saturating_accrue(T::DbWeight::get().reads_writes(1, 1));
-			weight.saturating_accrue(
-				T::DbWeight::get().reads_writes(2, 3).saturating_mul(ended as u64),
-			);
+			weight.saturating_accrue(T::WeightInfo::on_repair_ends(ended));
 			if let Some(params) = Params::<T>::get() {
 				if !params.challenge_period.is_zero() && (now % params.challenge_period).is_zero() {
 					let issued = Self::issue_challenges(now, &params);
@@ -557,17 +550,14 @@ pub mod pallet {
 			let closed = Self::close_challenges(closing);
 			weight.saturating_accrue(T::WeightInfo::close_challenges(closed));
 			let due = Deadlines::<T>::take(closing);
+			// Each removal at its worst: its tally, its legacy mark, and the pruning of its
+			// epoch when it was the oldest kept one's last.
 			weight.saturating_accrue(T::WeightInfo::on_deadlines(due.len() as u32));
-			// Per removed blob, what the benchmarks predate: its tally and legacy mark, and
-			// pruning its epoch when it was the oldest kept one's last.
-			let removal = T::DbWeight::get().reads_writes(3, 6);
-			weight.saturating_accrue(removal.saturating_mul(due.len() as u64));
 			for id in due {
 				Self::close_unattested(id);
 			}
 			let expiring = Expiries::<T>::take(now);
 			weight.saturating_accrue(T::WeightInfo::on_expiries(expiring.len() as u32));
-			weight.saturating_accrue(removal.saturating_mul(expiring.len() as u64));
 			for id in expiring {
 				Self::expire(id);
 			}
@@ -632,11 +622,7 @@ pub mod pallet {
 		/// hash and the caller): only the key's holder can register it, and only once, so
 		/// nobody is paid for the work of another operator's node.
 		#[pallet::call_index(0)]
-		// The benchmark predates the proof: the key lookup, its write and one sr25519
-		// verification are added until the weights are regenerated with a release node.
-		#[pallet::weight(T::WeightInfo::register_operator()
-			.saturating_add(T::DbWeight::get().reads_writes(2, 1))
-			.saturating_add(SIGNATURE_CHECK))]
+		#[pallet::weight(T::WeightInfo::register_operator())]
 		pub fn register_operator(
 			origin: OriginFor<T>,
 			key: T::OperatorKey,
@@ -681,8 +667,7 @@ pub mod pallet {
 		/// estimates that with today's parameters: the end of this epoch, plus
 		/// `attest_window`, `retention` and `answer_window`.
 		#[pallet::call_index(2)]
-		// + `LeftInEpoch` and `CurrentEpoch` (not yet in the benchmark).
-		#[pallet::weight(T::WeightInfo::unbond().saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
+		#[pallet::weight(T::WeightInfo::unbond())]
 		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
@@ -699,8 +684,7 @@ pub mod pallet {
 
 		/// Release the bond of an operator whose unbonding period is over, and remove it.
 		#[pallet::call_index(3)]
-		// + `LeftInEpoch`, `OldestKeptEpoch` and the key's entry (not yet in the benchmark).
-		#[pallet::weight(T::WeightInfo::withdraw().saturating_add(T::DbWeight::get().reads_writes(3, 2)))]
+		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let operator = Operators::<T>::get(&who).ok_or(Error::<T>::NotOperator)?;
@@ -781,14 +765,8 @@ pub mod pallet {
 		/// A committee member's attestation that it holds its chunks of a blob: an unsigned
 		/// transaction whose payload is signed by the member's operator key.
 		#[pallet::call_index(5)]
-		// The benchmark predates `Seats`, `Tallies`, the genesis hash and the epoch seed:
-		// their reads and write are added until the weights are regenerated with a release
-		// node.
-		#[pallet::weight(T::WeightInfo::attest(T::MaxCommitteeSize::get())
-			.saturating_add(T::DbWeight::get().reads_writes(4, 1))
-			.saturating_add(T::DbWeight::get().reads(crate::blobs::QUEUE_SPREAD as u64 - 1))
-			// + queueing the end of its repair window.
-			.saturating_add(T::DbWeight::get().reads_writes(crate::blobs::QUEUE_SPREAD as u64, 1)))]
+		// At its worst: the attestation that completes the quorum, with full queues.
+		#[pallet::weight(T::WeightInfo::attest(T::MaxCommitteeSize::get()))]
 		pub fn attest(
 			origin: OriginFor<T>,
 			attestation: Attestation<T::AccountId>,
@@ -826,8 +804,7 @@ pub mod pallet {
 		/// A challenged member's answer: the chunk and its proof, signed by its operator key.
 		/// A wrong chunk or proof is included and slashed, not refused.
 		#[pallet::call_index(7)]
-		// + the genesis hash and the epoch seed the payload names (not yet in the benchmark).
-		#[pallet::weight(T::WeightInfo::answer_challenge().saturating_add(T::DbWeight::get().reads(2)))]
+		#[pallet::weight(T::WeightInfo::answer_challenge())]
 		pub fn answer_challenge(
 			origin: OriginFor<T>,
 			answer: ChallengeAnswer,

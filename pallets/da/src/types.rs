@@ -145,10 +145,6 @@ pub fn key_proof_payload<Hash: Encode, AccountId: Encode>(
 	(KEY_PROOF_CONTEXT, genesis, account).encode()
 }
 
-/// Weight of one sr25519 signature check (about 50 µs natively; taken large until the
-/// benchmarks that include it are regenerated with a release node).
-pub const SIGNATURE_CHECK: Weight = Weight::from_parts(100_000_000, 0);
-
 /// Domain separator of signed attestation payloads.
 pub const ATTESTATION_CONTEXT: &[u8] = b"zerog-da-attest";
 

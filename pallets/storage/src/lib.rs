@@ -553,9 +553,7 @@ pub mod pallet {
 				None => weight.saturating_accrue(T::DbWeight::get().writes(1)),
 			}
 			let due = Expiries::<T>::take(now);
-			// The benchmark predates `Holders` (one more write per deal), added by hand.
 			weight.saturating_accrue(T::WeightInfo::on_expiries(due.len() as u32));
-			weight.saturating_accrue(T::DbWeight::get().writes(due.len() as u64));
 			for id in due {
 				Self::expire(id);
 			}
@@ -573,12 +571,10 @@ pub mod pallet {
 		/// Append a file to the flow and open a deal for it, paying its fee and the record
 		/// fee of the permanent records it writes.
 		#[pallet::call_index(0)]
-		// The benchmark (2026-12-06) predates the record fee: until it is rerun, its reads
-		// and writes are added here (the `RecordFees` account, a `StreamWriters` read per tag).
 		// A deal may be voided at its deadline: the submitter pays for that too, and for
-		// finding the deadline (up to `ACK_DEADLINE_SLACK` deadline lengths read, one written).
+		// finding the deadline at its worst (up to `ACK_DEADLINE_SLACK` deadline lengths
+		// read, one written; the benchmark found it in the first few).
 		#[pallet::weight(T::WeightInfo::submit(submission.tags.len() as u32)
-			.saturating_add(T::DbWeight::get().reads_writes(1 + submission.tags.len() as u64, 1))
 			.saturating_add(T::DbWeight::get().reads_writes(ACK_DEADLINE_SLACK.into(), 1))
 			.saturating_add(T::WeightInfo::on_ack_deadlines(1))
 			.saturating_sub(T::WeightInfo::on_ack_deadlines(0)))]
@@ -711,8 +707,7 @@ pub mod pallet {
 
 		/// Register as a storage provider with `miner_id`, holding `bond`, storing `shard`.
 		#[pallet::call_index(2)]
-		// The benchmark predates `ProviderGeneration` (1 read, 1 write), added by hand.
-		#[pallet::weight(T::WeightInfo::register_provider().saturating_add(T::DbWeight::get().reads_writes(1, 1)))]
+		#[pallet::weight(T::WeightInfo::register_provider())]
 		pub fn register_provider(
 			origin: OriginFor<T>,
 			miner_id: MinerId,
@@ -739,9 +734,7 @@ pub mod pallet {
 
 		/// Store and mine another shard.
 		#[pallet::call_index(3)]
-		// The benchmark predates `ProviderGeneration` and `SubjectHolds` (2 reads, 1 write),
-		// added by hand.
-		#[pallet::weight(T::WeightInfo::set_shard().saturating_add(T::DbWeight::get().reads_writes(2, 1)))]
+		#[pallet::weight(T::WeightInfo::set_shard())]
 		pub fn set_shard(origin: OriginFor<T>, shard: Shard) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
@@ -807,8 +800,7 @@ pub mod pallet {
 
 		/// A winning PoRA try: checked against the epoch's flow root and target, then paid.
 		#[pallet::call_index(7)]
-		// The benchmark predates acknowledgements (`Holders`, `ProviderGeneration`: 2 reads).
-		#[pallet::weight(T::WeightInfo::submit_pora().saturating_add(T::DbWeight::get().reads(2)))]
+		#[pallet::weight(T::WeightInfo::submit_pora())]
 		pub fn submit_pora(origin: OriginFor<T>, answer: PoraAnswer) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
