@@ -249,7 +249,7 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 	let real_deal = upload["fragments"][0]["deal"].as_u64().unwrap();
 	let blob = files.path().join("blob.bin");
 	std::fs::write(&blob, zerog_cli::sample::random_blob(200_000, 6)).unwrap();
-	let (ok, _, err) = Node::run_cli(&[
+	let (ok, out, err) = Node::run_cli(&[
 		"da",
 		"submit",
 		blob.to_str().unwrap(),
@@ -260,6 +260,7 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 		"--json",
 	]);
 	assert!(ok, "da submit failed: {err}\n{}", crate::common::tail(&alice.log()));
+	let blob_id = serde_json::from_str::<Value>(out.trim()).unwrap()["id"].as_u64().unwrap();
 	for node in nodes.iter().chain([&dave]) {
 		node.wait_for("the whole file", Duration::from_secs(60), |n| {
 			let info = n.rpc.call("storage_fileInfo", json!([root])).unwrap();
@@ -309,6 +310,11 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 				&& n.best_number() + 1 >= alice.best_number()
 		});
 	}
+	// DA members are checked on blobs past their repair window (a minute after they became
+	// available): until then the DA subjects have nothing to check.
+	alice.wait_for("the blob to be challengeable", Duration::from_secs(120), |n| {
+		crate::common::da_challengeable(n, blob_id)
+	});
 	let from = alice.best_number();
 
 	// Watch every block from the start for the era outcomes: no honest node is ever

@@ -5,7 +5,7 @@
 //! repair window, from the other members' chunks alone; a member that lost its chunks after
 //! that misses its sampling challenge and is slashed, while members that hold theirs answer.
 
-use crate::common::{tx, Node};
+use crate::common::{da_challengeable, tx, Node};
 use serde_json::json;
 use sp_keyring::Sr25519Keyring;
 use std::{path::Path, time::Duration};
@@ -30,12 +30,6 @@ fn wipe_chunks(node: &Node) {
 	for chain in std::fs::read_dir(node.base_path().join("chains")).unwrap() {
 		let _ = std::fs::remove_dir_all(chain.unwrap().path().join("da"));
 	}
-}
-
-/// Whether the blob's repair window is over: it has a challenge slot.
-fn challengeable(node: &Node, id: u64) -> bool {
-	let key = pallet_da::BlobSlots::<zerog_runtime::Runtime>::hashed_key_for(id);
-	node.rpc.with(|c| c.storage(&key, None)).unwrap().is_some()
 }
 
 /// Submits `data` through `node` with the CLI; returns the blob id once it is available.
@@ -120,7 +114,7 @@ fn four_operators_keep_a_blob_available_and_a_member_without_chunks_is_slashed()
 	let second = zerog_cli::sample::random_blob(2 << 20, 12);
 	let id2 = submit(&bob, files.path(), &second, "second.bin");
 	bob.stop();
-	assert!(!challengeable(&charlie, id2), "the repair window is still open");
+	assert!(!da_challengeable(&charlie, id2), "the repair window is still open");
 	// Dave's worker finds no peer with his share (Alice and Charlie hold only theirs), so
 	// his node rebuilds the blob from their chunks and stores his share, before any
 	// challenge can reach him.
@@ -131,14 +125,14 @@ fn four_operators_keep_a_blob_available_and_a_member_without_chunks_is_slashed()
 		n.rpc.call("da_blobStatus", json!([id2])).is_ok_and(|s| s["localChunks"] == 768)
 	});
 	eprintln!("Dave repaired his 768 chunks of a 2 MiB blob in {:?}", started.elapsed());
-	assert!(!challengeable(&charlie, id2), "repaired only after the window had ended");
+	assert!(!da_challengeable(&charlie, id2), "repaired only after the window had ended");
 	assert!(dave.log().contains("repaired 768 chunks"), "rebuilt, not fetched");
 	bob.restart();
 
 	// Once the first blob's window is over, Dave loses his chunks and restarts. (His node
 	// may rebuild his share of the second blob, still in its window; not of the first.)
 	charlie.wait_for("the first blob to be challengeable", Duration::from_secs(90), |n| {
-		challengeable(n, id)
+		da_challengeable(n, id)
 	});
 	dave.stop();
 	wipe_chunks(&dave);

@@ -262,6 +262,13 @@ fn keep_failed_log(name: &str, log: &Path) {
 	}
 }
 
+/// Whether DA blob `id` can be challenged on `node`'s best block: available, and past its
+/// repair window (it has a challenge slot, from which alignment nodes also draw).
+pub fn da_challengeable(node: &Node, id: u64) -> bool {
+	let key = pallet_da::BlobSlots::<zerog_runtime::Runtime>::hashed_key_for(id);
+	node.rpc.with(|c| c.storage(&key, None)).unwrap().is_some()
+}
+
 /// The last 80 lines of a log.
 pub fn tail(log: &str) -> String {
 	let lines: Vec<&str> = log.lines().collect();
