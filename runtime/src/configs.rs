@@ -337,6 +337,9 @@ impl pallet_da::Config for Runtime {
 	// A minute to rebuild a share the submitter withheld: for a 32 MiB blob, k chunks (32
 	// MiB) to fetch and about half a second to decode and code again.
 	type RepairWindow = ConstU32<{ MINUTES }>;
+	// A vote spans up to 128 blob ids (a 16-byte bitmap): two blocks' worth at 64 blobs a
+	// block. A block's votes then name at most 1,024 x 128 = 131,072 blobs.
+	type MaxVoteBlobs = ConstU32<128>;
 	// No storage pallet yet: `persist` is refused with a clear error.
 	type BlobPersister = zerog_traits::NoPersistence;
 	type UnsignedPriority = ConstU64<{ 1 << 20 }>;

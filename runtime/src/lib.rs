@@ -25,6 +25,8 @@ pub mod genesis_presets;
 pub mod governance;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_da_capacity;
 mod transactions;
 
 use sp_runtime::{
@@ -101,10 +103,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
 	impl_name: alloc::borrow::Cow::Borrowed("zerog"),
 	authoring_version: 1,
-	spec_version: 110,
+	spec_version: 111,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 

@@ -14,7 +14,7 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{
-	traits::{Bounded, Saturating, Zero},
+	traits::{Bounded, Zero},
 	Perbill, RuntimeAppPublic,
 };
 use zerog_erasure::{hash::hash_leaf, BlobCommitment, CodecId, MerkleProof, MAX_BLOB_SIZE};
@@ -132,13 +132,6 @@ fn pending_blob<T: Config>(id: BlobId, owner: &T::AccountId, deadline: BlockNumb
 	NextBlobId::<T>::put(id + 1);
 }
 
-/// A block's queue of blobs, full (ids that name no blob).
-fn full_queue<T: Config>() -> BoundedVec<BlobId, T::MaxBlobsPerBlock> {
-	let ids: alloc::vec::Vec<BlobId> =
-		(1_000_000..).take(T::MaxBlobsPerBlock::get() as usize).collect();
-	ids.try_into().expect("MaxBlobsPerBlock ids")
-}
-
 /// Puts blob `id` alone in epoch `id` and makes every epoch from 0 on finished, so that
 /// removing the blobs in order prunes one epoch each: the worst case of a removal.
 fn alone_in_its_epoch<T: Config>(id: BlobId, blobs: u64) {
@@ -214,39 +207,72 @@ mod benchmarks {
 		assert!(BlobByRoot::<T>::contains_key([9u8; 32]));
 	}
 
+	// The largest committee, so that checking the seat decodes the most.
 	#[benchmark]
-	fn attest(c: Linear<1, { T::MaxCommitteeSize::get() }>) {
+	fn vote(b: Linear<1, { VoteBitmapBytes::<T>::get() }>) {
 		Params::<T>::put(params::<T>());
-		let (signer, key) = committee::<T>(c);
-		let owner = funded::<T>("owner", 0);
-		let now = frame_system::Pallet::<T>::block_number();
-		pending_blob::<T>(0, &owner, now + 10u32.into());
-		// The worst case: every other seat has attested, so this attestation completes the
-		// quorum, and the expiry and repair-window queues are full but for the last block
-		// each may spread to.
-		let seats = Seats::<T>::get(CurrentEpoch::<T>::get()).expect("committee() set them");
-		let mut tally = TallyOf::<T>::default();
-		let mut attested = BalanceOf::<T>::zero();
-		for (seat, s) in seats.iter().enumerate().take(c as usize - 1) {
-			tally.add(seat as u32, s.chunks).expect("a seat of the committee");
-			attested = attested.saturating_add(s.weight);
-		}
-		Tallies::<T>::insert(0, tally);
-		Blobs::<T>::mutate(0, |b| b.as_mut().expect("just recorded").attested_stake = attested);
-		let retention = params::<T>().retention;
-		for k in 0..crate::blobs::QUEUE_SPREAD - 1 {
-			Expiries::<T>::insert(now + retention + k.into(), full_queue::<T>());
-			RepairEnds::<T>::insert(now + T::RepairWindow::get() + k.into(), full_queue::<T>());
-		}
-		let attestation = Attestation { blob: 0, operator: signer };
-		let root = Blobs::<T>::get(0).expect("just recorded").commitment.root;
-		let seed = EpochSeeds::<T>::get(CurrentEpoch::<T>::get()).expect("committee() set it");
-		let payload = attestation_payload(&Pallet::<T>::genesis_hash(), &root, &seed, &attestation);
-		let signature = key.sign(&payload).expect("key in keystore");
+		let (signer, key) = committee::<T>(T::MaxCommitteeSize::get());
+		let now = frame_system::Pallet::<T>::block_number() + 1u32.into();
+		frame_system::Pallet::<T>::set_block_number(now);
+		let at = now - 1u32.into();
+		let bits = BoundedVec::try_from(vec![0xffu8; b as usize]).expect("b <= the bound");
+		let signed = VoteOf::<T> {
+			operator: signer,
+			epoch: CurrentEpoch::<T>::get(),
+			seat: T::MaxCommitteeSize::get() - 1,
+			at,
+			at_hash: frame_system::Pallet::<T>::block_hash(at),
+			held: BlobBits { first: 0, bits },
+		};
+		let signature = key
+			.sign(&vote_payload(&Pallet::<T>::genesis_hash(), &signed))
+			.expect("in keystore");
 		#[extrinsic_call]
-		_(RawOrigin::None, attestation, signature);
-		assert!(Tallies::<T>::get(0).has(c - 1));
-		assert_eq!(Blobs::<T>::get(0).expect("kept").status, BlobStatus::Available);
+		_(RawOrigin::None, signed, signature);
+		assert_eq!(Votes::<T>::get()[0].held.count(), 8 * b);
+	}
+
+	// `v` votes of distinct seats, `m` blob mentions among them, over `d` pending blobs; each
+	// mention adds a seat to a tally, and the blobs reach quorum (queueing their expiry and
+	// repair window).
+	#[benchmark]
+	fn count_votes(
+		v: Linear<1, { T::MaxCommitteeSize::get().min(T::MaxOperators::get()) }>,
+		m: Linear<
+			1,
+			{ T::MaxVoteBlobs::get() * T::MaxCommitteeSize::get().min(T::MaxOperators::get()) },
+		>,
+		d: Linear<1, { crate::votes::max_counted_blobs::<T>() }>,
+	) {
+		let p = params::<T>();
+		Params::<T>::put(p.clone());
+		committee::<T>(T::MaxCommitteeSize::get());
+		let owner = funded::<T>("owner", 0);
+		let now = frame_system::Pallet::<T>::block_number() + 1u32.into();
+		frame_system::Pallet::<T>::set_block_number(now);
+		let per_queue = T::MaxBlobsPerBlock::get() as u64;
+		for id in 0..d as u64 {
+			let deadline = now + ((id / per_queue) as u32).into();
+			pending_blob::<T>(id, &owner, deadline);
+			Deadlines::<T>::mutate(deadline, |due| due.try_push(id).expect("per_queue each"));
+		}
+		// Vote `i` names `k` consecutive blobs from `i * k`, wrapping around the `d` (a vote
+		// spans at most `MaxVoteBlobs` ids).
+		let k = m.div_ceil(v).min(d).min(T::MaxVoteBlobs::get());
+		let mut votes = BoundedVec::<CastVoteOf<T>, T::MaxOperators>::new();
+		for i in 0..v {
+			let start = ((i as u64 * k as u64) % d as u64).min((d - k) as u64);
+			let ids: alloc::vec::Vec<BlobId> = (start..start + k as u64).collect();
+			let held = BlobBits::from_ids(&ids).expect("within d <= MaxVoteBlobs");
+			let cast = CastVote { epoch: CurrentEpoch::<T>::get(), seat: i, held };
+			votes.try_push(cast).expect("v <= MaxOperators");
+		}
+		Votes::<T>::put(votes);
+		#[block]
+		{
+			Pallet::<T>::count_votes(now + 1u32.into(), &p);
+		}
+		assert!(Votes::<T>::get().is_empty());
 	}
 
 	#[benchmark]
@@ -348,7 +374,7 @@ mod benchmarks {
 		#[block]
 		{
 			for id in 0..n as u64 {
-				Pallet::<T>::close_unattested(id);
+				Pallet::<T>::close_unattested(id, now);
 			}
 		}
 		assert_eq!(Blobs::<T>::iter().count(), 0);

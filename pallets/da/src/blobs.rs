@@ -70,33 +70,6 @@ impl<T: Config> Pallet<T> {
 		now.saturating_add(params.unbonding_period).max(held_until)
 	}
 
-	/// The seat of `attestation.operator` in the blob's committee, with the blob and the
-	/// committee it read, if the attestation is valid now: known pending blob, before its
-	/// deadline, member not yet attested, signature by the operator's key.
-	pub fn check_attestation(
-		attestation: &Attestation<T::AccountId>,
-		signature: &<T::OperatorKey as RuntimeAppPublic>::Signature,
-	) -> Result<(u32, BlobOf<T>, CommitteeOf<T>), Error<T>> {
-		let blob = Blobs::<T>::get(attestation.blob).ok_or(Error::<T>::UnknownBlob)?;
-		ensure!(blob.status == BlobStatus::Pending, Error::<T>::BlobNotPending);
-		ensure!(
-			frame_system::Pallet::<T>::block_number() <= blob.deadline,
-			Error::<T>::DeadlinePassed
-		);
-		let committee = Committees::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
-		let seat = committee
-			.iter()
-			.position(|(who, _)| who == &attestation.operator)
-			.ok_or(Error::<T>::NotInCommittee)? as u32;
-		ensure!(!Tallies::<T>::get(attestation.blob).has(seat), Error::<T>::AlreadyAttested);
-		let operator = Operators::<T>::get(&attestation.operator).ok_or(Error::<T>::NotOperator)?;
-		let seed = EpochSeeds::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
-		let payload =
-			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, &seed, attestation);
-		ensure!(operator.key.verify(&payload, signature), Error::<T>::BadSignature);
-		Ok((seat, blob, committee))
-	}
-
 	/// The challenged member and the challenged blob, if `answer` is for an open challenge
 	/// and signed by that member's operator key. The chunk itself is checked on dispatch.
 	pub fn check_answer(
@@ -168,13 +141,28 @@ impl<T: Config> Pallet<T> {
 	/// A blob still pending at its deadline: refund the fee less the base fee, drop it. The
 	/// fee was escrowed at submission, so the pool covers the refund; a failure would be a
 	/// broken invariant, reported as such, never a silent zero.
-	pub(crate) fn close_unattested(id: BlobId) {
-		let Some(blob) = Blobs::<T>::get(id) else { return };
+	///
+	/// A blob whose votes reached the quorum while every expiry or repair queue it could use
+	/// was full is made available now instead, if there is room. Returns whether the blob
+	/// had the quorum, and so read its queues (whether or not there was room), for the
+	/// caller's weight.
+	pub(crate) fn close_unattested(id: BlobId, now: BlockNumberFor<T>) -> bool {
+		let Some(mut blob) = Blobs::<T>::get(id) else { return false };
 		if blob.status != BlobStatus::Pending {
-			return;
+			return false;
+		}
+		let params = Params::<T>::get();
+		let quorum = Seats::<T>::get(blob.epoch).is_some_and(|seats| {
+			Self::has_quorum(&seats, blob.attested_stake, Tallies::<T>::get(id).chunks)
+		});
+		if let Some(params) = params.as_ref().filter(|_| quorum) {
+			if Self::make_available(now, params, id, &mut blob) {
+				Blobs::<T>::insert(id, blob);
+				return true;
+			}
 		}
 		Escrow::<T>::mutate(|escrow| escrow.saturating_reduce(blob.fee));
-		let base = Params::<T>::get().map(|p| p.base_fee).unwrap_or_default();
+		let base = params.map(|p| p.base_fee).unwrap_or_default();
 		let refund = blob.fee.saturating_sub(base);
 		let refunded = match T::Currency::transfer(
 			&Self::fee_pool(),
@@ -190,6 +178,7 @@ impl<T: Config> Pallet<T> {
 		};
 		Self::remove_blob(id, &blob);
 		Self::deposit_event(Event::BlobUnavailable { id, refund: refunded });
+		quorum
 	}
 
 	/// An available blob at the end of its retention: remove its state.

@@ -15,9 +15,11 @@
 //! ## Life cycle of a blob
 //! 1. `submit_blob(commitment)`: the fee (per blob + per byte) goes to the fee pool; the blob
 //!    is `Pending` with a deadline of `attest_window` blocks.
-//! 2. `attest(attestation, signature)`: an unsigned transaction carrying a payload signed by a
-//!    committee member's operator key (so that off-chain workers can send it). Once per
-//!    member, up to and including the deadline block.
+//! 2. `vote(vote, signature)`: an unsigned transaction carrying a payload signed by a
+//!    committee member's operator key (so that off-chain workers can send it), naming every
+//!    pending blob of an epoch whose chunks the member holds (see [`votes`]). One per member
+//!    per block; a block's votes are counted at the start of the next block, and count for
+//!    the blobs whose deadline was not before the block they were included in.
 //! 3. When attesting members hold at least 2/3 of the committee's voting weight (bonds, the
 //!    largest capped at the others' sum) and together hold [`AVAILABLE_CHUNKS`] (two thirds)
 //!    of the coded chunks, the blob is `Available` ([`Event::BlobAvailable`]) and is kept for
@@ -83,13 +85,17 @@ mod tests_quorum;
 mod tests_repair;
 #[cfg(test)]
 mod tests_replay;
+#[cfg(test)]
+mod tests_votes;
 #[cfg(any(feature = "try-runtime", test))]
 mod try_state;
 pub mod types;
+pub mod votes;
 pub mod weights;
 
 pub use pallet::*;
 pub use types::*;
+pub use votes::{vote_payload, BlobBits, CastVote, Vote};
 pub use weights::WeightInfo;
 
 /// Key type of DA operator keys in a node's keystore.
@@ -118,7 +124,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
-		traits::{One, Saturating, Zero},
+		traits::{One, SaturatedConversion, Saturating, Zero},
 		RuntimeAppPublic,
 	};
 	use zerog_erasure::{BlobCommitment, BlobLayout, ErasureError};
@@ -152,6 +158,23 @@ pub mod pallet {
 	pub type SeatOf<T> = Seat<BalanceOf<T>>;
 	/// An epoch's seats, in the committee's order.
 	pub type SeatsOf<T> = BoundedVec<SeatOf<T>, <T as Config>::MaxCommitteeSize>;
+
+	/// Bytes of a vote's bitmap: one bit per blob it may name.
+	pub struct VoteBitmapBytes<T>(core::marker::PhantomData<T>);
+	impl<T: Config> Get<u32> for VoteBitmapBytes<T> {
+		fn get() -> u32 {
+			T::MaxVoteBlobs::get().div_ceil(8)
+		}
+	}
+	/// A signed vote, as sent.
+	pub type VoteOf<T> = Vote<
+		<T as frame_system::Config>::AccountId,
+		BlockNumberFor<T>,
+		<T as frame_system::Config>::Hash,
+		VoteBitmapBytes<T>,
+	>;
+	/// A vote kept until it is counted.
+	pub type CastVoteOf<T> = CastVote<VoteBitmapBytes<T>>;
 
 	/// The in-code storage version: 1 added [`Seats`], [`Escrow`], [`OperatorByKey`],
 	/// [`OldestKeptEpoch`] and [`LeftInEpoch`], and
@@ -217,9 +240,13 @@ pub mod pallet {
 		type RepairWindow: Get<BlockNumberFor<Self>>;
 		/// Where `persist` hands available blobs (storage, or a refusal).
 		type BlobPersister: zerog_traits::BlobPersister<Self::AccountId>;
-		/// Priority of attestation transactions in the pool.
+		/// Priority of vote and answer transactions in the pool.
 		#[pallet::constant]
 		type UnsignedPriority: Get<TransactionPriority>;
+		/// Most blobs one vote may name: the span of ids from the first to the last, which
+		/// sets the size of its bitmap (see [`crate::votes`]).
+		#[pallet::constant]
+		type MaxVoteBlobs: Get<u32>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -293,6 +320,25 @@ pub mod pallet {
 	/// migration, so that `try_state` does not hold them to a rule they predate).
 	#[pallet::storage]
 	pub type CertifiedBeforeV1<T: Config> = StorageMap<_, Twox64Concat, BlobId, (), OptionQuery>;
+
+	/// The votes cast in this block, counted at the start of the next ([`crate::votes`]).
+	/// Whitelisted in the benchmarks: every vote of a block appends to it in memory, and the
+	/// database reads and writes it once per block, in the count that takes it.
+	#[pallet::storage]
+	#[pallet::whitelist_storage]
+	pub type Votes<T: Config> =
+		StorageValue<_, BoundedVec<CastVoteOf<T>, T::MaxOperators>, ValueQuery>;
+
+	/// The block each operator last voted in, and the block that vote named: one vote per
+	/// operator per block, each naming a later block than the last (removed on withdrawal).
+	#[pallet::storage]
+	pub type LastVote<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		(BlockNumberFor<T>, BlockNumberFor<T>),
+		OptionQuery,
+	>;
 
 	/// Which seats attested each kept blob, and the chunks they hold (absent: none yet).
 	#[pallet::storage]
@@ -378,6 +424,10 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(params) = &self.params {
+				assert!(
+					params.attest_window <= crate::votes::MAX_ATTEST_WINDOW.into(),
+					"attest_window above MAX_ATTEST_WINDOW"
+				);
 				Params::<T>::put(params);
 			}
 			assert!(
@@ -425,8 +475,9 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			deadline: BlockNumberFor<T>,
 		},
-		/// A committee member attested a blob.
-		BlobAttested { id: BlobId, operator: T::AccountId },
+		/// The votes counted at the start of this block added `seats` seats to a blob's
+		/// tally, whose seats now hold `chunks` of its coded chunks.
+		BlobAttested { id: BlobId, seats: u32, chunks: u32 },
 		/// Members with at least 2/3 of the committee's stake attested.
 		BlobAvailable { id: BlobId, expires_at: BlockNumberFor<T> },
 		/// Quorum was not reached by the deadline; the fee less the base fee was refunded.
@@ -491,14 +542,8 @@ pub mod pallet {
 		TooManyBlobsInBlock,
 		/// No blob with this id.
 		UnknownBlob,
-		/// The blob is no longer waiting for attestations.
-		BlobNotPending,
-		/// The attestation deadline has passed.
-		DeadlinePassed,
-		/// The operator is not in the blob's committee.
+		/// The operator does not hold this seat of the epoch's committee.
 		NotInCommittee,
-		/// This member already attested this blob.
-		AlreadyAttested,
 		/// The signature does not match the operator key.
 		BadSignature,
 		/// No open challenge with this id.
@@ -520,6 +565,15 @@ pub mod pallet {
 		/// A blob of the epoch the operator left in, or of an earlier one, is still kept: the
 		/// operator may hold its chunks and must stay slashable.
 		StillHoldingChunks,
+		/// The vote names a block that is not one of this chain's last
+		/// [`crate::votes::VOTE_LONGEVITY`] blocks (another fork or chain, or too old).
+		StaleVote,
+		/// The vote names no blob.
+		EmptyVote,
+		/// The operator already voted in this block.
+		AlreadyVoted,
+		/// Every operator already voted in this block.
+		TooManyVotes,
 	}
 
 	#[pallet::hooks]
@@ -527,6 +581,25 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = T::DbWeight::get().reads(1);
 			if let Some(params) = Params::<T>::get() {
+				// The previous block's votes, before its deadlines close below.
+				let counted = Self::count_votes(now, &params);
+				weight.saturating_accrue(T::WeightInfo::count_votes(
+					counted.votes,
+					counted.mentions,
+					counted.blobs,
+				));
+				// `Votes`, whitelisted in the benchmarks, read every block.
+				weight.saturating_accrue(T::DbWeight::get().reads(1));
+				if counted.votes > 0 {
+					// Its removal, the deadline queues beyond the benchmark's window, the
+					// seats of every epoch after the first, and the blobs read but left as
+					// they were (the record and its tally).
+					let queues = params.attest_window.saturated_into::<u64>();
+					let reads = queues
+						.saturating_add(counted.epochs.into())
+						.saturating_add(u64::from(counted.read_only).saturating_mul(2));
+					weight.saturating_accrue(T::DbWeight::get().reads_writes(reads, 1));
+				}
 				if !params.epoch_length.is_zero() && (now % params.epoch_length).is_zero() {
 					Self::start_epoch(CurrentEpoch::<T>::get().saturating_add(1));
 					// With the pruning of as many finished epochs as an epoch start may.
@@ -553,8 +626,15 @@ pub mod pallet {
 			// Each removal at its worst: its tally, its legacy mark, and the pruning of its
 			// epoch when it was the oldest kept one's last.
 			weight.saturating_accrue(T::WeightInfo::on_deadlines(due.len() as u32));
+			// Per blob the seats and tally of its quorum check, and for a blob at quorum
+			// what making it available costs (the queues' reads and writes), whether or not
+			// its queues had room.
+			weight.saturating_accrue(T::DbWeight::get().reads(2).saturating_mul(due.len() as u64));
 			for id in due {
-				Self::close_unattested(id);
+				if Self::close_unattested(id, now) {
+					let queues = 2 * crate::blobs::QUEUE_SPREAD as u64;
+					weight.saturating_accrue(T::DbWeight::get().reads_writes(queues + 2, 6));
+				}
 			}
 			let expiring = Expiries::<T>::take(now);
 			weight.saturating_accrue(T::WeightInfo::on_expiries(expiring.len() as u32));
@@ -589,27 +669,39 @@ pub mod pallet {
 					Error::<T>::UnknownChallenge => InvalidTransaction::Stale,
 					_ => InvalidTransaction::Custom(1),
 				})?;
+				// Above every vote: an answer has the nearest deadline, and a missed one is
+				// slashed.
 				return ValidTransaction::with_tag_prefix("ZerogDaAnswer")
-					.priority(T::UnsignedPriority::get())
+					.priority(TransactionPriority::MAX)
 					.and_provides((answer.challenge, member))
 					.longevity(64)
 					.propagate(true)
 					.build();
 			}
-			let Call::attest { attestation, signature } = call else {
+			let Call::vote { vote, signature } = call else {
 				return InvalidTransaction::Call.into();
 			};
-			let (seat, _, _) =
-				Self::check_attestation(attestation, signature).map_err(|e| match e {
-					Error::<T>::BadSignature => InvalidTransaction::BadProof,
-					Error::<T>::DeadlinePassed => InvalidTransaction::Stale,
-					Error::<T>::AlreadyAttested => InvalidTransaction::Stale,
-					_ => InvalidTransaction::Custom(0),
-				})?;
-			ValidTransaction::with_tag_prefix("ZerogDaAttest")
-				.priority(T::UnsignedPriority::get())
-				.and_provides((attestation.blob, seat))
-				.longevity(64)
+			Self::check_vote(vote, signature).map_err(|e| match e {
+				Error::<T>::BadSignature => InvalidTransaction::BadProof,
+				Error::<T>::StaleVote => InvalidTransaction::Stale,
+				// Room in a later block.
+				Error::<T>::AlreadyVoted | Error::<T>::TooManyVotes => {
+					InvalidTransaction::ExhaustsResources
+				},
+				_ => InvalidTransaction::Custom(0),
+			})?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let left = vote
+				.at
+				.saturating_add(crate::votes::VOTE_LONGEVITY.into())
+				.saturating_sub(now)
+				.saturated_into::<u64>();
+			// One vote per operator in the pool: a newer one (naming a later block, so of a
+			// higher priority) replaces it, and an old vote cannot jump the queue.
+			ValidTransaction::with_tag_prefix("ZerogDaVote")
+				.priority(T::UnsignedPriority::get().saturating_add(vote.at.saturated_into()))
+				.and_provides(vote.operator.clone())
+				.longevity(left.max(1))
 				.propagate(true)
 				.build()
 		}
@@ -705,6 +797,7 @@ pub mod pallet {
 				OperatorByKey::<T>::remove(&operator.key);
 			}
 			LeftInEpoch::<T>::remove(&who);
+			LastVote::<T>::remove(&who);
 			Self::deposit_event(Event::OperatorWithdrawn { who, bond: operator.bond });
 			Ok(())
 		}
@@ -762,42 +855,23 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// A committee member's attestation that it holds its chunks of a blob: an unsigned
-		/// transaction whose payload is signed by the member's operator key.
+		/// A committee member's vote: it holds its chunks of every blob the vote names. An
+		/// unsigned transaction whose payload is signed by the member's operator key; counted
+		/// at the start of the next block ([`crate::votes`]).
+		///
+		/// Operational: a committee's votes are bounded (one per member per block) and do not
+		/// compete with paid transactions for the normal class, where tipped transactions of
+		/// any account would go first and could keep votes out of every block.
 		#[pallet::call_index(5)]
-		// At its worst: the attestation that completes the quorum, with full queues.
-		#[pallet::weight(T::WeightInfo::attest(T::MaxCommitteeSize::get()))]
-		pub fn attest(
+		#[pallet::weight((T::WeightInfo::vote(vote.held.bits.len() as u32), DispatchClass::Operational))]
+		pub fn vote(
 			origin: OriginFor<T>,
-			attestation: Attestation<T::AccountId>,
+			vote: VoteOf<T>,
 			signature: <T::OperatorKey as RuntimeAppPublic>::Signature,
 		) -> DispatchResult {
 			ensure_none(origin)?;
-			// The checks already read the blob and its committee; reuse them.
-			let (seat, mut blob, _) = Self::check_attestation(&attestation, &signature)?;
-			let id = attestation.blob;
-			let seats = Seats::<T>::get(blob.epoch).ok_or(Error::<T>::NotInCommittee)?;
-			let mine = seats.get(seat as usize).ok_or(Error::<T>::NotInCommittee)?;
-			let chunks = Tallies::<T>::try_mutate(id, |tally| {
-				tally.add(seat, mine.chunks).ok_or(Error::<T>::NotInCommittee)
-			})?;
-			blob.attested_stake = blob.attested_stake.saturating_add(mine.weight);
-			Self::deposit_event(Event::BlobAttested { id, operator: attestation.operator });
-			if Self::has_quorum(&seats, blob.attested_stake, chunks) {
-				let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
-				let now = frame_system::Pallet::<T>::block_number();
-				let expires_at = Self::enqueue(now.saturating_add(params.retention), |block| {
-					Expiries::<T>::try_mutate(block, |due| due.try_push(id)).is_ok()
-				})
-				.ok_or(Error::<T>::TooManyBlobsInBlock)?;
-				blob.status = BlobStatus::Available;
-				blob.expires_at = Some(expires_at);
-				// The fee is earned: it joins the reward budget.
-				Escrow::<T>::mutate(|escrow| escrow.saturating_reduce(blob.fee));
-				Self::start_repair_window(now, id)?;
-				Self::deposit_event(Event::BlobAvailable { id, expires_at });
-			}
-			Blobs::<T>::insert(id, blob);
+			Self::check_vote(&vote, &signature)?;
+			Self::cast_vote(vote)?;
 			Ok(())
 		}
 
@@ -852,6 +926,7 @@ pub mod pallet {
 			ensure!(
 				!params.epoch_length.is_zero()
 					&& !params.attest_window.is_zero()
+					&& params.attest_window <= crate::votes::MAX_ATTEST_WINDOW.into()
 					&& params.retention
 						> T::RepairWindow::get().saturating_add(crate::blobs::QUEUE_SPREAD.into())
 					&& params.committee_size > 0

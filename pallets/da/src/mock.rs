@@ -74,6 +74,7 @@ impl pallet_da::Config for Test {
 	type RepairWindow = RepairWindow;
 	type BlobPersister = MockPersister;
 	type UnsignedPriority = frame_support::traits::ConstU64<{ 1 << 20 }>;
+	type MaxVoteBlobs = frame_support::traits::ConstU32<64>;
 	type WeightInfo = ();
 }
 
@@ -95,6 +96,11 @@ impl zerog_traits::BlobPersister<u64> for MockPersister {
 		PERSISTED.with(|p| p.borrow_mut().push((*owner, commitment.root)));
 		Ok(())
 	}
+}
+
+/// The hash the tests give block `n` (this chain's; the mock does not hash headers).
+pub fn hash_of_block(n: u64) -> H256 {
+	H256::from_low_u64_be(0xb10c_0000 + n)
 }
 
 /// Blocks between challenge rounds.
@@ -213,6 +219,7 @@ pub fn run_to(n: u64) {
 	use frame_support::traits::Hooks;
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
+		frame_system::BlockHash::<Test>::insert(next - 1, hash_of_block(next - 1));
 		System::set_block_number(next);
 		Da::on_initialize(next);
 	}

@@ -3,8 +3,8 @@
 //! On every new best block, for each operator whose key is in this node's keystore:
 //! - every pending blob whose committee it sits in and has not attested: ask the node to
 //!   hold its assigned chunks ([`zerog_da_io::da_chunks::fetch_chunks`]: fetched from peers,
-//!   checked against the commitment, written to disk natively); once they are stored, sign
-//!   and send `attest`;
+//!   checked against the commitment, written to disk natively); then sign and send one
+//!   `vote` naming the blobs whose chunks are stored (see [`crate::votes`]);
 //! - every blob in its repair window (available, not yet challengeable) whose committee it
 //!   sits in and did not attest: ask the node to hold its share, rebuilt from any `k` chunks
 //!   if no peer has it ([`zerog_da_io::da_chunks::repair_chunks`]);
@@ -14,7 +14,7 @@
 //! Wasm only decides; the node does the networking, hashing and disk I/O. Nothing happens
 //! unless the node runs with `--da-operator` ([`zerog_da_io::da_chunks::enabled`]).
 
-use crate::{pallet::*, types::*, LOG_TARGET};
+use crate::{pallet::*, types::*, vote_payload, BlobBits, LOG_TARGET};
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::Get;
@@ -47,13 +47,15 @@ impl<T: Config> Pallet<T> {
 			Self::answer_challenges(now, who, key);
 		}
 		for (who, key) in &mine {
-			Self::attest_pending(now, &params, who, key);
+			Self::vote_pending(now, &params, who, key);
 			Self::repair_recent(now, who);
 		}
 	}
 
-	/// Attests every pending blob `who` must hold once its chunks are stored.
-	fn attest_pending(
+	/// Votes for every pending blob whose share `who` holds: asks the node to hold the share
+	/// of each pending blob `who` has not attested, and sends one vote naming those whose
+	/// share is stored, of the epoch of the oldest of them (the others go in a later block).
+	fn vote_pending(
 		now: BlockNumberFor<T>,
 		params: &ParamsOf<T>,
 		who: &T::AccountId,
@@ -61,49 +63,82 @@ impl<T: Config> Pallet<T> {
 	) {
 		// Pending blobs have their deadline within the next `attest_window` blocks, or up to
 		// `QUEUE_SPREAD` later when their block's queue was full.
-		let mut deadline = now;
+		// Every held blob not yet counted goes in the vote (a later vote replaces an earlier
+		// one still in the pool, which the chain then refuses as stale); a vote is sent when
+		// one of them was not sent in the last `RESEND_AFTER` blocks.
+		let mut held: Vec<(EpochIndex, BlobId)> = Vec::new();
+		// A vote made now is included in a later block: a blob due now is past helping.
+		let mut deadline = now.saturating_add(1u32.into());
 		let last = now
 			.saturating_add(params.attest_window)
 			.saturating_add(crate::blobs::QUEUE_SPREAD.into());
 		while deadline <= last {
 			for id in Deadlines::<T>::get(deadline) {
-				Self::attest_one(now, id, who, key);
+				if let Some(epoch) = Self::hold_share(now, id, who) {
+					held.push((epoch, id));
+				}
 			}
 			deadline = deadline.saturating_add(1u32.into());
 		}
-	}
-
-	fn attest_one(now: BlockNumberFor<T>, id: BlobId, who: &T::AccountId, key: &T::OperatorKey) {
-		let Some(blob) = Blobs::<T>::get(id) else { return };
-		if blob.status != BlobStatus::Pending {
+		let Some(&(epoch, oldest)) = held.iter().min_by_key(|(_, id)| *id) else { return };
+		let span = u64::from(T::MaxVoteBlobs::get());
+		let ids: Vec<BlobId> = held
+			.iter()
+			.filter(|(e, id)| *e == epoch && *id < oldest.saturating_add(span))
+			.map(|(_, id)| *id)
+			.collect();
+		// Only when the vote names a blob not sent lately (the ones it leaves out are not
+		// marked, and would otherwise make it send every block).
+		if !ids.iter().any(|id| Self::may_send(b"attest", *id, who, now)) {
 			return;
 		}
-		let Some((seed, chunks)) = Self::unattested_share(id, &blob, who, b"attest", now) else {
+		let Some(seat) = Committees::<T>::get(epoch)
+			.and_then(|committee| committee.iter().position(|(member, _)| member == who))
+		else {
 			return;
 		};
-		match da_chunks::fetch_chunks(id, blob.commitment.clone(), chunks.clone()) {
-			FetchStatus::Stored => {},
-			FetchStatus::Pending => return,
-			FetchStatus::Failed => {
-				log::warn!(target: LOG_TARGET, "blob {id}: could not get {} chunks yet", chunks.len());
-				return;
-			},
-		}
-		let attestation = Attestation { blob: id, operator: who.clone() };
-		let payload =
-			attestation_payload(&Self::genesis_hash(), &blob.commitment.root, &seed, &attestation);
-		let Some(signature) = key.sign(&payload) else {
+		let Some(bits) = BlobBits::from_ids(&ids) else { return };
+		let vote = VoteOf::<T> {
+			operator: who.clone(),
+			epoch,
+			seat: seat as u32,
+			at: now,
+			at_hash: frame_system::Pallet::<T>::block_hash(now),
+			held: bits,
+		};
+		let Some(signature) = key.sign(&vote_payload(&Self::genesis_hash(), &vote)) else {
 			log::warn!(target: LOG_TARGET, "operator key cannot sign");
 			return;
 		};
-		let call = Call::<T>::attest { attestation, signature };
+		let call = Call::<T>::vote { vote, signature };
 		match SubmitTransaction::<T, Call<T>>::submit_transaction(T::create_bare(call.into())) {
 			Ok(()) => {
-				Self::mark_sent(b"attest", id, who, now);
-				log::info!(target: LOG_TARGET, "blob {id}: {} chunks stored, attested", chunks.len());
+				for id in &ids {
+					Self::mark_sent(b"attest", *id, who, now);
+				}
+				log::info!(target: LOG_TARGET, "voted for {} blobs from {oldest}", ids.len());
 			},
-			Err(()) => {
-				log::debug!(target: LOG_TARGET, "blob {id}: attestation refused by the pool")
+			Err(()) => log::debug!(target: LOG_TARGET, "vote refused by the pool"),
+		}
+	}
+
+	/// Asks the node to hold `who`'s share of pending blob `id`; its epoch once the share is
+	/// stored, if `who`'s seat is not yet in its tally.
+	fn hold_share(now: BlockNumberFor<T>, id: BlobId, who: &T::AccountId) -> Option<EpochIndex> {
+		let blob = Blobs::<T>::get(id)?;
+		if blob.status != BlobStatus::Pending {
+			return None;
+		}
+		let chunks = Self::unattested_share(id, &blob, who, b"fetch", now)?;
+		match da_chunks::fetch_chunks(id, blob.commitment.clone(), chunks.clone()) {
+			FetchStatus::Stored => {
+				log::debug!(target: LOG_TARGET, "blob {id}: {} chunks stored", chunks.len());
+				Some(blob.epoch)
+			},
+			FetchStatus::Pending => None,
+			FetchStatus::Failed => {
+				log::warn!(target: LOG_TARGET, "blob {id}: could not get {} chunks yet", chunks.len());
+				None
 			},
 		}
 	}
@@ -128,7 +163,7 @@ impl<T: Config> Pallet<T> {
 	fn repair_one(now: BlockNumberFor<T>, id: BlobId, who: &T::AccountId) {
 		let Some(blob) = Blobs::<T>::get(id) else { return };
 		// An attester said it holds its share; one that is done needs no second look.
-		let Some((_, chunks)) = Self::unattested_share(id, &blob, who, b"repair", now) else {
+		let Some(chunks) = Self::unattested_share(id, &blob, who, b"repair", now) else {
 			return;
 		};
 		match da_chunks::repair_chunks(id, blob.commitment, chunks.clone()) {
@@ -144,16 +179,15 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The epoch seed of blob `id` and the chunks `who` must hold of it, if `who` sits in its
-	/// committee, has not attested it, and has not done `kind` for it in the last
-	/// [`RESEND_AFTER`] blocks.
+	/// The chunks `who` must hold of blob `id`, if `who` sits in its committee, has not
+	/// attested it, and has not done `kind` for it in the last [`RESEND_AFTER`] blocks.
 	fn unattested_share(
 		id: BlobId,
 		blob: &BlobOf<T>,
 		who: &T::AccountId,
 		kind: &[u8],
 		now: BlockNumberFor<T>,
-	) -> Option<([u8; 32], Vec<u32>)> {
+	) -> Option<Vec<u32>> {
 		let committee = Committees::<T>::get(blob.epoch)?;
 		let seed = EpochSeeds::<T>::get(blob.epoch)?;
 		let seat = committee.iter().position(|(member, _)| member == who)? as u32;
@@ -161,7 +195,7 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let assignment = assign_chunks(&seed, committee.len() as u32, CODED_CHUNKS).ok()?;
-		Some((seed, assignment.chunks_of(seat).collect()))
+		Some(assignment.chunks_of(seat).collect())
 	}
 
 	/// Answers every open challenge addressed to `who` with the chunk the node holds.

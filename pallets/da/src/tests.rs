@@ -28,16 +28,49 @@ pub(crate) fn seed_of(id: BlobId) -> [u8; 32] {
 		.unwrap_or_default()
 }
 
-pub(crate) fn sign(who: u64, blob: BlobId) -> (Attestation<u64>, operator_key::Signature) {
-	let attestation = Attestation { blob, operator: who };
-	let payload =
-		attestation_payload(&System::block_hash(0), &root_of(blob), &seed_of(blob), &attestation);
-	(attestation, operator_pair(who).sign(&payload).into())
+/// `who`'s vote for `blobs` (of the first one's epoch), naming the previous block, and its
+/// signature.
+pub(crate) fn sign_vote(who: u64, blobs: &[BlobId]) -> (VoteOf<Test>, operator_key::Signature) {
+	let epoch = blobs.first().and_then(Blobs::<Test>::get).map_or(0, |b| b.epoch);
+	let seat = Committees::<Test>::get(epoch)
+		.and_then(|c| c.iter().position(|(member, _)| *member == who))
+		.unwrap_or(u32::MAX as usize) as u32;
+	let at = System::block_number() - 1;
+	let vote = Vote {
+		operator: who,
+		epoch,
+		seat,
+		at,
+		at_hash: System::block_hash(at),
+		held: BlobBits::from_ids(blobs).expect("ids within a vote's span"),
+	};
+	let signature = operator_pair(who).sign(&vote_payload(&System::block_hash(0), &vote)).into();
+	(vote, signature)
 }
 
+/// Votes counted as at the start of the next block (the tests stay in this block).
+pub(crate) fn count_votes() -> votes::Counted {
+	Da::count_votes(System::block_number() + 1, &Params::<Test>::get().unwrap())
+}
+
+/// `who` votes for `blob` and the vote is counted at once, as if cast in the block before
+/// (so a blob it makes available is available from this block). For brevity the tests
+/// attest several times per block: the helper forgets the operator's last vote, which the
+/// tests of votes themselves (`tests_votes.rs`) do not.
 pub(crate) fn attest(who: u64, blob: BlobId) -> sp_runtime::DispatchResult {
-	let (attestation, signature) = sign(who, blob);
-	Da::attest(RuntimeOrigin::none(), attestation, signature)
+	let (vote, signature) = sign_vote(who, &[blob]);
+	Da::vote(RuntimeOrigin::none(), vote, signature)?;
+	Da::count_votes(System::block_number(), &Params::<Test>::get().unwrap());
+	LastVote::<Test>::remove(who);
+	Ok(())
+}
+
+/// Whether `who`'s seat is in blob `id`'s tally.
+pub(crate) fn attested(who: u64, id: BlobId) -> bool {
+	let Some(blob) = Blobs::<Test>::get(id) else { return false };
+	Committees::<Test>::get(blob.epoch)
+		.and_then(|c| c.iter().position(|(member, _)| *member == who))
+		.is_some_and(|seat| Tallies::<Test>::get(id).has(seat as u32))
 }
 
 pub(crate) fn events() -> Vec<Event<Test>> {
@@ -233,64 +266,114 @@ fn attestations_reach_quorum_at_two_thirds_of_stake() {
 		assert_eq!(blob.status, BlobStatus::Available);
 		assert_eq!(blob.expires_at, Some(1 + RETENTION));
 		assert!(events().contains(&Event::BlobAvailable { id: 0, expires_at: 1 + RETENTION }));
-		// Late attestations for an available blob are refused.
-		assert_noop!(attest(2, 0), Error::<Test>::BlobNotPending);
+		// A late vote for an available blob changes nothing.
+		let before = Tallies::<Test>::get(0);
+		assert_ok!(attest(2, 0));
+		assert_eq!(Tallies::<Test>::get(0), before);
+		assert!(!attested(2, 0));
 	});
 }
 
 #[test]
-fn attest_refuses_bad_attestations() {
+fn vote_refuses_bad_votes() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(attest(1, 0), Error::<Test>::UnknownBlob);
 		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
 		assert_ok!(register(4, 100));
+		// Not a member: no seat to claim.
 		assert_noop!(attest(4, 0), Error::<Test>::NotInCommittee);
-		// Signed by 2's key but claiming to be 1.
-		let (mut attestation, signature) = sign(2, 0);
-		attestation.operator = 1;
+		// Another member's seat.
+		let (mut vote, _) = sign_vote(1, &[0]);
+		vote.operator = 2;
+		let signature = operator_pair(2).sign(&vote_payload(&System::block_hash(0), &vote));
 		assert_noop!(
-			Da::attest(RuntimeOrigin::none(), attestation, signature),
+			Da::vote(RuntimeOrigin::none(), vote, signature.into()),
+			Error::<Test>::NotInCommittee
+		);
+		// Signed by 2's key but claiming to be 1.
+		let (vote, _) = sign_vote(1, &[0]);
+		let forged = operator_pair(2).sign(&vote_payload(&System::block_hash(0), &vote));
+		assert_noop!(
+			Da::vote(RuntimeOrigin::none(), vote, forged.into()),
 			Error::<Test>::BadSignature
 		);
-		assert_ok!(attest(1, 0));
-		assert_noop!(attest(1, 0), Error::<Test>::AlreadyAttested);
-		let (attestation, signature) = sign(2, 0);
+		// An empty vote.
+		let (mut vote, _) = sign_vote(1, &[0]);
+		vote.held.bits = Default::default();
+		let signature = operator_pair(1).sign(&vote_payload(&System::block_hash(0), &vote));
 		assert_noop!(
-			Da::attest(RuntimeOrigin::signed(2), attestation, signature),
-			DispatchError::BadOrigin
+			Da::vote(RuntimeOrigin::none(), vote, signature.into()),
+			Error::<Test>::EmptyVote
 		);
+		let (vote, signature) = sign_vote(1, &[0]);
+		assert_ok!(Da::vote(RuntimeOrigin::none(), vote.clone(), signature.clone()));
+		// The same vote again (by anyone): it names no later block than the last.
+		assert_noop!(Da::vote(RuntimeOrigin::none(), vote, signature), Error::<Test>::StaleVote);
+		count_votes();
+		assert!(attested(1, 0));
+		let (vote, signature) = sign_vote(2, &[0]);
+		assert_noop!(Da::vote(RuntimeOrigin::signed(2), vote, signature), DispatchError::BadOrigin);
 		run_to(2 + WINDOW);
-		// The blob was dropped at its deadline.
-		assert_noop!(attest(2, 0), Error::<Test>::UnknownBlob);
+		// The blob was dropped at its deadline; a vote naming it counts for nothing.
+		assert!(!Blobs::<Test>::contains_key(0));
+		assert_ok!(attest(2, 0));
+		assert!(Votes::<Test>::get().is_empty(), "counted");
 	});
 }
 
 #[test]
-fn attestations_after_the_deadline_are_refused() {
+fn votes_cast_after_the_deadline_block_do_not_count() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-		System::set_block_number(2 + WINDOW); // past the deadline, hook not yet run
-		assert_noop!(attest(1, 0), Error::<Test>::DeadlinePassed);
+		let deadline = Blobs::<Test>::get(0).unwrap().deadline;
+		System::set_block_number(deadline + 1); // past the deadline, hook not yet run
+		let (vote, signature) = sign_vote(1, &[0]);
+		assert_ok!(Da::vote(RuntimeOrigin::none(), vote, signature));
+		count_votes();
+		assert!(!attested(1, 0));
 	});
 }
 
 #[test]
 fn unsigned_validation_maps_errors_to_transaction_validity() {
 	new_test_ext().execute_with(|| {
+		run_to(3);
 		assert_ok!(Da::submit_blob(RuntimeOrigin::signed(4), commitment(9, 10)));
-		let (attestation, signature) = sign(1, 0);
-		let call = Call::attest { attestation: attestation.clone(), signature: signature.clone() };
-		assert!(Da::validate_unsigned(TransactionSource::External, &call).is_ok());
-		let (mut forged, forged_sig) = sign(2, 0);
-		forged.operator = 1;
-		let bad = Call::attest { attestation: forged, signature: forged_sig };
+		// Two votes of member 1's node, naming blocks 1 and 2.
+		let (mut older, _) = sign_vote(1, &[0]);
+		older.at = 1;
+		older.at_hash = System::block_hash(1);
+		let genesis = System::block_hash(0);
+		let signature = operator_pair(1).sign(&vote_payload(&genesis, &older)).into();
+		let older = Call::vote { vote: older, signature };
+		let (newer, signature) = sign_vote(1, &[0]);
+		let newer = Call::vote { vote: newer, signature };
+		assert!(Da::validate_unsigned(TransactionSource::External, &older).is_ok());
+		let Call::vote { vote, .. } = &older else { unreachable!() };
+		let forged = operator_pair(2).sign(&vote_payload(&genesis, vote));
+		let bad = Call::vote { vote: vote.clone(), signature: forged.into() };
 		assert_eq!(
 			Da::validate_unsigned(TransactionSource::External, &bad),
 			Err(InvalidTransaction::BadProof.into())
 		);
-		assert_ok!(Da::attest(RuntimeOrigin::none(), attestation, signature));
+		let Call::vote { vote, signature } = older.clone() else { unreachable!() };
+		assert_ok!(Da::vote(RuntimeOrigin::none(), vote, signature));
+		// The newer one waits for the next block; the older one is done.
 		assert_eq!(
-			Da::validate_unsigned(TransactionSource::External, &call),
+			Da::validate_unsigned(TransactionSource::External, &newer),
+			Err(InvalidTransaction::ExhaustsResources.into())
+		);
+		let Call::vote { vote, signature } = newer.clone() else { unreachable!() };
+		assert_noop!(Da::vote(RuntimeOrigin::none(), vote, signature), Error::<Test>::AlreadyVoted);
+		assert_eq!(
+			Da::validate_unsigned(TransactionSource::External, &older),
+			Err(InvalidTransaction::Stale.into())
+		);
+		run_to(4);
+		assert!(Da::validate_unsigned(TransactionSource::External, &newer).is_ok());
+		// Once the block it names is too old, it is stale.
+		run_to(3 + votes::VOTE_LONGEVITY as u64);
+		assert_eq!(
+			Da::validate_unsigned(TransactionSource::External, &newer),
 			Err(InvalidTransaction::Stale.into())
 		);
 	});

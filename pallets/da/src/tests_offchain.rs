@@ -1,4 +1,4 @@
-//! The off-chain worker, against a mock node host: it attests once chunks are stored,
+//! The off-chain worker, against a mock node host: it votes once chunks are stored,
 //! waits while they are fetched, does not repeat itself every block, repairs a share it was
 //! never served during the repair window, acts for every operator key the node holds,
 //! answers challenges with the chunk the node holds, and does nothing on a node without the
@@ -101,19 +101,24 @@ fn attests_once_chunks_are_stored_and_not_every_block() {
 		assert_eq!(blob, 0);
 		assert_eq!(indices, Da::chunks_of(0, &2), "it asks for exactly its assigned chunks");
 
-		// Stored: a valid attestation is sent, once.
+		// Stored: a valid vote is sent, once, naming this block (whose hash the executive
+		// records before the off-chain worker runs).
+		frame_system::BlockHash::<Test>::insert(1, hash_of_block(1));
 		*host.status.lock().unwrap() = Some(FetchStatus::Stored);
 		Da::offchain_worker(1);
 		let calls = sent_calls(&pool);
 		assert_eq!(calls.len(), 1);
-		let Call::attest { attestation, signature } = &calls[0] else { panic!("not attest") };
-		assert_eq!(attestation, &Attestation { blob: 0, operator: 2 });
-		assert_ok!(Da::check_attestation(attestation, signature));
+		let Call::vote { vote, signature } = &calls[0] else { panic!("not a vote") };
+		assert_eq!((vote.operator, vote.at, vote.held.ids().collect::<Vec<_>>()), (2, 1, vec![0]));
 		Da::offchain_worker(2);
 		assert_eq!(sent_calls(&pool).len(), 1, "not repeated in the next block");
 
-		// Once included, nothing more is sent for it.
-		assert_ok!(Da::attest(RuntimeOrigin::none(), attestation.clone(), signature.clone()));
+		// Included in block 2 and counted: nothing more is sent for it.
+		run_to(2);
+		assert_ok!(Da::check_vote(vote, signature));
+		assert_ok!(Da::vote(RuntimeOrigin::none(), vote.clone(), signature.clone()));
+		run_to(3);
+		assert!(crate::tests::attested(2, 0));
 		Da::offchain_worker(10);
 		assert_eq!(sent_calls(&pool).len(), 1);
 	});
@@ -126,15 +131,7 @@ fn answers_its_challenges_with_the_chunk_the_node_holds() {
 	ext.execute_with(|| {
 		submit();
 		for who in [1, 2, 3] {
-			let attestation = Attestation { blob: 0, operator: who };
-			let payload = attestation_payload(
-				&System::block_hash(0),
-				&crate::tests::root_of(0),
-				&crate::tests::seed_of(0),
-				&attestation,
-			);
-			let signature = sp_core::Pair::sign(&operator_pair(who), &payload).into();
-			let _ = Da::attest(RuntimeOrigin::none(), attestation, signature);
+			assert_ok!(crate::tests::attest(who, 0));
 		}
 		assert_eq!(Blobs::<Test>::get(0).unwrap().status, BlobStatus::Available);
 		// Run until operator 2 is challenged.
@@ -227,7 +224,7 @@ fn a_node_with_two_operator_keys_attests_for_both_in_one_run() {
 		let mut attesters: Vec<u64> = sent_calls(&pool)
 			.into_iter()
 			.map(|call| match call {
-				Call::attest { attestation, .. } => attestation.operator,
+				Call::vote { vote, .. } => vote.operator,
 				other => panic!("unexpected {other:?}"),
 			})
 			.collect();

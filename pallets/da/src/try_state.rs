@@ -24,7 +24,7 @@
 //! - every blob id is below `NextBlobId`; `BlobByRoot` and `Blobs` agree both ways;
 //! - a blob's epoch has a non-empty committee, and its attestations name seats of it;
 //! - a blob's attested stake and its tally's chunks are the voting weight and the chunks of
-//!   its attesting seats, and the blob is available exactly when they reach the quorum
+//!   its attesting seats, and an available blob reached the quorum
 //!   ([`Pallet::has_quorum`]);
 //! - tallies are kept only for kept blobs, `CertifiedBeforeV1` only for available
 //!   ones (which alone may be below the quorum: version 0 certified them);
@@ -33,6 +33,10 @@
 //!   `RepairEnds` at a block still to come (its repair window), not both;
 //! - attestations exist only for kept blobs; ids queued in `Deadlines`, `Expiries` and
 //!   `RepairEnds` were issued.
+//!
+//! Votes
+//! - the votes waiting to be counted name seats of their epochs' committees and at least
+//!   one blob each.
 //!
 //! Challenge slots
 //! - `LiveBlobs` fills slots `0..LiveBlobCount` with available blobs, and `BlobSlots` is its
@@ -69,7 +73,17 @@ impl<T: Config> Pallet<T> {
 		Self::try_state_epochs()?;
 		Self::try_state_blobs()?;
 		Self::try_state_live_slots()?;
+		Self::try_state_votes()?;
 		Self::try_state_challenges()
+	}
+
+	fn try_state_votes() -> Result<(), TryRuntimeError> {
+		for vote in Votes::<T>::get() {
+			ensure!(vote.held.count() > 0, "An empty vote was cast.");
+			let size = Committees::<T>::get(vote.epoch).map_or(0, |c| c.len());
+			ensure!((vote.seat as usize) < size, "A vote names a seat outside its committee.");
+		}
+		Ok(())
 	}
 
 	fn try_state_escrow() -> Result<(), TryRuntimeError> {
@@ -217,7 +231,8 @@ impl<T: Config> Pallet<T> {
 			let quorum = Self::has_quorum(&seats, attested, chunks);
 			match blob.status {
 				BlobStatus::Pending => {
-					ensure!(!quorum, "A pending blob has reached quorum.");
+					// At quorum only if every expiry or repair queue it could use was full
+					// when its votes were counted (see `votes::make_available`).
 					ensure!(blob.expires_at.is_none(), "A pending blob has an expiry.");
 					ensure!(
 						Deadlines::<T>::get(blob.deadline).contains(&id),

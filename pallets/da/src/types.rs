@@ -123,15 +123,6 @@ pub struct Blob<AccountId, Balance, BlockNumber> {
 	pub expires_at: Option<BlockNumber>,
 }
 
-/// What an operator signs to attest that it holds its chunks of a blob.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub struct Attestation<AccountId> {
-	/// The blob.
-	pub blob: BlobId,
-	/// The attesting operator (its account).
-	pub operator: AccountId,
-}
-
 /// Domain separator of an operator key's proof of possession.
 pub const KEY_PROOF_CONTEXT: &[u8] = b"zerog-da-key";
 
@@ -143,23 +134,6 @@ pub fn key_proof_payload<Hash: Encode, AccountId: Encode>(
 	account: &AccountId,
 ) -> alloc::vec::Vec<u8> {
 	(KEY_PROOF_CONTEXT, genesis, account).encode()
-}
-
-/// Domain separator of signed attestation payloads.
-pub const ATTESTATION_CONTEXT: &[u8] = b"zerog-da-attest";
-
-/// What an operator key signs to attest: the context, the chain's genesis hash, the blob's
-/// commitment root, the seed of the epoch whose committee holds it, and the attestation.
-/// Bound to the chain, the data and the draw, an attestation cannot be replayed on another
-/// chain (a testnet, a fork, a chain started from the same spec, run with the same keys) for
-/// the blob that has the same id there, which the operator never held.
-pub fn attestation_payload<Hash: Encode, AccountId: Encode>(
-	genesis: &Hash,
-	root: &zerog_erasure::Hash,
-	seed: &[u8; 32],
-	attestation: &Attestation<AccountId>,
-) -> alloc::vec::Vec<u8> {
-	(ATTESTATION_CONTEXT, genesis, root, seed, attestation).encode()
 }
 
 /// Parameters of DA, set by [`crate::Config::ParamsOrigin`].

@@ -44,7 +44,8 @@ pub trait WeightInfo {
 	fn unbond() -> Weight;
 	fn withdraw() -> Weight;
 	fn submit_blob() -> Weight;
-	fn attest(c: u32, ) -> Weight;
+	fn vote(b: u32, ) -> Weight;
+	fn count_votes(v: u32, m: u32, d: u32, ) -> Weight;
 	fn answer_challenge() -> Weight;
 	fn persist() -> Weight;
 	fn set_params() -> Weight;
@@ -75,9 +76,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	fn register_operator() -> Weight {
-		// Proof size: measured `829`, estimated `3730`.
-		// Minimum execution time: 124_970_000 picoseconds.
-		Weight::from_parts(154_944_000, 3730)
+		// Proof size: measured `504`, estimated `3730`.
+		// Minimum execution time: 141_865_000 picoseconds.
+		Weight::from_parts(165_792_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -88,9 +89,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		// Proof size: measured `683`, estimated `3730`.
-		// Minimum execution time: 62_679_000 picoseconds.
-		Weight::from_parts(82_535_000, 3730)
+		// Proof size: measured `358`, estimated `3730`.
+		// Minimum execution time: 69_836_000 picoseconds.
+		Weight::from_parts(89_852_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -103,9 +104,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Da::LeftInEpoch` (r:0 w:1)
 	/// Proof: `Da::LeftInEpoch` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size: measured `583`, estimated `3566`.
-		// Minimum execution time: 24_457_000 picoseconds.
-		Weight::from_parts(37_434_000, 3566)
+		// Proof size: measured `258`, estimated `3566`.
+		// Minimum execution time: 20_670_000 picoseconds.
+		Weight::from_parts(36_296_000, 3566)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -123,12 +124,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Da::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Da::OperatorByKey` (r:1 w:1)
 	/// Proof: `Da::OperatorByKey` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Da::LastVote` (r:0 w:1)
+	/// Proof: `Da::LastVote` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
-		// Proof size: measured `872`, estimated `3730`.
-		// Minimum execution time: 76_087_000 picoseconds.
-		Weight::from_parts(103_349_000, 3730)
+		// Proof size: measured `547`, estimated `3730`.
+		// Minimum execution time: 75_992_000 picoseconds.
+		Weight::from_parts(110_363_000, 3730)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Da::Params` (r:1 w:0)
 	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
@@ -151,43 +154,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Da::Blobs` (r:0 w:1)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	fn submit_blob() -> Weight {
-		// Proof size: measured `822`, estimated `52631`.
-		// Minimum execution time: 79_937_000 picoseconds.
-		Weight::from_parts(108_480_000, 52631)
+		// Proof size: measured `497`, estimated `52631`.
+		// Minimum execution time: 73_723_000 picoseconds.
+		Weight::from_parts(105_704_000, 52631)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
-	/// Storage: `Da::Blobs` (r:1 w:1)
-	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Committees` (r:1 w:0)
-	/// Proof: `Da::Committees` (`max_values`: None, `max_size`: Some(49166), added: 51641, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Tallies` (r:1 w:1)
-	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Operators` (r:1 w:0)
-	/// Proof: `Da::Operators` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
-	/// Storage: `Da::EpochSeeds` (r:1 w:0)
-	/// Proof: `Da::EpochSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Da::LastVote` (r:1 w:1)
+	/// Proof: `Da::LastVote` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Committees` (r:1 w:0)
+	/// Proof: `Da::Committees` (`max_values`: None, `max_size`: Some(49166), added: 51641, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Operators` (r:1 w:0)
+	/// Proof: `Da::Operators` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[1, 16]`.
+	fn vote(_b: u32, ) -> Weight {
+		// Proof size: measured `50470`, estimated `52631`.
+		// Minimum execution time: 158_440_000 picoseconds.
+		Weight::from_parts(201_977_296, 52631)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Da::Deadlines` (r:19 w:0)
+	/// Proof: `Da::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Blobs` (r:256 w:256)
+	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Seats` (r:1 w:0)
 	/// Proof: `Da::Seats` (`max_values`: None, `max_size`: Some(20494), added: 22969, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Params` (r:1 w:0)
-	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Expiries` (r:7 w:1)
+	/// Storage: `Da::Tallies` (r:256 w:256)
+	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Expiries` (r:2 w:2)
 	/// Proof: `Da::Expiries` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Da::RepairEnds` (r:2 w:2)
+	/// Proof: `Da::RepairEnds` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Escrow` (r:1 w:1)
 	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Da::RepairEnds` (r:7 w:1)
-	/// Proof: `Da::RepairEnds` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
-	/// The range of component `c` is `[1, 1024]`.
-	fn attest(c: u32, ) -> Weight {
-		// Proof size: measured `2757`, estimated `52631`.
-		// Minimum execution time: 175_651_000 picoseconds.
-		Weight::from_parts(215_153_904, 52631)
-			// Standard Error: 2_365
-			.saturating_add(Weight::from_parts(142_489, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(23_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+	/// The range of component `v` is `[1, 1024]`.
+	/// The range of component `m` is `[1, 131072]`.
+	/// The range of component `d` is `[1, 256]`.
+	fn count_votes(v: u32, m: u32, d: u32, ) -> Weight {
+		// Proof size: measured `20595`, estimated `58009`.
+		// Minimum execution time: 327_697_000 picoseconds.
+		Weight::from_parts(338_339_000, 58009)
+			// Standard Error: 269_066
+			.saturating_add(Weight::from_parts(3_313_538, 0).saturating_mul(v.into()))
+			// Standard Error: 2_101
+			.saturating_add(Weight::from_parts(14_723, 0).saturating_mul(m.into()))
+			// Standard Error: 1_076_803
+			.saturating_add(Weight::from_parts(20_651_384, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(25_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(d.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(d.into())))
+			.saturating_add(Weight::from_parts(0, 2550).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 29).saturating_mul(v.into()))
 	}
 	/// Storage: `Da::Challenges` (r:1 w:1)
 	/// Proof: `Da::Challenges` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -206,26 +227,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Da::Escrow` (r:1 w:0)
 	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn answer_challenge() -> Weight {
-		// Proof size: measured `953`, estimated `3596`.
-		// Minimum execution time: 261_439_000 picoseconds.
-		Weight::from_parts(326_786_000, 3596)
+		// Proof size: measured `562`, estimated `3596`.
+		// Minimum execution time: 256_219_000 picoseconds.
+		Weight::from_parts(322_391_000, 3596)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Da::Blobs` (r:1 w:0)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	fn persist() -> Weight {
-		// Proof size: measured `512`, estimated `3596`.
-		// Minimum execution time: 9_223_000 picoseconds.
-		Weight::from_parts(16_553_000, 3596)
+		// Proof size: measured `154`, estimated `3596`.
+		// Minimum execution time: 8_438_000 picoseconds.
+		Weight::from_parts(12_851_000, 3596)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Da::Params` (r:0 w:1)
 	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 6_374_000 picoseconds.
-		Weight::from_parts(11_377_000, 0)
+		// Minimum execution time: 5_905_000 picoseconds.
+		Weight::from_parts(11_375_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Da::Params` (r:1 w:0)
@@ -250,11 +271,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Da::EpochSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[1, 1024]`.
 	fn start_epoch(o: u32, ) -> Weight {
-		// Proof size: measured `683`, estimated `20918`.
-		// Minimum execution time: 99_605_000 picoseconds.
-		Weight::from_parts(115_906_000, 20918)
-			// Standard Error: 13_039
-			.saturating_add(Weight::from_parts(6_619_497, 0).saturating_mul(o.into()))
+		// Proof size: measured `358`, estimated `20918`.
+		// Minimum execution time: 101_550_000 picoseconds.
+		Weight::from_parts(113_235_000, 20918)
+			// Standard Error: 13_128
+			.saturating_add(Weight::from_parts(6_792_524, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(T::DbWeight::get().writes(37_u64))
@@ -262,10 +283,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Da::Blobs` (r:64 w:64)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Escrow` (r:1 w:1)
-	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Params` (r:1 w:0)
 	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Seats` (r:64 w:64)
+	/// Proof: `Da::Seats` (`max_values`: None, `max_size`: Some(20494), added: 22969, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Tallies` (r:1 w:64)
+	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Escrow` (r:1 w:1)
+	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:0)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Da::BlobSlots` (r:64 w:0)
@@ -278,28 +303,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Da::OldestKeptEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Committees` (r:0 w:64)
 	/// Proof: `Da::Committees` (`max_values`: None, `max_size`: Some(49166), added: 51641, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Seats` (r:0 w:64)
-	/// Proof: `Da::Seats` (`max_values`: None, `max_size`: Some(20494), added: 22969, mode: `MaxEncodedLen`)
 	/// Storage: `Da::EpochSeeds` (r:0 w:64)
 	/// Proof: `Da::EpochSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Da::BlobByRoot` (r:0 w:64)
 	/// Proof: `Da::BlobByRoot` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Da::CertifiedBeforeV1` (r:0 w:64)
 	/// Proof: `Da::CertifiedBeforeV1` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Tallies` (r:0 w:64)
-	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_deadlines(n: u32, ) -> Weight {
-		// Proof size: measured `572`, estimated `3593`.
-		// Minimum execution time: 227_000 picoseconds.
-		Weight::from_parts(5_712_588, 3593)
-			// Standard Error: 67_746
-			.saturating_add(Weight::from_parts(43_286_763, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+		// Proof size: measured `200`, estimated `3615`.
+		// Minimum execution time: 302_000 picoseconds.
+		Weight::from_parts(326_000, 3615)
+			// Standard Error: 40_212
+			.saturating_add(Weight::from_parts(48_601_058, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2606).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 22969).saturating_mul(n.into()))
 	}
 	/// Storage: `Da::Blobs` (r:64 w:64)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
@@ -329,11 +350,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_expiries(n: u32, ) -> Weight {
-		// Proof size: measured `513`, estimated `1516`.
-		// Minimum execution time: 226_000 picoseconds.
-		Weight::from_parts(327_000, 1516)
-			// Standard Error: 21_722
-			.saturating_add(Weight::from_parts(39_783_758, 0).saturating_mul(n.into()))
+		// Proof size: measured `79`, estimated `1516`.
+		// Minimum execution time: 215_000 picoseconds.
+		Weight::from_parts(334_000, 1516)
+			// Standard Error: 22_308
+			.saturating_add(Weight::from_parts(39_766_683, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -352,11 +373,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Da::BlobSlots` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_repair_ends(n: u32, ) -> Weight {
-		// Proof size: measured `446`, estimated `3991`.
-		// Minimum execution time: 8_221_000 picoseconds.
-		Weight::from_parts(19_529_283, 3991)
-			// Standard Error: 5_992
-			.saturating_add(Weight::from_parts(8_293_084, 0).saturating_mul(n.into()))
+		// Proof size: measured `78`, estimated `3991`.
+		// Minimum execution time: 6_555_000 picoseconds.
+		Weight::from_parts(18_160_628, 3991)
+			// Standard Error: 5_544
+			.saturating_add(Weight::from_parts(8_191_012, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -385,11 +406,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Da::Challenges` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 16]`.
 	fn issue_challenges(n: u32, ) -> Weight {
-		// Proof size: measured `49987`, estimated `52631`.
-		// Minimum execution time: 18_223_000 picoseconds.
-		Weight::from_parts(79_530_107, 52631)
-			// Standard Error: 692_756
-			.saturating_add(Weight::from_parts(425_985_182, 0).saturating_mul(n.into()))
+		// Proof size: measured `49596`, estimated `52631`.
+		// Minimum execution time: 15_622_000 picoseconds.
+		Weight::from_parts(91_883_792, 52631)
+			// Standard Error: 648_635
+			.saturating_add(Weight::from_parts(457_755_529, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -410,11 +431,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 16]`.
 	fn close_challenges(n: u32, ) -> Weight {
-		// Proof size: measured `962`, estimated `3606`.
-		// Minimum execution time: 7_701_000 picoseconds.
-		Weight::from_parts(27_948_785, 3606)
-			// Standard Error: 62_951
-			.saturating_add(Weight::from_parts(71_738_556, 0).saturating_mul(n.into()))
+		// Proof size: measured `571`, estimated `3606`.
+		// Minimum execution time: 6_111_000 picoseconds.
+		Weight::from_parts(20_927_532, 3606)
+			// Standard Error: 67_634
+			.saturating_add(Weight::from_parts(73_635_530, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -440,9 +461,9 @@ impl WeightInfo for () {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	fn register_operator() -> Weight {
-		// Proof size: measured `829`, estimated `3730`.
-		// Minimum execution time: 124_970_000 picoseconds.
-		Weight::from_parts(154_944_000, 3730)
+		// Proof size: measured `504`, estimated `3730`.
+		// Minimum execution time: 141_865_000 picoseconds.
+		Weight::from_parts(165_792_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -453,9 +474,9 @@ impl WeightInfo for () {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(265), added: 2740, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		// Proof size: measured `683`, estimated `3730`.
-		// Minimum execution time: 62_679_000 picoseconds.
-		Weight::from_parts(82_535_000, 3730)
+		// Proof size: measured `358`, estimated `3730`.
+		// Minimum execution time: 69_836_000 picoseconds.
+		Weight::from_parts(89_852_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -468,9 +489,9 @@ impl WeightInfo for () {
 	/// Storage: `Da::LeftInEpoch` (r:0 w:1)
 	/// Proof: `Da::LeftInEpoch` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size: measured `583`, estimated `3566`.
-		// Minimum execution time: 24_457_000 picoseconds.
-		Weight::from_parts(37_434_000, 3566)
+		// Proof size: measured `258`, estimated `3566`.
+		// Minimum execution time: 20_670_000 picoseconds.
+		Weight::from_parts(36_296_000, 3566)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -488,12 +509,14 @@ impl WeightInfo for () {
 	/// Proof: `Da::CounterForOperators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Da::OperatorByKey` (r:1 w:1)
 	/// Proof: `Da::OperatorByKey` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Da::LastVote` (r:0 w:1)
+	/// Proof: `Da::LastVote` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
-		// Proof size: measured `872`, estimated `3730`.
-		// Minimum execution time: 76_087_000 picoseconds.
-		Weight::from_parts(103_349_000, 3730)
+		// Proof size: measured `547`, estimated `3730`.
+		// Minimum execution time: 75_992_000 picoseconds.
+		Weight::from_parts(110_363_000, 3730)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Da::Params` (r:1 w:0)
 	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
@@ -516,43 +539,61 @@ impl WeightInfo for () {
 	/// Storage: `Da::Blobs` (r:0 w:1)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	fn submit_blob() -> Weight {
-		// Proof size: measured `822`, estimated `52631`.
-		// Minimum execution time: 79_937_000 picoseconds.
-		Weight::from_parts(108_480_000, 52631)
+		// Proof size: measured `497`, estimated `52631`.
+		// Minimum execution time: 73_723_000 picoseconds.
+		Weight::from_parts(105_704_000, 52631)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
-	/// Storage: `Da::Blobs` (r:1 w:1)
-	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Committees` (r:1 w:0)
-	/// Proof: `Da::Committees` (`max_values`: None, `max_size`: Some(49166), added: 51641, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Tallies` (r:1 w:1)
-	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Operators` (r:1 w:0)
-	/// Proof: `Da::Operators` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
-	/// Storage: `Da::EpochSeeds` (r:1 w:0)
-	/// Proof: `Da::EpochSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Da::LastVote` (r:1 w:1)
+	/// Proof: `Da::LastVote` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Committees` (r:1 w:0)
+	/// Proof: `Da::Committees` (`max_values`: None, `max_size`: Some(49166), added: 51641, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Operators` (r:1 w:0)
+	/// Proof: `Da::Operators` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[1, 16]`.
+	fn vote(_b: u32, ) -> Weight {
+		// Proof size: measured `50470`, estimated `52631`.
+		// Minimum execution time: 158_440_000 picoseconds.
+		Weight::from_parts(201_977_296, 52631)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Da::Deadlines` (r:19 w:0)
+	/// Proof: `Da::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Blobs` (r:256 w:256)
+	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Seats` (r:1 w:0)
 	/// Proof: `Da::Seats` (`max_values`: None, `max_size`: Some(20494), added: 22969, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Params` (r:1 w:0)
-	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Expiries` (r:7 w:1)
+	/// Storage: `Da::Tallies` (r:256 w:256)
+	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Expiries` (r:2 w:2)
 	/// Proof: `Da::Expiries` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Da::RepairEnds` (r:2 w:2)
+	/// Proof: `Da::RepairEnds` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Escrow` (r:1 w:1)
 	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Da::RepairEnds` (r:7 w:1)
-	/// Proof: `Da::RepairEnds` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
-	/// The range of component `c` is `[1, 1024]`.
-	fn attest(c: u32, ) -> Weight {
-		// Proof size: measured `2757`, estimated `52631`.
-		// Minimum execution time: 175_651_000 picoseconds.
-		Weight::from_parts(215_153_904, 52631)
-			// Standard Error: 2_365
-			.saturating_add(Weight::from_parts(142_489, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(23_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	/// The range of component `v` is `[1, 1024]`.
+	/// The range of component `m` is `[1, 131072]`.
+	/// The range of component `d` is `[1, 256]`.
+	fn count_votes(v: u32, m: u32, d: u32, ) -> Weight {
+		// Proof size: measured `20595`, estimated `58009`.
+		// Minimum execution time: 327_697_000 picoseconds.
+		Weight::from_parts(338_339_000, 58009)
+			// Standard Error: 269_066
+			.saturating_add(Weight::from_parts(3_313_538, 0).saturating_mul(v.into()))
+			// Standard Error: 2_101
+			.saturating_add(Weight::from_parts(14_723, 0).saturating_mul(m.into()))
+			// Standard Error: 1_076_803
+			.saturating_add(Weight::from_parts(20_651_384, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(25_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(d.into())))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(d.into())))
+			.saturating_add(Weight::from_parts(0, 2550).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 29).saturating_mul(v.into()))
 	}
 	/// Storage: `Da::Challenges` (r:1 w:1)
 	/// Proof: `Da::Challenges` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
@@ -571,26 +612,26 @@ impl WeightInfo for () {
 	/// Storage: `Da::Escrow` (r:1 w:0)
 	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn answer_challenge() -> Weight {
-		// Proof size: measured `953`, estimated `3596`.
-		// Minimum execution time: 261_439_000 picoseconds.
-		Weight::from_parts(326_786_000, 3596)
+		// Proof size: measured `562`, estimated `3596`.
+		// Minimum execution time: 256_219_000 picoseconds.
+		Weight::from_parts(322_391_000, 3596)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Da::Blobs` (r:1 w:0)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
 	fn persist() -> Weight {
-		// Proof size: measured `512`, estimated `3596`.
-		// Minimum execution time: 9_223_000 picoseconds.
-		Weight::from_parts(16_553_000, 3596)
+		// Proof size: measured `154`, estimated `3596`.
+		// Minimum execution time: 8_438_000 picoseconds.
+		Weight::from_parts(12_851_000, 3596)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Da::Params` (r:0 w:1)
 	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 6_374_000 picoseconds.
-		Weight::from_parts(11_377_000, 0)
+		// Minimum execution time: 5_905_000 picoseconds.
+		Weight::from_parts(11_375_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Da::Params` (r:1 w:0)
@@ -615,11 +656,11 @@ impl WeightInfo for () {
 	/// Proof: `Da::EpochSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[1, 1024]`.
 	fn start_epoch(o: u32, ) -> Weight {
-		// Proof size: measured `683`, estimated `20918`.
-		// Minimum execution time: 99_605_000 picoseconds.
-		Weight::from_parts(115_906_000, 20918)
-			// Standard Error: 13_039
-			.saturating_add(Weight::from_parts(6_619_497, 0).saturating_mul(o.into()))
+		// Proof size: measured `358`, estimated `20918`.
+		// Minimum execution time: 101_550_000 picoseconds.
+		Weight::from_parts(113_235_000, 20918)
+			// Standard Error: 13_128
+			.saturating_add(Weight::from_parts(6_792_524, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(o.into())))
 			.saturating_add(RocksDbWeight::get().writes(37_u64))
@@ -627,10 +668,14 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Da::Blobs` (r:64 w:64)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Escrow` (r:1 w:1)
-	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Params` (r:1 w:0)
 	/// Proof: `Da::Params` (`max_values`: Some(1), `max_size`: Some(116), added: 611, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Seats` (r:64 w:64)
+	/// Proof: `Da::Seats` (`max_values`: None, `max_size`: Some(20494), added: 22969, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Tallies` (r:1 w:64)
+	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
+	/// Storage: `Da::Escrow` (r:1 w:1)
+	/// Proof: `Da::Escrow` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:0)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Da::BlobSlots` (r:64 w:0)
@@ -643,28 +688,24 @@ impl WeightInfo for () {
 	/// Proof: `Da::OldestKeptEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Da::Committees` (r:0 w:64)
 	/// Proof: `Da::Committees` (`max_values`: None, `max_size`: Some(49166), added: 51641, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Seats` (r:0 w:64)
-	/// Proof: `Da::Seats` (`max_values`: None, `max_size`: Some(20494), added: 22969, mode: `MaxEncodedLen`)
 	/// Storage: `Da::EpochSeeds` (r:0 w:64)
 	/// Proof: `Da::EpochSeeds` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Da::BlobByRoot` (r:0 w:64)
 	/// Proof: `Da::BlobByRoot` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `Da::CertifiedBeforeV1` (r:0 w:64)
 	/// Proof: `Da::CertifiedBeforeV1` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Da::Tallies` (r:0 w:64)
-	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_deadlines(n: u32, ) -> Weight {
-		// Proof size: measured `572`, estimated `3593`.
-		// Minimum execution time: 227_000 picoseconds.
-		Weight::from_parts(5_712_588, 3593)
-			// Standard Error: 67_746
-			.saturating_add(Weight::from_parts(43_286_763, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+		// Proof size: measured `200`, estimated `3615`.
+		// Minimum execution time: 302_000 picoseconds.
+		Weight::from_parts(326_000, 3615)
+			// Standard Error: 40_212
+			.saturating_add(Weight::from_parts(48_601_058, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2606).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 22969).saturating_mul(n.into()))
 	}
 	/// Storage: `Da::Blobs` (r:64 w:64)
 	/// Proof: `Da::Blobs` (`max_values`: None, `max_size`: Some(131), added: 2606, mode: `MaxEncodedLen`)
@@ -694,11 +735,11 @@ impl WeightInfo for () {
 	/// Proof: `Da::Tallies` (`max_values`: None, `max_size`: Some(150), added: 2625, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_expiries(n: u32, ) -> Weight {
-		// Proof size: measured `513`, estimated `1516`.
-		// Minimum execution time: 226_000 picoseconds.
-		Weight::from_parts(327_000, 1516)
-			// Standard Error: 21_722
-			.saturating_add(Weight::from_parts(39_783_758, 0).saturating_mul(n.into()))
+		// Proof size: measured `79`, estimated `1516`.
+		// Minimum execution time: 215_000 picoseconds.
+		Weight::from_parts(334_000, 1516)
+			// Standard Error: 22_308
+			.saturating_add(Weight::from_parts(39_766_683, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -717,11 +758,11 @@ impl WeightInfo for () {
 	/// Proof: `Da::BlobSlots` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_repair_ends(n: u32, ) -> Weight {
-		// Proof size: measured `446`, estimated `3991`.
-		// Minimum execution time: 8_221_000 picoseconds.
-		Weight::from_parts(19_529_283, 3991)
-			// Standard Error: 5_992
-			.saturating_add(Weight::from_parts(8_293_084, 0).saturating_mul(n.into()))
+		// Proof size: measured `78`, estimated `3991`.
+		// Minimum execution time: 6_555_000 picoseconds.
+		Weight::from_parts(18_160_628, 3991)
+			// Standard Error: 5_544
+			.saturating_add(Weight::from_parts(8_191_012, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -750,11 +791,11 @@ impl WeightInfo for () {
 	/// Proof: `Da::Challenges` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 16]`.
 	fn issue_challenges(n: u32, ) -> Weight {
-		// Proof size: measured `49987`, estimated `52631`.
-		// Minimum execution time: 18_223_000 picoseconds.
-		Weight::from_parts(79_530_107, 52631)
-			// Standard Error: 692_756
-			.saturating_add(Weight::from_parts(425_985_182, 0).saturating_mul(n.into()))
+		// Proof size: measured `49596`, estimated `52631`.
+		// Minimum execution time: 15_622_000 picoseconds.
+		Weight::from_parts(91_883_792, 52631)
+			// Standard Error: 648_635
+			.saturating_add(Weight::from_parts(457_755_529, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -775,11 +816,11 @@ impl WeightInfo for () {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 16]`.
 	fn close_challenges(n: u32, ) -> Weight {
-		// Proof size: measured `962`, estimated `3606`.
-		// Minimum execution time: 7_701_000 picoseconds.
-		Weight::from_parts(27_948_785, 3606)
-			// Standard Error: 62_951
-			.saturating_add(Weight::from_parts(71_738_556, 0).saturating_mul(n.into()))
+		// Proof size: measured `571`, estimated `3606`.
+		// Minimum execution time: 6_111_000 picoseconds.
+		Weight::from_parts(20_927_532, 3606)
+			// Standard Error: 67_634
+			.saturating_add(Weight::from_parts(73_635_530, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
