@@ -8,7 +8,7 @@ pub struct Cli {
 	pub subcommand: Option<Subcommand>,
 
 	/// Run as a DA operator: the off-chain worker fetches, checks and stores this node's
-	/// chunks of new blobs, attests them and answers sampling challenges, for the operator
+	/// chunks of new blobs, votes for them and answers sampling challenges, for the operator
 	/// keys (type `zgda`) in the keystore. With `--alice` etc. the dev seed is that key.
 	/// Turns off-chain workers on.
 	#[arg(long)]

@@ -151,7 +151,7 @@ pub fn prepare_operator_keystore(
 		log::warn!(
 			target: "da",
 			"--da-operator without an operator key: insert one with `zerog-node key insert \
-			 --key-type zgda --scheme sr25519 --suri <secret>`; until then nothing is attested"
+			 --key-type zgda --scheme sr25519 --suri <secret>`; until then no vote is sent"
 		);
 	}
 	Ok(())

@@ -23,7 +23,8 @@ use sp_runtime::{offchain::storage::StorageValueRef, traits::Saturating, Runtime
 use zerog_da_io::{da_chunks, FetchStatus};
 use zerog_erasure::{assign_chunks, CODED_CHUNKS};
 
-/// Blocks before the same attestation or answer is sent again (if it was not included).
+/// Blocks before the same answer, or a vote naming the same blob, is sent again (if it was
+/// not included or not counted).
 const RESEND_AFTER: u32 = 4;
 
 impl<T: Config> Pallet<T> {
