@@ -240,7 +240,7 @@ pub mod pallet {
 		type RepairWindow: Get<BlockNumberFor<Self>>;
 		/// Where `persist` hands available blobs (storage, or a refusal).
 		type BlobPersister: zerog_traits::BlobPersister<Self::AccountId>;
-		/// Priority of vote and answer transactions in the pool.
+		/// Base priority of votes in the pool (plus the block they name; answers go first).
 		#[pallet::constant]
 		type UnsignedPriority: Get<TransactionPriority>;
 		/// Most blobs one vote may name: the span of ids from the first to the last, which
