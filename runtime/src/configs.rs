@@ -449,6 +449,8 @@ impl pallet_alignment::Config for Runtime {
 	type MaxSubjects = ConstU32<24>;
 	type MaxReporters = ConstU32<128>;
 	type WeightInfo = pallet_alignment::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SigningBenchmarkKeys;
 }
 
 parameter_types! {
@@ -494,7 +496,8 @@ impl pallet_inft::Config for Runtime {
 }
 
 /// sr25519 keys from the benchmark keystore, for the benchmarks that check signatures
-/// (`pallet_compute`'s settle, `pallet_inft`'s transfer and clone).
+/// (`pallet_compute`'s settle, `pallet_inft`'s transfer and clone, `pallet_alignment`'s
+/// receipts).
 #[cfg(feature = "runtime-benchmarks")]
 pub struct SigningBenchmarkKeys;
 
@@ -520,6 +523,17 @@ impl pallet_compute::BenchmarkHelper<AccountId, crate::Signature> for SigningBen
 		sp_io::crypto::sr25519_sign(Self::KEY_TYPE, &public, message)
 			.expect("the benchmark keystore holds the key")
 			.into()
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl zerog_traits::BenchmarkKeys<[u8; 32], crate::Signature> for SigningBenchmarkKeys {
+	fn signer(seed: u32) -> [u8; 32] {
+		Self::public(seed).0
+	}
+
+	fn sign(seed: u32, message: &[u8]) -> crate::Signature {
+		<Self as pallet_compute::BenchmarkHelper<AccountId, crate::Signature>>::sign(seed, message)
 	}
 }
 

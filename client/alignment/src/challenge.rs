@@ -1,7 +1,8 @@
-//! Which data a check asks a subject for. Every operator derives the same challenge from
-//! the subject's check seed (`pallet_alignment::check_seed`) and the same chain state: the
+//! Which data a check asks a subject for. Every operator derives the same choice from the
+//! subject's check seed (`pallet_alignment::check_seed`) and the same chain state: the
 //! candidates are read at the era's first block. So honest operators ask for the same bytes
-//! and report the same evidence.
+//! and report the same evidence. Each asks with its own challenge ([`answer_challenge`]), so
+//! the subject's signed answer is a receipt that only this operator's check obtains.
 
 use std::collections::BTreeMap;
 use zerog_erasure::{
@@ -9,11 +10,7 @@ use zerog_erasure::{
 	Hash,
 };
 
-/// Evidence of a pass when the subject had nothing to be checked on (no live file in its
-/// shard, no chunk assigned to it): the same for every honest operator.
-pub fn nothing_to_check() -> [u8; 32] {
-	sp_crypto_hashing::blake2_256(b"zerog:alignment:nothing-to-check")
-}
+pub use zerog_traits::answers::{answer_challenge, nothing_to_check};
 
 /// A number in `[0, bound)` from `seed` and `counter` (`bound` > 0).
 pub fn draw(seed: &[u8; 32], counter: u32, bound: u64) -> u64 {

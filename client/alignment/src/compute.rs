@@ -3,13 +3,14 @@
 //! The checker sends `GET <endpoint>/zerog/health?challenge=0x<32 bytes hex>`. A healthy
 //! gateway answers `200` with the JSON `{"signer": "0x<32-byte account>", "signature":
 //! "0x<SCALE MultiSignature>"}`. The signature is by the service's registered signer over
-//! [`health_message`]: `SCALE("zerog:compute:health:v1", challenge)`.
+//! [`health_message`]: `zerog_traits::answers::answer_message(challenge, blake2_256(signer))`.
 //!
 //! The check passes when the signer is the one registered on chain and the signature
 //! verifies. Its evidence is blake2-256 of the signer account, which every honest checker
-//! sees alike. The challenge is fresh each era, so an old answer cannot be replayed. Unlike
-//! a storage or DA check, this evidence is public: it shows the endpoint was reachable when
-//! checked, not that the checker did the work.
+//! sees alike, and which is public: the signature is what shows the checker reached the
+//! endpoint. The challenge is the checker's own, fresh each era (see
+//! `zerog_traits::answers::answer_challenge`), so the signature is a receipt the chain
+//! checks on reveal: it cannot be replayed, nor taken from another checker.
 
 use codec::{Decode, Encode};
 use http_body_util::{BodyExt, Empty, Limited};
@@ -18,17 +19,21 @@ use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use serde::{Deserialize, Serialize};
 use sp_runtime::{traits::Verify, AccountId32, MultiSignature};
 use std::time::Duration;
+use zerog_data_plane::holding::answer_message;
 
-/// The domain tag of a health signature.
-pub const HEALTH_DOMAIN: &[u8; 23] = b"zerog:compute:health:v1";
 /// The path of the health check under the service's endpoint.
 pub const HEALTH_PATH: &str = "/zerog/health";
 /// Largest answer read.
 const MAX_ANSWER_BYTES: usize = 4096;
 
-/// The bytes the signer signs.
-pub fn health_message(challenge: &[u8; 32]) -> Vec<u8> {
-	(HEALTH_DOMAIN, challenge).encode()
+/// The evidence of a passed health check: blake2-256 of the signer account.
+pub fn health_evidence(signer: &AccountId32) -> [u8; 32] {
+	sp_crypto_hashing::blake2_256(signer.as_ref())
+}
+
+/// The bytes `signer` signs to answer `challenge`.
+pub fn health_message(challenge: &[u8; 32], signer: &AccountId32) -> Vec<u8> {
+	answer_message(challenge, &health_evidence(signer))
 }
 
 /// The URL the checker asks, for a service whose endpoint is `endpoint`.
@@ -82,12 +87,12 @@ fn unhex(text: &str) -> Result<Vec<u8>, HealthError> {
 }
 
 /// Checks an answer's `body` for `challenge` against the registered `signer`; returns the
-/// evidence.
+/// evidence and the signature (the receipt).
 pub fn verify_health(
 	body: &[u8],
 	signer: &AccountId32,
 	challenge: &[u8; 32],
-) -> Result<[u8; 32], HealthError> {
+) -> Result<([u8; 32], MultiSignature), HealthError> {
 	let answer: HealthAnswer =
 		serde_json::from_slice(body).map_err(|e| HealthError::Malformed(e.to_string()))?;
 	if unhex(&answer.signer)? != <AccountId32 as AsRef<[u8]>>::as_ref(signer) {
@@ -95,10 +100,10 @@ pub fn verify_health(
 	}
 	let signature = MultiSignature::decode(&mut &unhex(&answer.signature)?[..])
 		.map_err(|e| HealthError::Malformed(e.to_string()))?;
-	if !signature.verify(&health_message(challenge)[..], signer) {
+	if !signature.verify(&health_message(challenge, signer)[..], signer) {
 		return Err(HealthError::BadSignature);
 	}
-	Ok(sp_crypto_hashing::blake2_256(signer.as_ref()))
+	Ok((health_evidence(signer), signature))
 }
 
 /// An HTTP(S) client for health checks (rustls with the system's roots).
@@ -127,7 +132,7 @@ impl HealthClient {
 		endpoint: &str,
 		signer: &AccountId32,
 		challenge: &[u8; 32],
-	) -> Result<[u8; 32], HealthError> {
+	) -> Result<([u8; 32], MultiSignature), HealthError> {
 		let body = tokio::time::timeout(self.timeout, self.fetch(&health_url(endpoint, challenge)))
 			.await
 			.map_err(|_| HealthError::Unreachable("timed out".into()))??;
@@ -168,7 +173,7 @@ mod tests {
 	}
 
 	fn answer(pair: &sr25519::Pair, account: &AccountId32, challenge: &[u8; 32]) -> Vec<u8> {
-		let signature = MultiSignature::from(pair.sign(&health_message(challenge)));
+		let signature = MultiSignature::from(pair.sign(&health_message(challenge, account)));
 		serde_json::to_vec(&HealthAnswer::new(account, &signature)).unwrap()
 	}
 
@@ -176,14 +181,16 @@ mod tests {
 	fn a_signed_answer_passes_and_every_forgery_fails() {
 		let (pair, account) = signer();
 		let challenge = [1; 32];
-		let evidence =
+		let (evidence, signature) =
 			verify_health(&answer(&pair, &account, &challenge), &account, &challenge).unwrap();
 		assert_eq!(evidence, sp_crypto_hashing::blake2_256(account.as_ref()));
+		assert!(signature.verify(&answer_message(&challenge, &evidence)[..], &account));
 
 		// An ecdsa signer works as well (MultiSignature).
 		let ecdsa = ecdsa::Pair::from_seed(&[5; 32]);
 		let ecdsa_account = MultiSigner::from(ecdsa.public()).into_account();
-		let signature = MultiSignature::from(ecdsa.sign(&health_message(&challenge)));
+		let signature =
+			MultiSignature::from(ecdsa.sign(&health_message(&challenge, &ecdsa_account)));
 		let body = serde_json::to_vec(&HealthAnswer::new(&ecdsa_account, &signature)).unwrap();
 		assert!(verify_health(&body, &ecdsa_account, &challenge).is_ok());
 

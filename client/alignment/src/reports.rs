@@ -4,23 +4,33 @@
 //! after it. If the node restarts in between and forgets them, the commitment cannot be
 //! opened and the era's reward is lost. So each report is kept on disk under the node's base
 //! path until its era is over. It is written atomically through a `.tmp` file and a rename.
+//! A file starts with [`REPORT_FORMAT`]; files of older versions (without receipts) still
+//! load, with no receipts.
 
 use codec::{Decode, Encode};
+use sp_runtime::MultiSignature;
 use std::{
 	fs, io,
 	path::{Path, PathBuf},
 };
 use zerog_data_plane::files::{invalid, replace_file};
 
-/// One era's report: the verdicts, in subject order, as `(ok, evidence)` (SCALE-identical
-/// to `pallet_alignment::Verdict`), the salt of the commitment, and the era's seed the
-/// checks followed.
+/// A verdict as reported: `(ok, evidence, receipt)`, SCALE-identical to
+/// `pallet_alignment::ReportedVerdict`. The receipt is the subject's signature over this
+/// operator's challenge and the evidence, for a pass on something checked.
+pub type ReportedVerdict = (bool, [u8; 32], Option<MultiSignature>);
+
+/// The first bytes of a report file of this version.
+pub const REPORT_FORMAT: &[u8; 4] = b"zgr2";
+
+/// One era's report: the verdicts, in subject order, the salt of the commitment, and the
+/// era's seed the checks followed.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct StoredReport {
 	/// The era.
 	pub era: u32,
-	/// `(ok, evidence)` per subject.
-	pub verdicts: Vec<(bool, [u8; 32])>,
+	/// `(ok, evidence, receipt)` per subject.
+	pub verdicts: Vec<ReportedVerdict>,
 	/// The salt the commitment was made with.
 	pub salt: [u8; 32],
 	/// The era's seed as the checks read it ([`UNKNOWN_SEED`] in a report kept by an older
@@ -31,12 +41,36 @@ pub struct StoredReport {
 /// The seed of a report written before reports kept it.
 pub const UNKNOWN_SEED: [u8; 32] = [0; 32];
 
+/// A report as versions before receipts kept it.
+#[derive(Decode)]
+struct StoredReportV1 {
+	era: u32,
+	verdicts: Vec<(bool, [u8; 32])>,
+	salt: [u8; 32],
+	seed: [u8; 32],
+}
+
 /// A report as versions before the seed kept it.
 #[derive(Decode)]
 struct StoredReportV0 {
 	era: u32,
 	verdicts: Vec<(bool, [u8; 32])>,
 	salt: [u8; 32],
+}
+
+/// Verdicts of an older version, without receipts.
+fn without_receipts(verdicts: Vec<(bool, [u8; 32])>) -> Vec<ReportedVerdict> {
+	verdicts.into_iter().map(|(ok, evidence)| (ok, evidence, None)).collect()
+}
+
+/// Decodes all of `bytes` as a `T`, or fails.
+fn decode_whole<T: Decode>(bytes: &[u8]) -> Result<T, codec::Error> {
+	let mut input = bytes;
+	let value = T::decode(&mut input)?;
+	if !input.is_empty() {
+		return Err("trailing bytes".into());
+	}
+	Ok(value)
 }
 
 impl StoredReport {
@@ -47,23 +81,30 @@ impl StoredReport {
 	}
 
 	fn decode_any(bytes: &[u8]) -> Result<Self, codec::Error> {
-		let mut input = bytes;
-		match StoredReport::decode(&mut input) {
-			Ok(report) if input.is_empty() => Ok(report),
-			_ => {
-				let mut input = bytes;
-				let v0 = StoredReportV0::decode(&mut input)?;
-				if !input.is_empty() {
-					return Err("trailing bytes".into());
-				}
+		if let Some(current) = bytes.strip_prefix(REPORT_FORMAT) {
+			return decode_whole(current);
+		}
+		match decode_whole::<StoredReportV1>(bytes) {
+			Ok(v1) => Ok(StoredReport {
+				era: v1.era,
+				verdicts: without_receipts(v1.verdicts),
+				salt: v1.salt,
+				seed: v1.seed,
+			}),
+			Err(_) => {
+				let v0 = decode_whole::<StoredReportV0>(bytes)?;
 				Ok(StoredReport {
 					era: v0.era,
-					verdicts: v0.verdicts,
+					verdicts: without_receipts(v0.verdicts),
 					salt: v0.salt,
 					seed: UNKNOWN_SEED,
 				})
 			},
 		}
+	}
+
+	fn encode_current(&self) -> Vec<u8> {
+		[&REPORT_FORMAT[..], &self.encode()].concat()
 	}
 }
 
@@ -90,7 +131,7 @@ impl ReportStore {
 
 	/// Keeps `report`, replacing an earlier one of the same era.
 	pub fn save(&self, report: &StoredReport) -> io::Result<()> {
-		replace_file(&self.dir, &Self::name(report.era), &report.encode())
+		replace_file(&self.dir, &Self::name(report.era), &report.encode_current())
 	}
 
 	/// The report of `era`, if one was kept.
@@ -128,24 +169,35 @@ mod tests {
 	use super::*;
 
 	fn report(era: u32) -> StoredReport {
+		let receipt = MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([3; 64]));
 		StoredReport {
 			era,
-			verdicts: vec![(true, [1; 32]), (false, [2; 32])],
+			verdicts: vec![(true, [1; 32], Some(receipt)), (false, [2; 32], None)],
 			salt: fresh_salt(),
 			seed: [era as u8 + 1; 32],
 		}
 	}
 
 	#[test]
-	fn a_report_of_the_older_format_still_loads_and_follows_any_seed() {
+	fn reports_of_the_older_formats_still_load_without_receipts() {
 		let dir = tempfile::tempdir().unwrap();
 		let store = ReportStore::open(dir.path()).unwrap();
 		let old = report(7);
-		let bytes = (old.era, old.verdicts.clone(), old.salt).encode();
-		fs::write(dir.path().join("era-7.scale"), bytes).unwrap();
+		let plain = vec![(true, [1u8; 32]), (false, [2u8; 32])];
+		let unsigned = vec![(true, [1; 32], None), (false, [2; 32], None)];
+		// Before the seed.
+		fs::write(dir.path().join("era-7.scale"), (7u32, plain.clone(), old.salt).encode())
+			.unwrap();
 		let loaded = store.load(7).unwrap().unwrap();
-		assert_eq!(loaded, StoredReport { seed: UNKNOWN_SEED, ..old.clone() });
+		let expected =
+			StoredReport { seed: UNKNOWN_SEED, verdicts: unsigned.clone(), ..old.clone() };
+		assert_eq!(loaded, expected);
 		assert!(loaded.follows(&[3; 32]));
+		// Before receipts.
+		let v1 = (7u32, plain, old.salt, old.seed).encode();
+		fs::write(dir.path().join("era-7.scale"), v1).unwrap();
+		let loaded = store.load(7).unwrap().unwrap();
+		assert_eq!(loaded, StoredReport { verdicts: unsigned, ..old.clone() });
 		// A report that kept its seed follows only that seed.
 		assert!(old.follows(&old.seed));
 		assert!(!old.follows(&[3; 32]));
@@ -180,9 +232,13 @@ mod tests {
 	#[test]
 	fn the_stored_verdicts_encode_like_the_pallets() {
 		let stored = report(1).verdicts;
-		let pallet: Vec<pallet_alignment::Verdict> = stored
+		let pallet: Vec<pallet_alignment::ReportedVerdict> = stored
 			.iter()
-			.map(|(ok, evidence)| pallet_alignment::Verdict { ok: *ok, evidence: *evidence })
+			.map(|(ok, evidence, receipt)| pallet_alignment::ReportedVerdict {
+				ok: *ok,
+				evidence: *evidence,
+				receipt: receipt.clone(),
+			})
 			.collect();
 		assert_eq!(stored.encode(), pallet.encode());
 	}

@@ -7,29 +7,16 @@
 
 use crate::{store::ChunkWithProof, ChunkStore};
 use codec::{Decode, Encode};
-use zerog_data_plane::holding::{signed_by, HoldingError, HoldingSigner};
+use zerog_data_plane::holding::{answer_message, signed_by, HoldingError, HoldingSigner, Receipt};
 use zerog_erasure::{BlobCommitment, Hash};
-
-/// The domain tag of a DA holding signature.
-pub const CHUNK_HOLDING_DOMAIN: &[u8; 19] = b"zerog:da:holding:v1";
-
-/// The bytes a DA member signs: `SCALE(CHUNK_HOLDING_DOMAIN, challenge, root, index,
-/// blake2_256(chunk))`.
-pub fn chunk_holding_message(
-	challenge: &[u8; 32],
-	root: &Hash,
-	index: u32,
-	chunk_hash: &[u8; 32],
-) -> Vec<u8> {
-	(CHUNK_HOLDING_DOMAIN, challenge, root, index, chunk_hash).encode()
-}
 
 /// A member's answer to a challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct ChunkHoldingProof {
 	/// The chunk with its proof to the blob root.
 	pub chunk: ChunkWithProof,
-	/// The operator key's signature over [`chunk_holding_message`].
+	/// The operator key's signature over [`answer_message`] of the challenge and the chunk's
+	/// blake2-256 (a receipt, see `zerog_data_plane::holding`).
 	pub signature: [u8; 64],
 }
 
@@ -45,19 +32,20 @@ pub fn answer_chunk_challenge(
 ) -> Option<ChunkHoldingProof> {
 	let chunk = store.get(root, index).ok().flatten()?;
 	let hash = sp_crypto_hashing::blake2_256(&chunk.chunk);
-	let signature = signer?.sign_as(key, &chunk_holding_message(challenge, root, index, &hash))?;
+	let signature = signer?.sign_as(key, &answer_message(challenge, &hash))?;
 	Some(ChunkHoldingProof { chunk, signature })
 }
 
 /// Checks `proof` for chunk `index` of the blob with `commitment` and the challenge, signed
-/// by `key`. Returns blake2-256 of the chunk: the check's evidence.
+/// by `key`. Returns the receipt: blake2-256 of the chunk (the check's evidence) and the
+/// signature.
 pub fn verify_chunk_holding(
 	proof: &ChunkHoldingProof,
 	key: &[u8; 32],
 	commitment: &BlobCommitment,
 	index: u32,
 	challenge: &[u8; 32],
-) -> Result<[u8; 32], HoldingError> {
+) -> Result<Receipt, HoldingError> {
 	let chunk = &proof.chunk;
 	if chunk.index != index {
 		return Err(HoldingError::WrongIndex);
@@ -66,14 +54,10 @@ pub fn verify_chunk_holding(
 		.verify_chunk(index, &chunk.chunk, &chunk.proof)
 		.map_err(|_| HoldingError::BadProof)?;
 	let hash = sp_crypto_hashing::blake2_256(&chunk.chunk);
-	if !signed_by(
-		key,
-		&chunk_holding_message(challenge, &commitment.root, index, &hash),
-		&proof.signature,
-	) {
+	if !signed_by(key, &answer_message(challenge, &hash), &proof.signature) {
 		return Err(HoldingError::BadSignature);
 	}
-	Ok(hash)
+	Ok(Receipt { evidence: hash, signature: proof.signature })
 }
 
 #[cfg(test)]
@@ -100,8 +84,8 @@ mod tests {
 		let proof =
 			answer_chunk_challenge(&store, Some(&member), &key, &commitment.root, 2, &challenge)
 				.unwrap();
-		let evidence = verify_chunk_holding(&proof, &key, &commitment, 2, &challenge).unwrap();
-		assert_eq!(evidence, sp_crypto_hashing::blake2_256(encoded.chunk(2)));
+		let receipt = verify_chunk_holding(&proof, &key, &commitment, 2, &challenge).unwrap();
+		assert_eq!(receipt.evidence, sp_crypto_hashing::blake2_256(encoded.chunk(2)));
 
 		// Another member's key, no key, a chunk not held: no answer.
 		assert!(answer_chunk_challenge(

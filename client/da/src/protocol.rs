@@ -244,8 +244,8 @@ impl ChunkFetcher {
 	}
 
 	/// Challenges the member with operator `key` for chunk `index` of the blob with
-	/// `commitment` through every connected peer at once; returns the evidence (blake2-256
-	/// of the chunk) of the first answer that verifies, without waiting for the other peers,
+	/// `commitment` through every connected peer at once; returns the receipt (blake2-256 of
+	/// the chunk and the member's signature) of the first answer that verifies, without waiting for the other peers,
 	/// or `None` when no peer answered for it.
 	pub async fn prove(
 		&self,
@@ -253,7 +253,7 @@ impl ChunkFetcher {
 		commitment: &BlobCommitment,
 		index: u32,
 		challenge: [u8; 32],
-	) -> Option<[u8; 32]> {
+	) -> Option<zerog_data_plane::holding::Receipt> {
 		let request = DaRequest::Prove { key, root: commitment.root, index, challenge };
 		let peers = self.peers.peers().await;
 		let answers = peers.into_iter().map(|peer| self.send(peer, &request));

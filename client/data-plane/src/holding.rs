@@ -2,8 +2,23 @@
 //! `zgda` key) and storage (segments, signed by a provider's `zgst` key): a challenged node
 //! answers with the data, its Merkle proof and a signature by the key the chain knows it by,
 //! so an answer relayed by a node that merely holds a copy does not count.
+//!
+//! The signature is over [`answer_message`] of the checker's challenge and the evidence (the
+//! hash of the data): a receipt the alignment operator reveals with its verdict, which the
+//! chain checks (see `zerog_traits::answers`).
 
 use sp_core::{crypto::Pair as _, sr25519};
+pub use zerog_traits::answers::answer_message;
+
+/// A verified answer to a holding challenge: the check's evidence and the subject's
+/// signature over [`answer_message`] of the challenge and the evidence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Receipt {
+	/// blake2-256 of the data the subject served.
+	pub evidence: [u8; 32],
+	/// The subject's sr25519 signature.
+	pub signature: [u8; 64],
+}
 
 /// Signs with the node's keys (the keystore in the node, a key pair in tests).
 pub trait HoldingSigner: Send + Sync {

@@ -3,36 +3,24 @@
 //! A checker wants to know whether one provider holds one segment, not whether anyone does.
 //! So it sends the [`crate::protocol::StorageRequest::Prove`] challenge to its peers. Only
 //! the node of that provider answers with the segment, the segment's proof to the file root,
-//! and its provider key's sr25519 signature over [`holding_message`]. Any other node, and a
+//! and its provider key's sr25519 signature over [`answer_message`] of the challenge and the
+//! segment's hash (a receipt, see `zerog_data_plane::holding`). Any other node, and a
 //! provider that lost the segment, answers nothing. The checker verifies the proof against
 //! the deal's root and the signature against the provider's account, so an answer relayed by
 //! another node that merely holds a copy does not count.
 
 use crate::store::{FileKey, SegmentStore, SegmentWithProof};
 use codec::{Decode, Encode};
-use zerog_data_plane::holding::{signed_by, HoldingError, HoldingSigner};
-use zerog_erasure::{storage::verify_segment, Hash};
-
-/// The domain tag of a holding signature.
-pub const HOLDING_DOMAIN: &[u8; 24] = b"zerog:storage:holding:v1";
-
-/// The bytes a provider signs: `SCALE(HOLDING_DOMAIN, challenge, root, index,
-/// blake2_256(data))`.
-pub fn holding_message(
-	challenge: &[u8; 32],
-	root: &Hash,
-	index: u64,
-	data_hash: &[u8; 32],
-) -> Vec<u8> {
-	(HOLDING_DOMAIN, challenge, root, index, data_hash).encode()
-}
+use zerog_data_plane::holding::{answer_message, signed_by, HoldingError, HoldingSigner, Receipt};
+use zerog_erasure::storage::verify_segment;
 
 /// A provider's answer to a challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct HoldingProof {
 	/// The segment with its proof to the file root.
 	pub segment: SegmentWithProof,
-	/// The provider key's signature over [`holding_message`].
+	/// The provider key's signature over [`answer_message`] of the challenge and the
+	/// segment's blake2-256.
 	pub signature: [u8; 64],
 }
 
@@ -48,20 +36,20 @@ pub fn answer_challenge(
 ) -> Option<HoldingProof> {
 	let segment = store.get(key, index).ok().flatten()?;
 	let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
-	let message = holding_message(challenge, &key.root, index, &data_hash);
-	let signature = signer?.sign_as(provider, &message)?;
+	let signature = signer?.sign_as(provider, &answer_message(challenge, &data_hash))?;
 	Some(HoldingProof { segment, signature })
 }
 
 /// Checks `proof` for segment `index` of the file `key` and the challenge, signed by
-/// `provider`. Returns blake2-256 of the segment's bytes: the check's evidence.
+/// `provider`. Returns the receipt: blake2-256 of the segment's bytes (the check's evidence)
+/// and the signature.
 pub fn verify_holding(
 	proof: &HoldingProof,
 	provider: &[u8; 32],
 	key: &FileKey,
 	index: u64,
 	challenge: &[u8; 32],
-) -> Result<[u8; 32], HoldingError> {
+) -> Result<Receipt, HoldingError> {
 	let segment = &proof.segment;
 	if segment.index != index {
 		return Err(HoldingError::WrongIndex);
@@ -69,11 +57,10 @@ pub fn verify_holding(
 	verify_segment(&key.root, key.size, index, &segment.data, &segment.proof)
 		.map_err(|_| HoldingError::BadProof)?;
 	let data_hash = sp_crypto_hashing::blake2_256(&segment.data);
-	let message = holding_message(challenge, &key.root, index, &data_hash);
-	if !signed_by(provider, &message, &proof.signature) {
+	if !signed_by(provider, &answer_message(challenge, &data_hash), &proof.signature) {
 		return Err(HoldingError::BadSignature);
 	}
-	Ok(data_hash)
+	Ok(Receipt { evidence: data_hash, signature: proof.signature })
 }
 
 #[cfg(test)]
@@ -102,9 +89,9 @@ mod tests {
 		let proof =
 			answer_challenge(service.store(), Some(&me), &me.0.public().0, &key, 2, &challenge)
 				.unwrap();
-		let evidence = verify_holding(&proof, &me.0.public().0, &key, 2, &challenge).unwrap();
+		let receipt = verify_holding(&proof, &me.0.public().0, &key, 2, &challenge).unwrap();
 		assert_eq!(
-			evidence,
+			receipt.evidence,
 			sp_crypto_hashing::blake2_256(&data[2 * SEGMENT_SIZE..3 * SEGMENT_SIZE])
 		);
 

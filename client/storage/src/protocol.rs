@@ -29,7 +29,10 @@ use sc_network::{
 	NetworkBackend, PeerId, ProtocolName,
 };
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
-use zerog_data_plane::request_response::{first_verified, request_response_protocol, PeerSource};
+use zerog_data_plane::{
+	holding::Receipt,
+	request_response::{first_verified, request_response_protocol, PeerSource},
+};
 use zerog_erasure::{storage::verify_segment, Hash};
 
 /// Largest request accepted.
@@ -351,8 +354,8 @@ impl SegmentFetcher {
 	}
 
 	/// Challenges `provider` for segment `index` of the file `key` through every connected
-	/// peer at once; returns the evidence (blake2-256 of the segment) of the first answer
-	/// that verifies, without waiting for the other peers (a slow or stalled one would hold
+	/// peer at once; returns the receipt (blake2-256 of the segment and the provider's
+	/// signature) of the first answer that verifies, without waiting for the other peers (a slow or stalled one would hold
 	/// the era's report back for the whole request timeout), or `None` when no peer answered
 	/// for that provider.
 	pub async fn prove(
@@ -361,7 +364,7 @@ impl SegmentFetcher {
 		key: &FileKey,
 		index: u64,
 		challenge: [u8; 32],
-	) -> Option<[u8; 32]> {
+	) -> Option<Receipt> {
 		let request =
 			StorageRequest::Prove { provider, root: key.root, size: key.size, index, challenge };
 		let peers = self.peers.peers().await;

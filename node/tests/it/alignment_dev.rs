@@ -14,6 +14,7 @@ use crate::common::{
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring;
 use std::time::Duration;
+use zerog_alignment_service::challenge::nothing_to_check;
 use zerog_runtime::{RuntimeCall, RuntimeEvent, UNIT};
 
 type AlignmentCall = pallet_alignment::Call<zerog_runtime::Runtime>;
@@ -62,12 +63,17 @@ fn a_revealed_report_slashes_the_failed_provider_and_licences_earn_the_emission(
 		(json!("storage"), json!(alice.to_string()))
 	);
 	assert!(subjects.iter().any(|s| s["kind"] == "da"), "{current}");
-	// Fail the storage provider, pass everything else.
+	// Fail the storage provider, pass everything else as having nothing to check (a pass on
+	// data would need the subject's receipt, see `alignment_network`).
+	let idle = format!("0x{}", hex::encode(nothing_to_check()));
+	let failed = format!("0x{}", hex::encode([1u8; 32]));
 	let verdicts: Vec<Value> = subjects
-        .iter()
-        .enumerate()
-        .map(|(i, s)| json!({ "ok": s["kind"] != "storage", "evidence": format!("0x{}", hex::encode([i as u8 + 1; 32])) }))
-        .collect();
+		.iter()
+		.map(|s| {
+			let storage = s["kind"] == "storage";
+			json!({ "ok": !storage, "evidence": if storage { &failed } else { &idle } })
+		})
+		.collect();
 	let salt = format!("0x{}", hex::encode([42u8; 32]));
 	let commitment = node
 		.rpc
@@ -82,11 +88,12 @@ fn a_revealed_report_slashes_the_failed_provider_and_licences_earn_the_emission(
 	let status = node.rpc.call("alignment_reportStatus", json!([0, alice.to_string()])).unwrap();
 	assert_eq!(status, json!({ "committed": true, "revealed": false }));
 
-	let verdicts: Vec<pallet_alignment::Verdict> = verdicts
+	let verdicts: Vec<pallet_alignment::ReportedVerdict> = verdicts
 		.iter()
-		.map(|v| pallet_alignment::Verdict {
+		.map(|v| pallet_alignment::ReportedVerdict {
 			ok: v["ok"].as_bool().unwrap(),
 			evidence: crate::common::rpc::from_hex(&v["evidence"]).try_into().unwrap(),
+			receipt: None,
 		})
 		.collect();
 	let reveal = || {

@@ -103,8 +103,9 @@ fn health_gateway(signer: sp_core::sr25519::Pair, answered: Arc<AtomicU32>) -> S
 				.and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
 			let Some(challenge) = challenge else { continue };
 			let account = AccountId::from(signer.public());
-			let signature =
-				sp_runtime::MultiSignature::from(signer.sign(&health_message(&challenge)));
+			let signature = sp_runtime::MultiSignature::from(
+				signer.sign(&health_message(&challenge, &account)),
+			);
 			let body = serde_json::to_string(&HealthAnswer::new(&account, &signature)).unwrap();
 			let _ = write!(
                 stream,

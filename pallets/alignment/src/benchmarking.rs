@@ -6,6 +6,7 @@
 use super::*;
 use crate::pallet::*;
 use alloc::{vec, vec::Vec};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get},
@@ -16,6 +17,7 @@ use sp_runtime::{
 	traits::{Bounded, Zero},
 	Perbill,
 };
+use zerog_traits::BenchmarkKeys;
 
 fn params<T: Config>() -> ParamsOf<T> {
 	AlignmentParams {
@@ -189,13 +191,25 @@ mod benchmarks {
 		assert!(!Commitments::<T>::contains_key(0, account::<T::AccountId>("reporter", 0, 0)));
 	}
 
+	/// Every verdict a pass on something checked, so each receipt is verified.
 	#[benchmark]
 	fn reveal_report(n: Linear<1, { T::MaxSubjects::get() }>) {
 		let owner = funded::<T>("owner", 0);
 		let operator = funded::<T>("operator", 0);
 		licence_with_rewards::<T>(&owner, &operator);
-		Eras::<T>::insert(0, era::<T>(n));
-		let verdicts = vec![Verdict { ok: true, evidence: [3; 32] }; n as usize];
+		let record = era::<T>(n);
+		let keys = (0..n).map(|i| Some(T::BenchmarkHelper::signer(i))).collect::<Vec<_>>();
+		AnswerKeys::<T>::insert(0, AnswerKeysOf::<T>::truncate_from(keys));
+		let verdicts = (0..n)
+			.map(|i| {
+				let evidence = [3; 32];
+				let challenge = answer_challenge(&check_seed(&record.seed, i), &operator.encode());
+				let message = answer_message(&challenge, &evidence);
+				let receipt = Some(T::BenchmarkHelper::sign(i, &message));
+				ReportedVerdict { ok: true, evidence, receipt }
+			})
+			.collect::<Vec<_>>();
+		Eras::<T>::insert(0, record);
 		let salt = [5; 32];
 		Commitments::<T>::insert(0, &operator, report_commitment(0, &operator, &verdicts, &salt));
 		Revealing::<T>::put((0, BlockNumberFor::<T>::from(100u32)));
@@ -263,6 +277,7 @@ mod benchmarks {
 		Eras::<T>::remove(1);
 		Eras::<T>::insert(2, era::<T>(s));
 		EraLicences::<T>::insert(2, DelegatedLicences::<T>::get());
+		AnswerKeys::<T>::insert(2, AnswerKeysOf::<T>::truncate_from(vec![None; s as usize]));
 		CurrentEra::<T>::put(3);
 		for operator in &operators {
 			Commitments::<T>::insert(2, operator, [0; 32]);

@@ -10,12 +10,16 @@
 //! randomness. Nobody can commit before; an era that ends first has no subjects.
 
 use crate::{
-	pallet::*, report_commitment, EraIndex, EraOutcome, Subject, Verdict, WeightInfo, LOG_TARGET,
+	answer_challenge, answer_message, check_seed, nothing_to_check, pallet::*, report_commitment,
+	EraIndex, EraOutcome, ReportedVerdict, Subject, Verdict, WeightInfo, LOG_TARGET,
 };
 use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::{pallet_prelude::*, traits::Get};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::{traits::Saturating, PerThing, Perbill};
+use sp_runtime::{
+	traits::{Saturating, Verify},
+	AccountId32, PerThing, Perbill,
+};
 
 /// How many finalized eras' outcomes stay in storage.
 pub const KEPT_OUTCOMES: EraIndex = 64;
@@ -59,7 +63,8 @@ impl<T: Config> Pallet<T> {
 				Some(subjects) => {
 					weight.saturating_accrue(T::WeightInfo::start_era(subjects));
 					// Each sampling draw may look at `SAMPLE_TRIES` entries of a registry, and
-					// each subject is held in its pallet (a count read and written).
+					// each subject is held in its pallet (a count read and written) and its
+					// answer key read there (the benchmark's storage subjects need no read).
 					let draws = params
 						.storage_samples
 						.saturating_add(params.da_samples)
@@ -68,7 +73,7 @@ impl<T: Config> Pallet<T> {
 					let reads = u64::from(draws).saturating_mul(zerog_traits::SAMPLE_TRIES as u64);
 					weight.saturating_accrue(T::DbWeight::get().reads(reads));
 					weight.saturating_accrue(
-						T::DbWeight::get().reads_writes(2, 1).saturating_mul(subjects.into()),
+						T::DbWeight::get().reads_writes(3, 1).saturating_mul(subjects.into()),
 					);
 				},
 				None if due => Self::deposit_event(Event::EraAwaitingSeed { era }),
@@ -125,6 +130,8 @@ impl<T: Config> Pallet<T> {
 		for subject in &info.subjects {
 			Self::hold_subject(subject);
 		}
+		let keys = info.subjects.iter().map(Self::answer_key).collect::<Vec<_>>();
+		AnswerKeys::<T>::insert(era, AnswerKeysOf::<T>::truncate_from(keys));
 		let count = info.subjects.len() as u32;
 		Eras::<T>::insert(era, info);
 		log::debug!(target: LOG_TARGET, "alignment era {era}: {count} subjects");
@@ -218,7 +225,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_reveal(
 		operator: T::AccountId,
 		era: EraIndex,
-		verdicts: VerdictsOf<T>,
+		verdicts: ReportedVerdictsOf<T>,
 		salt: [u8; 32],
 	) -> DispatchResult {
 		let open = Revealing::<T>::get().is_some_and(|(revealing, closes)| {
@@ -233,8 +240,36 @@ impl<T: Config> Pallet<T> {
 			report_commitment(era, &operator, &verdicts, &salt) == commitment,
 			Error::<T>::CommitmentMismatch
 		);
-		Reports::<T>::insert(era, &operator, verdicts);
+		if let Some(keys) = AnswerKeys::<T>::get(era) {
+			Self::check_receipts(&operator, &info.seed, &keys, &verdicts)?;
+		}
+		let kept = verdicts.iter().map(ReportedVerdict::verdict).collect::<Vec<_>>();
+		Reports::<T>::insert(era, &operator, VerdictsOf::<T>::truncate_from(kept));
 		Self::deposit_event(Event::ReportRevealed { era, operator });
+		Ok(())
+	}
+
+	/// Checks that each pass on something checked carries the receipt of its subject, signed
+	/// by the key the subject was drawn with, over `operator`'s challenge and the evidence.
+	/// A subject without a key (not registered at the draw) cannot answer, and needs none.
+	pub(crate) fn check_receipts(
+		operator: &T::AccountId,
+		era_seed: &[u8; 32],
+		keys: &AnswerKeysOf<T>,
+		verdicts: &[ReportedVerdict],
+	) -> DispatchResult {
+		let operator = operator.encode();
+		let idle = nothing_to_check();
+		for (index, reported) in verdicts.iter().enumerate() {
+			if !reported.ok || reported.evidence == idle {
+				continue;
+			}
+			let Some(Some(key)) = keys.get(index) else { continue };
+			let receipt = reported.receipt.as_ref().ok_or(Error::<T>::MissingReceipt)?;
+			let challenge = answer_challenge(&check_seed(era_seed, index as u32), &operator);
+			let message = answer_message(&challenge, &reported.evidence);
+			ensure!(receipt.verify(&message[..], &AccountId32::new(*key)), Error::<T>::BadReceipt);
+		}
 		Ok(())
 	}
 
@@ -249,6 +284,7 @@ impl<T: Config> Pallet<T> {
 			Reports::<T>::drain_prefix(era).collect();
 		let _ = Commitments::<T>::clear_prefix(era, T::MaxReporters::get(), None);
 		Committers::<T>::remove(era);
+		AnswerKeys::<T>::remove(era);
 		let era_licences = EraLicences::<T>::take(era);
 		let read = revealed.len() as u32;
 		// An operator whose licences all left it (or came after the era started) has no say.
@@ -267,6 +303,7 @@ impl<T: Config> Pallet<T> {
 		// The quorum's verdict per subject (only when there is a quorum).
 		// (`None`: undecided).
 		let mut decided: Vec<Option<Verdict>> = Vec::new();
+		let idle = nothing_to_check();
 		if quorum {
 			let counted = Self::total(reports.iter().map(|(_, _, weight)| *weight));
 			// Against every licence that could count, not only those that took a slot.
@@ -290,7 +327,9 @@ impl<T: Config> Pallet<T> {
 						slashed,
 					});
 				}
-				decided.push(verdict);
+				// A pass on nothing to check took no check and needs no receipt: agreeing
+				// on it earns nothing, or a lazy majority would.
+				decided.push(verdict.filter(|v| !(v.ok && v.evidence == idle)));
 			}
 		}
 		for subject in &subjects {
@@ -307,8 +346,8 @@ impl<T: Config> Pallet<T> {
 		}
 
 		// Active share: the licences that counted for operators that agreed with the quorum
-		// on the decided subjects, in an era that decided something (an empty report agrees
-		// with nothing).
+		// on the decided subjects (a subject passed on nothing to check is not one), in an
+		// era that decided something (an empty report agrees with nothing).
 		let decided_count = decided.iter().flatten().count() as u32;
 		if quorum && decided_count > 0 {
 			let needed = params.agreement_threshold.mul_ceil(decided_count);

@@ -25,8 +25,11 @@
 //! era commits `report_commitment(era, operator, verdicts, salt)` (one per operator per era,
 //! at most `MaxReporters`). In the `reveal_window` blocks after the era it reveals the
 //! verdicts and salt. An operator cannot copy another's report: commitments hide the verdicts
-//! until commits are closed, and a pass verdict carries the hash of the data the subject
-//! served, which only a real check learns.
+//! until commits are closed. Nor can it agree without checking: the evidence of a pass (the
+//! hash of the data served, the same for every honest operator) is public, so a pass on
+//! something checked carries the subject's receipt, its signature over this operator's own
+//! challenge and the evidence ([`zerog_traits::answers`]), checked on reveal against the key
+//! the subject was drawn with ([`AnswerKeys`]).
 //!
 //! ## Quorum
 //! Each report is weighed by the licences that count for its operator in the era: delegated
@@ -70,6 +73,8 @@ mod tests;
 mod tests_attacks;
 #[cfg(test)]
 mod tests_eras;
+#[cfg(test)]
+mod tests_receipts;
 #[cfg(any(feature = "try-runtime", test))]
 mod try_state;
 pub mod types;
@@ -105,8 +110,12 @@ pub mod pallet {
 		Era<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::MaxSubjects>;
 	/// A subject.
 	pub type SubjectOf<T> = Subject<<T as frame_system::Config>::AccountId>;
-	/// A revealed report's verdicts.
+	/// A revealed report's verdicts, as the chain keeps them.
 	pub type VerdictsOf<T> = BoundedVec<Verdict, <T as Config>::MaxSubjects>;
+	/// A report's verdicts as the operator reveals them, with the subjects' receipts.
+	pub type ReportedVerdictsOf<T> = BoundedVec<ReportedVerdict, <T as Config>::MaxSubjects>;
+	/// The keys an era's subjects answer with, in subject order (see [`AnswerKeys`]).
+	pub type AnswerKeysOf<T> = BoundedVec<Option<[u8; 32]>, <T as Config>::MaxSubjects>;
 	/// The operators that committed in an era, each with the licences it counted for then.
 	pub type CommittersOf<T> =
 		BoundedVec<(<T as frame_system::Config>::AccountId, u32), <T as Config>::MaxReporters>;
@@ -155,6 +164,10 @@ pub mod pallet {
 		type MaxReporters: Get<u32>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
+		/// Keys whose signatures the `reveal_report` benchmark puts in receipts: the
+		/// benchmark's subjects answer with them.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: zerog_traits::BenchmarkKeys<[u8; 32], sp_runtime::MultiSignature>;
 	}
 
 	/// Current parameters; no eras run until they are set.
@@ -257,6 +270,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Committers<T: Config> =
 		StorageMap<_, Twox64Concat, EraIndex, CommittersOf<T>, ValueQuery>;
+
+	/// The keys each drawn era's subjects answer checks with, in subject order, as their
+	/// pallets knew them at the draw ([`zerog_traits::ProviderRegistry::answer_key`]): a
+	/// pass is revealed with a receipt signed by that key. Kept until the era is finalized,
+	/// so a subject that changes its key during the era cannot void honest receipts. An era
+	/// drawn before this record existed has none, and its passes need no receipt.
+	#[pallet::storage]
+	pub type AnswerKeys<T: Config> =
+		StorageMap<_, Twox64Concat, EraIndex, AnswerKeysOf<T>, OptionQuery>;
 
 	/// Revealed verdicts by (era, operator).
 	#[pallet::storage]
@@ -409,6 +431,11 @@ pub mod pallet {
 		/// The era's subjects are not drawn yet: it waits for randomness revealed since it
 		/// started.
 		SubjectsNotDrawn,
+		/// A pass on something checked comes without the subject's receipt.
+		MissingReceipt,
+		/// A receipt is not the subject's signature over this operator's challenge and the
+		/// verdict's evidence.
+		BadReceipt,
 	}
 
 	#[pallet::hooks]
@@ -494,13 +521,14 @@ pub mod pallet {
 			Self::do_commit(operator, era, commitment)
 		}
 
-		/// Reveal a committed report in the era's reveal window.
+		/// Reveal a committed report in the era's reveal window. Each pass on something
+		/// checked carries the subject's receipt (see [`ReportedVerdict`]).
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::reveal_report(verdicts.len() as u32))]
 		pub fn reveal_report(
 			origin: OriginFor<T>,
 			era: EraIndex,
-			verdicts: VerdictsOf<T>,
+			verdicts: ReportedVerdictsOf<T>,
 			salt: [u8; 32],
 		) -> DispatchResult {
 			let operator = ensure_signed(origin)?;
@@ -589,6 +617,15 @@ pub mod pallet {
 				Subject::Storage(who) => T::StorageProviders::slash(who, fraction),
 				Subject::Da(who) => T::DaOperators::slash(who, fraction),
 				Subject::Compute(who) => T::ComputeProviders::slash(who, fraction),
+			}
+		}
+
+		/// The key `subject` answers checks with, from its pallet.
+		pub(crate) fn answer_key(subject: &SubjectOf<T>) -> Option<[u8; 32]> {
+			match subject {
+				Subject::Storage(who) => T::StorageProviders::answer_key(who),
+				Subject::Da(who) => T::DaOperators::answer_key(who),
+				Subject::Compute(who) => T::ComputeProviders::answer_key(who),
 			}
 		}
 

@@ -36,13 +36,14 @@ pub mod v1 {
 			for era in &orphans {
 				Eras::<T>::remove(era);
 				EraLicences::<T>::remove(era);
+				AnswerKeys::<T>::remove(era);
 				let commitments = Commitments::<T>::clear_prefix(era, u32::MAX, None);
 				let reports = Reports::<T>::clear_prefix(era, u32::MAX, None);
 				CommitmentCount::<T>::remove(era);
 				Committers::<T>::remove(era);
 				reads.saturating_inc();
 				writes.saturating_accrue(
-					4u64.saturating_add(commitments.unique.into())
+					5u64.saturating_add(commitments.unique.into())
 						.saturating_add(reports.unique.into()),
 				);
 			}

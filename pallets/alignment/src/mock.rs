@@ -1,11 +1,15 @@
 //! Test runtime: frame-system, balances and alignment, with provider registries whose members,
 //! holds and slashes the tests control and inspect, and randomness whose age they choose.
 
-use crate::{self as pallet_alignment, report_commitment, AlignmentParams, EraIndex, Verdict};
+use crate::{
+	self as pallet_alignment, answer_challenge, answer_message, check_seed, report_commitment,
+	AlignmentParams, EraIndex, Eras, ReportedVerdict, Verdict,
+};
 use alloc::collections::BTreeMap;
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::Hooks};
-use sp_runtime::{BuildStorage, Perbill};
+use sp_core::{ed25519, Pair};
+use sp_runtime::{BuildStorage, MultiSignature, Perbill};
 use zerog_traits::{ProviderRegistry, SlashProvider};
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -43,6 +47,27 @@ thread_local! {
 	static RANDOMNESS_SINCE: RefCell<Option<u64>> = const { RefCell::new(None) };
 	/// Licence payments received.
 	static PROCEEDS: RefCell<u64> = const { RefCell::new(0) };
+	/// How many times the providers changed their answer keys (see [`rotate_answer_keys`]).
+	static KEY_ROTATIONS: RefCell<u8> = const { RefCell::new(0) };
+	/// Providers without an answer key.
+	static KEYLESS: RefCell<Vec<AccountId>> = const { RefCell::new(vec![]) };
+}
+
+/// The key pair provider `who` answers checks with now. Ed25519, whose signatures are
+/// deterministic: a test's commitment and reveal build the same receipts.
+pub fn answer_pair(who: AccountId) -> ed25519::Pair {
+	let rotation = KEY_ROTATIONS.with(|r| *r.borrow());
+	ed25519::Pair::from_seed(&sp_io::hashing::blake2_256(&(b"answer", who, rotation).encode()))
+}
+
+/// Every provider takes a new answer key (as a DA operator or compute service may).
+pub fn rotate_answer_keys() {
+	KEY_ROTATIONS.with(|r| *r.borrow_mut() += 1);
+}
+
+/// Provider `who` has no answer key from now on.
+pub fn set_keyless(who: AccountId) {
+	KEYLESS.with(|k| k.borrow_mut().push(who));
 }
 
 /// A registry of one kind that draws uniformly from its members by the seed.
@@ -55,6 +80,11 @@ impl<const KIND: u8> ProviderRegistry<AccountId> for Registry<KIND> {
 			let pick = u64::from_le_bytes(seed[..8].try_into().unwrap()) as usize;
 			(!members.is_empty()).then(|| members[pick % members.len()])
 		})
+	}
+
+	fn answer_key(who: &AccountId) -> Option<[u8; 32]> {
+		let keyless = KEYLESS.with(|k| k.borrow().contains(who));
+		(!keyless).then(|| answer_pair(*who).public().0)
 	}
 
 	fn hold_subject(who: &AccountId) {
@@ -120,6 +150,23 @@ impl pallet_alignment::Config for Test {
 	type MaxSubjects = MaxSubjects;
 	type MaxReporters = MaxReporters;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkKeys;
+}
+
+/// Numbered ed25519 keys for the benchmarks' receipts.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkKeys;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl zerog_traits::BenchmarkKeys<[u8; 32], MultiSignature> for BenchmarkKeys {
+	fn signer(seed: u32) -> [u8; 32] {
+		ed25519::Pair::from_seed(&[seed as u8; 32]).public().0
+	}
+
+	fn sign(seed: u32, message: &[u8]) -> MultiSignature {
+		ed25519::Pair::from_seed(&[seed as u8; 32]).sign(message).into()
+	}
 }
 
 /// Emission per era in the tests.
@@ -190,6 +237,8 @@ fn genesis_ext(licences: &[(AccountId, AccountId)]) -> sp_io::TestExternalities 
 	HOLDS.with(|h| h.borrow_mut().clear());
 	RANDOMNESS_SINCE.with(|r| *r.borrow_mut() = None);
 	PROCEEDS.with(|p| *p.borrow_mut() = 0);
+	KEY_ROTATIONS.with(|r| *r.borrow_mut() = 0);
+	KEYLESS.with(|k| k.borrow_mut().clear());
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| run_to(1));
 	ext
@@ -245,11 +294,41 @@ pub fn fail() -> Verdict {
 	Verdict { ok: false, evidence: [0xEE; 32] }
 }
 
-/// Commits `verdicts` for `who` in `era` with a salt made from `who`.
+/// `verdicts` as operator `who` reports them in `era`: each pass carries the receipt its
+/// subject signs now for `who`'s challenge (an honest subject answering a real check).
+pub fn reported(who: AccountId, era: EraIndex, verdicts: &[Verdict]) -> Vec<ReportedVerdict> {
+	let info = Eras::<Test>::get(era);
+	verdicts
+		.iter()
+		.enumerate()
+		.map(|(index, verdict)| {
+			let receipt = info.as_ref().filter(|_| verdict.ok).and_then(|info| {
+				let subject = info.subjects.get(index)?;
+				let challenge =
+					answer_challenge(&check_seed(&info.seed, index as u32), &who.encode());
+				let message = answer_message(&challenge, &verdict.evidence);
+				Some(MultiSignature::from(answer_pair(*subject.account()).sign(&message)))
+			});
+			ReportedVerdict { ok: verdict.ok, evidence: verdict.evidence, receipt }
+		})
+		.collect()
+}
+
+/// Commits `verdicts` for `who` in `era` with a salt made from `who`, the passes with their
+/// subjects' receipts.
 pub fn commit(
 	who: AccountId,
 	era: EraIndex,
 	verdicts: &[Verdict],
+) -> frame_support::dispatch::DispatchResult {
+	commit_reported(who, era, &reported(who, era, verdicts))
+}
+
+/// Commits verdicts as reported, receipts and all.
+pub fn commit_reported(
+	who: AccountId,
+	era: EraIndex,
+	verdicts: &[ReportedVerdict],
 ) -> frame_support::dispatch::DispatchResult {
 	let salt = [who as u8; 32];
 	Alignment::commit_report(
@@ -259,11 +338,20 @@ pub fn commit(
 	)
 }
 
-/// Reveals `verdicts` for `who` in `era` with the salt `commit` used.
+/// Reveals `verdicts` for `who` in `era` with the salt and receipts `commit` used.
 pub fn reveal(
 	who: AccountId,
 	era: EraIndex,
 	verdicts: &[Verdict],
+) -> frame_support::dispatch::DispatchResult {
+	reveal_reported(who, era, &reported(who, era, verdicts))
+}
+
+/// Reveals verdicts as reported, with the salt `commit_reported` used.
+pub fn reveal_reported(
+	who: AccountId,
+	era: EraIndex,
+	verdicts: &[ReportedVerdict],
 ) -> frame_support::dispatch::DispatchResult {
 	Alignment::reveal_report(
 		RuntimeOrigin::signed(who),

@@ -100,7 +100,7 @@ fn reveal_checks_window_commitment_and_length() {
 			Alignment::reveal_report(
 				RuntimeOrigin::signed(21),
 				0,
-				all_pass().try_into().unwrap(),
+				reported(21, 0, &all_pass()).try_into().unwrap(),
 				[9; 32]
 			),
 			Error::<Test>::CommitmentMismatch

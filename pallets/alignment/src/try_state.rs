@@ -30,6 +30,7 @@
 //!   commitment and a weight above 0), and commitments exist only for eras with a record;
 //! - every revealed report has a commitment and one verdict per subject of its era;
 //! - a finalized era (one with an outcome) has no record left;
+//! - `AnswerKeys` exist only for eras with a record, one key slot per subject;
 //! - `EraLicences` is kept exactly for the eras with a record, and no fewer licences than
 //!   count in the era (the quorum's measure is never below the votes).
 
@@ -216,6 +217,13 @@ impl<T: Config> Pallet<T> {
 		}
 		for era in Outcomes::<T>::iter_keys() {
 			ensure!(!Eras::<T>::contains_key(era), "A finalized era still has a record.");
+		}
+		for (era, keys) in AnswerKeys::<T>::iter() {
+			let info = Eras::<T>::get(era).ok_or("AnswerKeys outlived its era's record.")?;
+			ensure!(
+				keys.len() == info.subjects.len(),
+				"AnswerKeys does not have one slot per subject of its era."
+			);
 		}
 		for (era, licences) in EraLicences::<T>::iter() {
 			ensure!(Eras::<T>::contains_key(era), "EraLicences outlived its era's record.");

@@ -5,7 +5,8 @@ use frame_support::{
 	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use scale_info::TypeInfo;
-use sp_runtime::Perbill;
+use sp_runtime::{MultiSignature, Perbill};
+pub use zerog_traits::answers::{answer_challenge, answer_message, nothing_to_check};
 
 /// Id of a licence.
 pub type LicenceId = u32;
@@ -14,7 +15,7 @@ pub type LicenceId = u32;
 pub type EraIndex = u32;
 
 /// The domain tag that starts every report commitment (see [`report_commitment`]).
-pub const REPORT_DOMAIN: &[u8; 25] = b"zerog:alignment:report:v1";
+pub const REPORT_DOMAIN: &[u8; 25] = b"zerog:alignment:report:v2";
 
 /// The domain tag of the seed a subject's check is derived from (see [`check_seed`]).
 pub const CHECK_DOMAIN: &[u8; 24] = b"zerog:alignment:check:v1";
@@ -70,9 +71,31 @@ pub struct Verdict {
 	/// The subject answered correctly.
 	pub ok: bool,
 	/// What the check saw: for a pass, the blake2-256 of the data the subject served (so
-	/// honest operators agree on it, and an operator that did not fetch it cannot know it);
-	/// for a failure, a hash of the error.
+	/// honest operators agree on it), or [`nothing_to_check`]; for a failure, anything.
 	pub evidence: [u8; 32],
+}
+
+/// A verdict as an operator reports it: with, for a pass, the subject's receipt. The chain
+/// keeps the [`Verdict`] once the receipt is checked.
+#[derive(Clone, Encode, Decode, DecodeWithMemTracking, TypeInfo, PartialEq, Eq, Debug)]
+pub struct ReportedVerdict {
+	/// The subject answered correctly.
+	pub ok: bool,
+	/// As [`Verdict::evidence`].
+	pub evidence: [u8; 32],
+	/// For a pass on something checked (evidence other than [`nothing_to_check`]): the
+	/// subject's signature, by the key it was drawn with, over
+	/// `answer_message(answer_challenge(check_seed, operator), evidence)` (see
+	/// [`zerog_traits::answers`]). It shows that this operator got the answer from the
+	/// subject itself. Ignored on a failure.
+	pub receipt: Option<MultiSignature>,
+}
+
+impl ReportedVerdict {
+	/// The verdict the chain keeps.
+	pub fn verdict(&self) -> Verdict {
+		Verdict { ok: self.ok, evidence: self.evidence }
+	}
 }
 
 /// A licence: a share of the era rewards, delegated to an operator that runs the checks.
@@ -221,11 +244,12 @@ pub struct AlignmentParams<Balance, BlockNumber> {
 }
 
 /// The bytes an operator commits to: `blake2_256(SCALE(REPORT_DOMAIN, era, operator,
-/// verdicts, salt))`. `reveal_report` recomputes it from the revealed verdicts and salt.
+/// verdicts, salt))`, the verdicts with their receipts. `reveal_report` recomputes it from
+/// the revealed verdicts and salt.
 pub fn report_commitment<AccountId: Encode>(
 	era: EraIndex,
 	operator: &AccountId,
-	verdicts: &[Verdict],
+	verdicts: &[ReportedVerdict],
 	salt: &[u8; 32],
 ) -> [u8; 32] {
 	sp_io::hashing::blake2_256(&(REPORT_DOMAIN, era, operator, verdicts, salt).encode())

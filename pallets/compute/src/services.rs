@@ -2,6 +2,7 @@
 
 use crate::pallet::*;
 use crate::types::*;
+use codec::{Decode, Encode};
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
@@ -154,5 +155,11 @@ impl<T: Config> zerog_traits::ProviderRegistry<T::AccountId> for Pallet<T> {
 			Services::<T>::iter,
 			|(who, service)| service.retiring_until.is_none().then_some(who),
 		)
+	}
+
+	/// The service's registered signer: its endpoint signs health answers with it.
+	fn answer_key(who: &T::AccountId) -> Option<[u8; 32]> {
+		let service = Services::<T>::get(who)?;
+		<[u8; 32]>::decode(&mut &service.info.signer.encode()[..]).ok()
 	}
 }

@@ -3,6 +3,7 @@
 //! faulty.
 
 use crate::pallet::*;
+use codec::{Decode, Encode};
 use sp_runtime::{
 	traits::{UniqueSaturatedInto, Zero},
 	Perbill,
@@ -25,6 +26,12 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 			.map(|step| &committee[(start + step) % committee.len()].0)
 			.find(|who| Operators::<T>::contains_key(*who))
 			.cloned()
+	}
+
+	/// The member's operator key (its `zgda` key): its node signs chunk answers with it.
+	fn answer_key(who: &T::AccountId) -> Option<[u8; 32]> {
+		let operator = Operators::<T>::get(who)?;
+		<[u8; 32]>::decode(&mut &operator.key.encode()[..]).ok()
 	}
 }
 

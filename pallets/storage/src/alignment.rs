@@ -7,6 +7,7 @@
 //! is finalized, so a faulty one is still there to slash.
 
 use crate::pallet::*;
+use codec::{Decode, Encode};
 use frame_support::{
 	storage::StoragePrefixedMap,
 	traits::{
@@ -36,6 +37,12 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 				provider.unbonding_until.is_none_or(|until| now < until).then_some(who)
 			},
 		)
+	}
+
+	/// The provider's account (an sr25519 key, its node's `zgst` key): its node signs segment
+	/// answers with it.
+	fn answer_key(who: &T::AccountId) -> Option<[u8; 32]> {
+		<[u8; 32]>::decode(&mut &who.encode()[..]).ok()
 	}
 
 	/// One more era checks `who`: it cannot withdraw until that era is finalized.

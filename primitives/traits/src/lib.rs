@@ -9,6 +9,7 @@
 
 extern crate alloc;
 
+pub mod answers;
 #[cfg(feature = "std")]
 pub mod testing;
 
@@ -52,6 +53,12 @@ pub trait ProviderRegistry<AccountId> {
 	/// same seed on the same state draws the same provider.
 	fn sample(seed: &[u8; 32]) -> Option<AccountId>;
 
+	/// The account whose signature on an answer to an alignment check counts for `who` (see
+	/// [`answers`]): an sr25519 public key (a storage provider's account, a DA operator's
+	/// key) or a compute service's signer account. `None`: `who` cannot answer, and a pass
+	/// on it needs no receipt (a provider that is not registered).
+	fn answer_key(who: &AccountId) -> Option<[u8; 32]>;
+
 	/// `who` was drawn as a subject of an era: it must stay slashable (keep its bond) until
 	/// [`release_subject`](Self::release_subject) is called for that era. Holds add up: a
 	/// provider drawn by two eras is released by the second call. The default keeps nothing.
@@ -64,6 +71,10 @@ pub trait ProviderRegistry<AccountId> {
 
 impl<AccountId> ProviderRegistry<AccountId> for () {
 	fn sample(_seed: &[u8; 32]) -> Option<AccountId> {
+		None
+	}
+
+	fn answer_key(_who: &AccountId) -> Option<[u8; 32]> {
 		None
 	}
 }

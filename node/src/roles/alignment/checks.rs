@@ -9,42 +9,48 @@
 //!   `DaRequest::Prove` with its `zgda` key.
 //! - Compute provider: its endpoint's health check, signed by its registered signer.
 //!
-//! A subject with nothing to check passes with the same evidence at every operator
-//! ([`nothing_to_check`]); one that does not answer fails. When this node is the subject
-//! (a validator is usually also a provider), it answers itself: a node is not its own peer.
+//! Each check asks with this operator's own challenge ([`answer_challenge`] of the check
+//! seed and the operator's account); the subject signs its answer over that challenge and
+//! the evidence, by the key the chain drew it with (`pallet_alignment::AnswerKeys`), and the
+//! signature goes with the pass as its receipt. A subject with nothing to check passes with
+//! the same evidence at every operator ([`nothing_to_check`]) and no receipt; one that does
+//! not answer fails. When this node is the subject (a validator is usually also a
+//! provider), it answers itself: a node is not its own peer.
 
 use crate::{
 	roles::storage::params::acks_required,
 	service::types::{BlockHash, FullClient},
 };
-use codec::Decode;
+use codec::{Decode, Encode};
 use frame_support::storage::StoragePrefixedMap;
 use futures::future::join_all;
-use pallet_alignment::{check_seed, Subject};
+use pallet_alignment::{check_seed, EraIndex, Subject};
 use pallet_compute::runtime_api::ComputeApi;
 use pallet_da::runtime_api::DaApi;
 use pallet_storage::runtime_api::StorageApi;
 use sc_client_api::{HeaderBackend, StorageProvider};
 use sp_api::ProvideRuntimeApi;
-use sp_core::storage::StorageKey;
+use sp_core::{sr25519, storage::StorageKey};
+use sp_runtime::MultiSignature;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use zerog_alignment_service::{
 	challenge::{
-		acknowledged_files, da_challenge, nothing_to_check, storage_challenge, DealHolders,
-		StorageCandidate,
+		acknowledged_files, answer_challenge, da_challenge, nothing_to_check, storage_challenge,
+		DealHolders, StorageCandidate,
 	},
 	compute::HealthClient,
+	reports::ReportedVerdict,
 };
 use zerog_da_service::{
 	holding::{answer_chunk_challenge, verify_chunk_holding},
 	protocol::ChunkFetcher,
 	DaService,
 };
-use zerog_data_plane::holding::HoldingSigner;
+use zerog_data_plane::holding::{HoldingSigner, Receipt};
 use zerog_erasure::BlobCommitment;
 use zerog_runtime::{AccountId, BlockNumber, Runtime};
 use zerog_storage_service::{
-	holding::{answer_challenge, verify_holding},
+	holding::{answer_challenge as answer_segment_challenge, verify_holding},
 	protocol::SegmentFetcher,
 	FileKey, StorageService,
 };
@@ -52,11 +58,30 @@ use zerog_storage_service::{
 /// The era record as the runtime names it.
 pub type EraRecord = pallet_alignment::EraOf<Runtime>;
 
-/// A verdict as kept in the report store: `(ok, evidence)`.
-pub type CheckVerdict = (bool, [u8; 32]);
+/// A verdict as kept in the report store: `(ok, evidence, receipt)`.
+pub type CheckVerdict = ReportedVerdict;
 
-/// A failed check's evidence (the pallet ignores it).
-const FAILED: CheckVerdict = (false, [0; 32]);
+/// A failed check (the pallet ignores its evidence).
+const FAILED: CheckVerdict = (false, [0; 32], None);
+
+/// A pass on a subject that had nothing to be checked on: no receipt.
+fn idle() -> CheckVerdict {
+	(true, nothing_to_check(), None)
+}
+
+/// A pass with a holding answer's receipt (an sr25519 signature).
+fn passed(receipt: Receipt) -> CheckVerdict {
+	let signature = sr25519::Signature::from_raw(receipt.signature);
+	(true, receipt.evidence, Some(MultiSignature::Sr25519(signature)))
+}
+
+/// How one subject is checked: its check seed, this operator's challenge, and the key the
+/// chain drew it with (`None`: not known here, the key at the era's start is used).
+struct Ask {
+	seed: [u8; 32],
+	challenge: [u8; 32],
+	key: Option<[u8; 32]>,
+}
 
 /// What the checks read and ask through.
 pub struct Checker {
@@ -87,13 +112,17 @@ struct Candidates {
 }
 
 impl Checker {
-	/// The verdicts of `era`, in subject order; `None` when the era's first block is not
-	/// known here (the node is still syncing).
+	/// The verdicts of era `index` (its record read at `best`), in subject order, as
+	/// operator `operator` reports them; `None` when the era's first block is not known here
+	/// (the node is still syncing).
 	pub async fn check_era(
 		&self,
+		best: BlockHash,
+		index: EraIndex,
 		era: &EraRecord,
 		era_length: BlockNumber,
 		check_time: Duration,
+		operator: &AccountId,
 	) -> Option<Vec<CheckVerdict>> {
 		let at = self.client.hash(era.start).ok()??;
 		let acks = acks_required(&self.client, at);
@@ -110,11 +139,26 @@ impl Checker {
 			holders: acks.then(|| self.holders(at)),
 			blobs: self.live_blobs(at),
 		};
+		let keys = self.answer_keys(best, index);
+		let operator = operator.encode();
 		let checks = era.subjects.iter().enumerate().map(|(index, subject)| {
 			let seed = check_seed(&era.seed, index as u32);
-			self.check(&candidates, subject, seed, check_time)
+			let ask = Ask {
+				seed,
+				challenge: answer_challenge(&seed, &operator),
+				key: keys.as_ref().and_then(|keys| keys.get(index).copied().flatten()),
+			};
+			self.check(&candidates, subject, ask, check_time)
 		});
 		Some(join_all(checks).await)
+	}
+
+	/// The keys era `era`'s subjects were drawn with, at `best`, the block the era's record
+	/// was read at (`None` before the draw, or from a runtime without them).
+	fn answer_keys(&self, best: BlockHash, era: EraIndex) -> Option<Vec<Option<[u8; 32]>>> {
+		let key = StorageKey(pallet_alignment::AnswerKeys::<Runtime>::hashed_key_for(era));
+		let data = self.client.storage(best, &key).ok()??;
+		Vec::<Option<[u8; 32]>>::decode(&mut &data.0[..]).ok()
 	}
 
 	/// The verdict on `subject`; a subject whose check is not done within `check_time` (the
@@ -123,15 +167,15 @@ impl Checker {
 		&self,
 		candidates: &Candidates,
 		subject: &Subject<AccountId>,
-		seed: [u8; 32],
+		ask: Ask,
 		check_time: Duration,
 	) -> CheckVerdict {
 		let started = std::time::Instant::now();
 		let check = async {
 			match subject {
-				Subject::Storage(who) => self.check_storage(candidates, who, seed).await,
-				Subject::Da(who) => self.check_da(candidates, who, seed).await,
-				Subject::Compute(who) => self.check_compute(candidates.at, who, seed).await,
+				Subject::Storage(who) => self.check_storage(candidates, who, &ask).await,
+				Subject::Da(who) => self.check_da(candidates, who, &ask).await,
+				Subject::Compute(who) => self.check_compute(candidates.at, who, &ask).await,
 			}
 		};
 		let verdict = tokio::time::timeout(check_time, check).await.unwrap_or_else(|_| {
@@ -231,11 +275,11 @@ impl Checker {
 		&self,
 		candidates: &Candidates,
 		who: &AccountId,
-		seed: [u8; 32],
+		ask: &Ask,
 	) -> CheckVerdict {
 		let Ok(Some(provider)) = self.client.runtime_api().provider(candidates.at, who.clone())
 		else {
-			return (true, nothing_to_check());
+			return idle();
 		};
 		let provider_id: [u8; 32] = *<AccountId as AsRef<[u8; 32]>>::as_ref(who);
 		let files: Vec<StorageCandidate> = match &candidates.holders {
@@ -248,37 +292,36 @@ impl Checker {
 			None => candidates.files.iter().map(|(_, file)| file.clone()).collect(),
 		};
 		let Some((file, index)) =
-			storage_challenge(&seed, &files, provider.shard.id, provider.shard.count)
+			storage_challenge(&ask.seed, &files, provider.shard.id, provider.shard.count)
 		else {
-			return (true, nothing_to_check());
+			return idle();
 		};
 		let StorageCandidate { root, size, .. } = files[file];
 		let key = FileKey::new(root, size);
+		// The provider answers with its account's key.
 		let provider = provider_id;
+		let challenge = ask.challenge;
 		let signer = self.storage.holding_signer();
-		let local = answer_challenge(
+		let local = answer_segment_challenge(
 			self.storage.store(),
 			signer.as_deref(),
 			&provider,
 			&key,
 			index,
-			&seed,
+			&challenge,
 		)
-		.and_then(|proof| verify_holding(&proof, &provider, &key, index, &seed).ok());
-		let evidence = match local {
-			Some(evidence) => Some(evidence),
-			None => self.segments.prove(provider, &key, index, seed).await,
+		.and_then(|proof| verify_holding(&proof, &provider, &key, index, &challenge).ok());
+		let receipt = match local {
+			Some(receipt) => Some(receipt),
+			None => self.segments.prove(provider, &key, index, challenge).await,
 		};
-		evidence.map_or(FAILED, |e| (true, e))
+		receipt.map_or(FAILED, passed)
 	}
 
-	async fn check_da(
-		&self,
-		candidates: &Candidates,
-		who: &AccountId,
-		seed: [u8; 32],
-	) -> CheckVerdict {
-		let Some(key) = self.da_key(candidates.at, who) else { return (true, nothing_to_check()) };
+	async fn check_da(&self, candidates: &Candidates, who: &AccountId, ask: &Ask) -> CheckVerdict {
+		let Some(key) = ask.key.or_else(|| self.da_key(candidates.at, who)) else {
+			return idle();
+		};
 		let api = self.client.runtime_api();
 		let assigned: Vec<(u64, Vec<u32>)> = candidates
 			.blobs
@@ -287,8 +330,8 @@ impl Checker {
 				(*id, api.chunks_of(candidates.at, *id, who.clone()).unwrap_or_default())
 			})
 			.collect();
-		let Some((blob, index)) = da_challenge(&seed, &assigned) else {
-			return (true, nothing_to_check());
+		let Some((blob, index)) = da_challenge(&ask.seed, &assigned) else {
+			return idle();
 		};
 		let Some((_, commitment)) = candidates.blobs.iter().find(|(id, _)| *id == blob) else {
 			return FAILED;
@@ -299,14 +342,16 @@ impl Checker {
 			&key,
 			&commitment.root,
 			index,
-			&seed,
+			&ask.challenge,
 		)
-		.and_then(|proof| verify_chunk_holding(&proof, &key, commitment, index, &seed).ok());
-		let evidence = match local {
-			Some(evidence) => Some(evidence),
-			None => self.chunks.prove(key, commitment, index, seed).await,
+		.and_then(|proof| {
+			verify_chunk_holding(&proof, &key, commitment, index, &ask.challenge).ok()
+		});
+		let receipt = match local {
+			Some(receipt) => Some(receipt),
+			None => self.chunks.prove(key, commitment, index, ask.challenge).await,
 		};
-		evidence.map_or(FAILED, |e| (true, e))
+		receipt.map_or(FAILED, passed)
 	}
 
 	/// The operator key of DA member `who` at `at`.
@@ -319,13 +364,14 @@ impl Checker {
 			.ok()
 	}
 
-	async fn check_compute(&self, at: BlockHash, who: &AccountId, seed: [u8; 32]) -> CheckVerdict {
+	async fn check_compute(&self, at: BlockHash, who: &AccountId, ask: &Ask) -> CheckVerdict {
 		let Ok(Some(service)) = self.client.runtime_api().service(at, who.clone()) else {
-			return (true, nothing_to_check());
+			return idle();
 		};
 		let endpoint = String::from_utf8_lossy(&service.info.endpoint).into_owned();
-		match self.health.check(&endpoint, &service.info.signer, &seed).await {
-			Ok(evidence) => (true, evidence),
+		let signer = ask.key.map_or(service.info.signer, AccountId::new);
+		match self.health.check(&endpoint, &signer, &ask.challenge).await {
+			Ok((evidence, receipt)) => (true, evidence, Some(receipt)),
 			Err(e) => {
 				log::info!(target: "alignment", "compute service of {who} at {endpoint}: {e:?}");
 				FAILED

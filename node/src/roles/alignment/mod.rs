@@ -25,7 +25,7 @@ use crate::{
 };
 use checks::{CheckVerdict, Checker};
 use codec::Decode;
-use pallet_alignment::{report_commitment, runtime_api::AlignmentApi, EraIndex, Verdict};
+use pallet_alignment::{report_commitment, runtime_api::AlignmentApi, EraIndex, ReportedVerdict};
 use sc_client_api::{HeaderBackend, StorageProvider};
 use sc_service::error::Error as ServiceError;
 use sp_api::ProvideRuntimeApi;
@@ -216,15 +216,15 @@ impl AlignmentParts {
 			Duration::from_millis(u64::from(blocks_left) * zerog_runtime::SLOT_DURATION)
 				.max(MIN_CHECK_TIME);
 		let started = std::time::Instant::now();
-		let Some(report) = self.report(era, &record, era_length, check_time).await else {
+		let Some(report) = self.report(best, era, &record, era_length, check_time).await else {
 			return;
 		};
 		let took = started.elapsed().as_millis();
-		let failed = report.verdicts.iter().filter(|(ok, _)| !ok).count();
+		let failed = report.verdicts.iter().filter(|(ok, _, _)| !ok).count();
 		let idle = report
 			.verdicts
 			.iter()
-			.filter(|(ok, evidence)| *ok && *evidence == nothing_to_check())
+			.filter(|(ok, evidence, _)| *ok && *evidence == nothing_to_check())
 			.count();
 		let commitment = report_commitment(
 			era,
@@ -255,6 +255,7 @@ impl AlignmentParts {
 	/// committed.
 	async fn report(
 		&self,
+		best: BlockHash,
 		era: EraIndex,
 		record: &checks::EraRecord,
 		era_length: BlockNumber,
@@ -263,19 +264,22 @@ impl AlignmentParts {
 		match self.store.load(era) {
 			Ok(Some(report))
 				if report.verdicts.len() == record.subjects.len()
-					&& report.follows(&record.seed) =>
+					&& report.follows(&record.seed)
+					&& has_receipts(&report.verdicts) =>
 			{
 				return Some(report)
 			},
 			Ok(Some(_)) => {
-				log::warn!(target: "alignment", "era {era}: the stored report followed another draw (a branch that lost); checking again")
+				log::warn!(target: "alignment", "era {era}: the stored report followed another draw (a branch that lost), or has no receipts (an older version); checking again")
 			},
 			Ok(None) => {},
 			Err(e) => {
 				log::warn!(target: "alignment", "era {era}: the stored report is unreadable ({e}); checking again")
 			},
 		}
-		let verdicts = self.checker.check_era(record, era_length, check_time).await?;
+		let me = self.tx.account();
+		let verdicts =
+			self.checker.check_era(best, era, record, era_length, check_time, me).await?;
 		let report = StoredReport { era, verdicts, salt: fresh_salt(), seed: record.seed };
 		if let Err(e) = self.store.save(&report) {
 			log::error!(target: "alignment", "era {era}: cannot keep the report ({e}); not committing what could not be revealed");
@@ -312,9 +316,9 @@ impl AlignmentParts {
 				return;
 			},
 		};
-		let Ok(verdicts) =
-			pallet_alignment::VerdictsOf::<Runtime>::try_from(pallet_verdicts(&report.verdicts))
-		else {
+		let Ok(verdicts) = pallet_alignment::ReportedVerdictsOf::<Runtime>::try_from(
+			pallet_verdicts(&report.verdicts),
+		) else {
 			log::error!(target: "alignment", "era {era}: the stored report has too many verdicts");
 			return;
 		};
@@ -361,11 +365,23 @@ impl AlignmentParts {
 	}
 }
 
-/// Stored verdicts as the pallet's type.
-fn pallet_verdicts(verdicts: &[CheckVerdict]) -> Vec<Verdict> {
+/// Whether every pass on something checked has its receipt (a report kept by a version
+/// before receipts has none, and could not be revealed: the era is checked again).
+fn has_receipts(verdicts: &[CheckVerdict]) -> bool {
 	verdicts
 		.iter()
-		.map(|(ok, evidence)| Verdict { ok: *ok, evidence: *evidence })
+		.all(|(ok, evidence, receipt)| !ok || *evidence == nothing_to_check() || receipt.is_some())
+}
+
+/// Stored verdicts as the pallet's type.
+fn pallet_verdicts(verdicts: &[CheckVerdict]) -> Vec<ReportedVerdict> {
+	verdicts
+		.iter()
+		.map(|(ok, evidence, receipt)| ReportedVerdict {
+			ok: *ok,
+			evidence: *evidence,
+			receipt: receipt.clone(),
+		})
 		.collect()
 }
 
@@ -390,11 +406,27 @@ mod tests {
 	}
 
 	#[test]
+	fn a_report_without_receipts_on_checked_passes_is_made_again() {
+		let receipt =
+			sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([7; 64]));
+		let idle = nothing_to_check();
+		assert!(has_receipts(&[(true, [1; 32], Some(receipt)), (true, idle, None)]));
+		assert!(has_receipts(&[(false, [0; 32], None)]));
+		assert!(!has_receipts(&[(true, [1; 32], None)]));
+	}
+
+	#[test]
 	fn stored_verdicts_become_the_pallets_in_order() {
-		let verdicts = pallet_verdicts(&[(true, [1; 32]), (false, [0; 32])]);
+		let receipt =
+			sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([7; 64]));
+		let verdicts =
+			pallet_verdicts(&[(true, [1; 32], Some(receipt.clone())), (false, [0; 32], None)]);
 		assert_eq!(
 			verdicts,
-			vec![Verdict { ok: true, evidence: [1; 32] }, Verdict { ok: false, evidence: [0; 32] }]
+			vec![
+				ReportedVerdict { ok: true, evidence: [1; 32], receipt: Some(receipt) },
+				ReportedVerdict { ok: false, evidence: [0; 32], receipt: None }
+			]
 		);
 	}
 }

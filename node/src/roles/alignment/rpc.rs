@@ -9,15 +9,20 @@
 //! | `alignment_era` | at? | `{era, start, seed, subjects: [{kind, account, checkSeed}], revealing}` or null |
 //! | `alignment_reportStatus` | era, operator, at? | `{committed, revealed}` |
 //! | `alignment_outcome` | era, at? | `{reporters, agreeing, faulty, holderReward, activeReward, accrued}` or null |
-//! | `alignment_reportCommitment` | era, operator, verdicts `[{ok, evidence}]`, salt | the hash to commit |
+//! | `alignment_reportCommitment` | era, operator, verdicts `[{ok, evidence, receipt?}]`, salt | the hash to commit |
 //!
 //! Accounts are SS58 strings; balances are decimal strings; hashes are `0x` hex. `kind` is
 //! `storage`, `da` or `compute`; `revealing` is `{era, closesAt}` or null.
 
 use crate::{roles::chain::runtime_api_error as internal, service::types::Block};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+use codec::Decode;
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::{error::INVALID_PARAMS_CODE, ErrorObject},
+};
 use pallet_alignment::{
-	runtime_api::AlignmentApi as AlignmentRuntimeApi, EraIndex, LicenceId, Subject, Verdict,
+	runtime_api::AlignmentApi as AlignmentRuntimeApi, EraIndex, LicenceId, ReportedVerdict, Subject,
 };
 use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
@@ -50,18 +55,28 @@ impl<T> NodeAlignmentApi for T where
 {
 }
 
-/// A verdict as JSON: `{ok, evidence}`.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+/// A verdict as JSON: `{ok, evidence, receipt}`, the receipt (for a pass on something
+/// checked) as `0x` hex of the SCALE-encoded `MultiSignature`, or absent.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct VerdictJson {
 	/// The subject answered correctly.
 	pub ok: bool,
 	/// The evidence hash.
 	pub evidence: H256,
+	/// The subject's receipt.
+	#[serde(default)]
+	pub receipt: Option<sp_core::Bytes>,
 }
 
-impl From<VerdictJson> for Verdict {
-	fn from(v: VerdictJson) -> Self {
-		Verdict { ok: v.ok, evidence: v.evidence.0 }
+impl TryFrom<VerdictJson> for ReportedVerdict {
+	type Error = codec::Error;
+
+	fn try_from(v: VerdictJson) -> Result<Self, codec::Error> {
+		let receipt = v
+			.receipt
+			.map(|bytes| sp_runtime::MultiSignature::decode(&mut &bytes.0[..]))
+			.transpose()?;
+		Ok(ReportedVerdict { ok: v.ok, evidence: v.evidence.0, receipt })
 	}
 }
 
@@ -226,7 +241,14 @@ where
 		verdicts: Vec<VerdictJson>,
 		salt: H256,
 	) -> RpcResult<H256> {
-		let verdicts: Vec<Verdict> = verdicts.into_iter().map(Into::into).collect();
+		let verdicts = verdicts
+			.into_iter()
+			.map(ReportedVerdict::try_from)
+			.collect::<Result<Vec<_>, _>>()
+			.map_err(|e| {
+				let message = format!("a receipt is not a SCALE MultiSignature: {e}");
+				ErrorObject::owned(INVALID_PARAMS_CODE, message, None::<()>)
+			})?;
 		Ok(pallet_alignment::report_commitment(era, &operator, &verdicts, &salt.0).into())
 	}
 }
