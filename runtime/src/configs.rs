@@ -450,7 +450,7 @@ impl pallet_alignment::Config for Runtime {
 	type MaxReporters = ConstU32<128>;
 	type WeightInfo = pallet_alignment::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = SigningBenchmarkKeys;
+	type BenchmarkHelper = AnswerBenchmarkKeys;
 }
 
 parameter_types! {
@@ -526,14 +526,21 @@ impl pallet_compute::BenchmarkHelper<AccountId, crate::Signature> for SigningBen
 	}
 }
 
+/// The keys of [`SigningBenchmarkKeys`] as raw public keys, for `pallet_alignment`'s receipts
+/// (a second impl of the same trait on one type would overlap: `AccountId` is a projection).
 #[cfg(feature = "runtime-benchmarks")]
-impl zerog_traits::BenchmarkKeys<[u8; 32], crate::Signature> for SigningBenchmarkKeys {
+pub struct AnswerBenchmarkKeys;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl zerog_traits::BenchmarkKeys<[u8; 32], crate::Signature> for AnswerBenchmarkKeys {
 	fn signer(seed: u32) -> [u8; 32] {
-		Self::public(seed).0
+		SigningBenchmarkKeys::public(seed).0
 	}
 
 	fn sign(seed: u32, message: &[u8]) -> crate::Signature {
-		<Self as pallet_compute::BenchmarkHelper<AccountId, crate::Signature>>::sign(seed, message)
+		<SigningBenchmarkKeys as pallet_compute::BenchmarkHelper<AccountId, crate::Signature>>::sign(
+			seed, message,
+		)
 	}
 }
 

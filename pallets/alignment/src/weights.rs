@@ -70,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::Licences` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn buy_licence() -> Weight {
 		// Proof size: measured `569`, estimated `6196`.
-		// Minimum execution time: 54_766_000 picoseconds.
-		Weight::from_parts(77_740_000, 6196)
+		// Minimum execution time: 55_651_000 picoseconds.
+		Weight::from_parts(61_673_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -87,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::Licences` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn mint_licence() -> Weight {
 		// Proof size: measured `255`, estimated `1561`.
-		// Minimum execution time: 21_384_000 picoseconds.
-		Weight::from_parts(27_449_000, 1561)
+		// Minimum execution time: 17_335_000 picoseconds.
+		Weight::from_parts(19_295_000, 1561)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -110,8 +110,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::LicencesOf` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn transfer_licence() -> Weight {
 		// Proof size: measured `735`, estimated `3593`.
-		// Minimum execution time: 67_160_000 picoseconds.
-		Weight::from_parts(95_286_000, 3593)
+		// Minimum execution time: 68_313_000 picoseconds.
+		Weight::from_parts(75_497_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::Eras` (`max_values`: None, `max_size`: Some(841), added: 3316, mode: `MaxEncodedLen`)
 	fn delegate() -> Weight {
 		// Proof size: measured `1066`, estimated `7622`.
-		// Minimum execution time: 101_123_000 picoseconds.
-		Weight::from_parts(140_335_000, 7622)
+		// Minimum execution time: 101_580_000 picoseconds.
+		Weight::from_parts(110_070_000, 7622)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::DelegatedLicences` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn undelegate() -> Weight {
 		// Proof size: measured `735`, estimated `3593`.
-		// Minimum execution time: 76_118_000 picoseconds.
-		Weight::from_parts(97_858_000, 3593)
+		// Minimum execution time: 69_559_000 picoseconds.
+		Weight::from_parts(75_893_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -183,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::TotalClaimed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
 		// Proof size: measured `735`, estimated `3593`.
-		// Minimum execution time: 67_983_000 picoseconds.
-		Weight::from_parts(94_108_000, 3593)
+		// Minimum execution time: 67_556_000 picoseconds.
+		Weight::from_parts(75_000_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -204,8 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::Committers` (`max_values`: None, `max_size`: Some(4622), added: 7097, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `5867`, estimated `8087`.
-		// Minimum execution time: 52_845_000 picoseconds.
-		Weight::from_parts(70_240_000, 8087)
+		// Minimum execution time: 48_202_000 picoseconds.
+		Weight::from_parts(58_725_000, 8087)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -217,14 +217,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Eras` (r:1 w:0)
 	/// Proof: `Alignment::Eras` (`max_values`: None, `max_size`: Some(841), added: 3316, mode: `MaxEncodedLen`)
+	/// Storage: `Alignment::AnswerKeys` (r:1 w:0)
+	/// Proof: `Alignment::AnswerKeys` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 24]`.
 	fn reveal_report(n: u32, ) -> Weight {
-		// Proof size: measured `445`, estimated `4318`.
-		// Minimum execution time: 24_750_000 picoseconds.
-		Weight::from_parts(39_259_581, 4318)
-			// Standard Error: 4_431
-			.saturating_add(Weight::from_parts(74_547, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `481`, estimated `4318`.
+		// Minimum execution time: 80_805_000 picoseconds.
+		Weight::from_parts(54_333_026, 4318)
+			// Standard Error: 193_441
+			.saturating_add(Weight::from_parts(48_356_024, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Alignment::LicenceCount` (r:1 w:0)
@@ -233,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::Params` (`max_values`: Some(1), `max_size`: Some(76), added: 571, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `190`, estimated `1489`.
-		// Minimum execution time: 9_732_000 picoseconds.
-		Weight::from_parts(17_130_000, 1489)
+		// Minimum execution time: 10_139_000 picoseconds.
+		Weight::from_parts(11_585_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -256,20 +258,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::Revealing` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::EraLicences` (r:0 w:1)
 	/// Proof: `Alignment::EraLicences` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Alignment::AnswerKeys` (r:0 w:1)
+	/// Proof: `Alignment::AnswerKeys` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Eras` (r:0 w:1)
 	/// Proof: `Alignment::Eras` (`max_values`: None, `max_size`: Some(841), added: 3316, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::AwaitingSeed` (r:0 w:1)
 	/// Proof: `Alignment::AwaitingSeed` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 24]`.
 	fn start_era(s: u32, ) -> Weight {
-		// Proof size: measured `863`, estimated `4174`.
-		// Minimum execution time: 26_871_000 picoseconds.
-		Weight::from_parts(48_574_310, 4174)
-			// Standard Error: 7_797
-			.saturating_add(Weight::from_parts(12_096_837, 0).saturating_mul(s.into()))
+		// Proof size: measured `790`, estimated `4174`.
+		// Minimum execution time: 23_880_000 picoseconds.
+		Weight::from_parts(36_899_084, 4174)
+			// Standard Error: 7_791
+			.saturating_add(Weight::from_parts(10_453_771, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 5286).saturating_mul(s.into()))
 	}
 	/// Storage: `Alignment::Eras` (r:1 w:1)
@@ -296,6 +300,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Alignment::TotalAccrued` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Revealing` (r:0 w:1)
 	/// Proof: `Alignment::Revealing` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Alignment::AnswerKeys` (r:0 w:1)
+	/// Proof: `Alignment::AnswerKeys` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Outcomes` (r:0 w:1)
 	/// Proof: `Alignment::Outcomes` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Committers` (r:0 w:1)
@@ -305,17 +311,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 128]`.
 	/// The range of component `s` is `[0, 24]`.
 	fn finalize_era(r: u32, s: u32, ) -> Weight {
-		// Proof size: measured `863`, estimated `4318`.
-		// Minimum execution time: 263_459_000 picoseconds.
-		Weight::from_parts(273_960_000, 4318)
-			// Standard Error: 228_305
-			.saturating_add(Weight::from_parts(30_208_031, 0).saturating_mul(r.into()))
-			// Standard Error: 1_225_634
-			.saturating_add(Weight::from_parts(7_951_741, 0).saturating_mul(s.into()))
+		// Proof size: measured `896`, estimated `4318`.
+		// Minimum execution time: 217_479_000 picoseconds.
+		Weight::from_parts(223_545_000, 4318)
+			// Standard Error: 179_669
+			.saturating_add(Weight::from_parts(24_285_077, 0).saturating_mul(r.into()))
+			// Standard Error: 964_535
+			.saturating_add(Weight::from_parts(6_959_593, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
+			.saturating_add(T::DbWeight::get().writes(38_u64))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 3328).saturating_mul(r.into()))
@@ -339,8 +345,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::Licences` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn buy_licence() -> Weight {
 		// Proof size: measured `569`, estimated `6196`.
-		// Minimum execution time: 54_766_000 picoseconds.
-		Weight::from_parts(77_740_000, 6196)
+		// Minimum execution time: 55_651_000 picoseconds.
+		Weight::from_parts(61_673_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -356,8 +362,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::Licences` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	fn mint_licence() -> Weight {
 		// Proof size: measured `255`, estimated `1561`.
-		// Minimum execution time: 21_384_000 picoseconds.
-		Weight::from_parts(27_449_000, 1561)
+		// Minimum execution time: 17_335_000 picoseconds.
+		Weight::from_parts(19_295_000, 1561)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -379,8 +385,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::LicencesOf` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	fn transfer_licence() -> Weight {
 		// Proof size: measured `735`, estimated `3593`.
-		// Minimum execution time: 67_160_000 picoseconds.
-		Weight::from_parts(95_286_000, 3593)
+		// Minimum execution time: 68_313_000 picoseconds.
+		Weight::from_parts(75_497_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
@@ -408,8 +414,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::Eras` (`max_values`: None, `max_size`: Some(841), added: 3316, mode: `MaxEncodedLen`)
 	fn delegate() -> Weight {
 		// Proof size: measured `1066`, estimated `7622`.
-		// Minimum execution time: 101_123_000 picoseconds.
-		Weight::from_parts(140_335_000, 7622)
+		// Minimum execution time: 101_580_000 picoseconds.
+		Weight::from_parts(110_070_000, 7622)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
@@ -431,8 +437,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::DelegatedLicences` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn undelegate() -> Weight {
 		// Proof size: measured `735`, estimated `3593`.
-		// Minimum execution time: 76_118_000 picoseconds.
-		Weight::from_parts(97_858_000, 3593)
+		// Minimum execution time: 69_559_000 picoseconds.
+		Weight::from_parts(75_893_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
@@ -452,8 +458,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::TotalClaimed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn claim_rewards() -> Weight {
 		// Proof size: measured `735`, estimated `3593`.
-		// Minimum execution time: 67_983_000 picoseconds.
-		Weight::from_parts(94_108_000, 3593)
+		// Minimum execution time: 67_556_000 picoseconds.
+		Weight::from_parts(75_000_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -473,8 +479,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::Committers` (`max_values`: None, `max_size`: Some(4622), added: 7097, mode: `MaxEncodedLen`)
 	fn commit_report() -> Weight {
 		// Proof size: measured `5867`, estimated `8087`.
-		// Minimum execution time: 52_845_000 picoseconds.
-		Weight::from_parts(70_240_000, 8087)
+		// Minimum execution time: 48_202_000 picoseconds.
+		Weight::from_parts(58_725_000, 8087)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -486,14 +492,16 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::Commitments` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Eras` (r:1 w:0)
 	/// Proof: `Alignment::Eras` (`max_values`: None, `max_size`: Some(841), added: 3316, mode: `MaxEncodedLen`)
+	/// Storage: `Alignment::AnswerKeys` (r:1 w:0)
+	/// Proof: `Alignment::AnswerKeys` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 24]`.
 	fn reveal_report(n: u32, ) -> Weight {
-		// Proof size: measured `445`, estimated `4318`.
-		// Minimum execution time: 24_750_000 picoseconds.
-		Weight::from_parts(39_259_581, 4318)
-			// Standard Error: 4_431
-			.saturating_add(Weight::from_parts(74_547, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		// Proof size: measured `481`, estimated `4318`.
+		// Minimum execution time: 80_805_000 picoseconds.
+		Weight::from_parts(54_333_026, 4318)
+			// Standard Error: 193_441
+			.saturating_add(Weight::from_parts(48_356_024, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Alignment::LicenceCount` (r:1 w:0)
@@ -502,8 +510,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::Params` (`max_values`: Some(1), `max_size`: Some(76), added: 571, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `190`, estimated `1489`.
-		// Minimum execution time: 9_732_000 picoseconds.
-		Weight::from_parts(17_130_000, 1489)
+		// Minimum execution time: 10_139_000 picoseconds.
+		Weight::from_parts(11_585_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -525,20 +533,22 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::Revealing` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::EraLicences` (r:0 w:1)
 	/// Proof: `Alignment::EraLicences` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Alignment::AnswerKeys` (r:0 w:1)
+	/// Proof: `Alignment::AnswerKeys` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Eras` (r:0 w:1)
 	/// Proof: `Alignment::Eras` (`max_values`: None, `max_size`: Some(841), added: 3316, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::AwaitingSeed` (r:0 w:1)
 	/// Proof: `Alignment::AwaitingSeed` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 24]`.
 	fn start_era(s: u32, ) -> Weight {
-		// Proof size: measured `863`, estimated `4174`.
-		// Minimum execution time: 26_871_000 picoseconds.
-		Weight::from_parts(48_574_310, 4174)
-			// Standard Error: 7_797
-			.saturating_add(Weight::from_parts(12_096_837, 0).saturating_mul(s.into()))
+		// Proof size: measured `790`, estimated `4174`.
+		// Minimum execution time: 23_880_000 picoseconds.
+		Weight::from_parts(36_899_084, 4174)
+			// Standard Error: 7_791
+			.saturating_add(Weight::from_parts(10_453_771, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 5286).saturating_mul(s.into()))
 	}
 	/// Storage: `Alignment::Eras` (r:1 w:1)
@@ -565,6 +575,8 @@ impl WeightInfo for () {
 	/// Proof: `Alignment::TotalAccrued` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Revealing` (r:0 w:1)
 	/// Proof: `Alignment::Revealing` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Alignment::AnswerKeys` (r:0 w:1)
+	/// Proof: `Alignment::AnswerKeys` (`max_values`: None, `max_size`: Some(805), added: 3280, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Outcomes` (r:0 w:1)
 	/// Proof: `Alignment::Outcomes` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	/// Storage: `Alignment::Committers` (r:0 w:1)
@@ -574,17 +586,17 @@ impl WeightInfo for () {
 	/// The range of component `r` is `[1, 128]`.
 	/// The range of component `s` is `[0, 24]`.
 	fn finalize_era(r: u32, s: u32, ) -> Weight {
-		// Proof size: measured `863`, estimated `4318`.
-		// Minimum execution time: 263_459_000 picoseconds.
-		Weight::from_parts(273_960_000, 4318)
-			// Standard Error: 228_305
-			.saturating_add(Weight::from_parts(30_208_031, 0).saturating_mul(r.into()))
-			// Standard Error: 1_225_634
-			.saturating_add(Weight::from_parts(7_951_741, 0).saturating_mul(s.into()))
+		// Proof size: measured `896`, estimated `4318`.
+		// Minimum execution time: 217_479_000 picoseconds.
+		Weight::from_parts(223_545_000, 4318)
+			// Standard Error: 179_669
+			.saturating_add(Weight::from_parts(24_285_077, 0).saturating_mul(r.into()))
+			// Standard Error: 964_535
+			.saturating_add(Weight::from_parts(6_959_593, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
-			.saturating_add(RocksDbWeight::get().writes(37_u64))
+			.saturating_add(RocksDbWeight::get().writes(38_u64))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 3328).saturating_mul(r.into()))
