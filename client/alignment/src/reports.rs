@@ -23,8 +23,9 @@ pub type ReportedVerdict = (bool, [u8; 32], Option<MultiSignature>);
 /// The first bytes of a report file of this version.
 pub const REPORT_FORMAT: &[u8; 4] = b"zgr2";
 
-/// One era's report: the verdicts, in subject order, the salt of the commitment, and the
-/// era's seed the checks followed.
+/// One era's report: the verdicts, in subject order, the salt of the commitment, the era's
+/// seed the checks followed and the operator they were made for (receipts answer its
+/// challenges only).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct StoredReport {
 	/// The era.
@@ -36,7 +37,13 @@ pub struct StoredReport {
 	/// The era's seed as the checks read it ([`UNKNOWN_SEED`] in a report kept by an older
 	/// version). On a branch that lost, an era has another seed and other subjects.
 	pub seed: [u8; 32],
+	/// The operator account the checks were made for ([`UNKNOWN_OPERATOR`] in a report kept
+	/// by a version before receipts).
+	pub operator: [u8; 32],
 }
+
+/// The operator of a report written before reports kept it.
+pub const UNKNOWN_OPERATOR: [u8; 32] = [0; 32];
 
 /// The seed of a report written before reports kept it.
 pub const UNKNOWN_SEED: [u8; 32] = [0; 32];
@@ -80,6 +87,13 @@ impl StoredReport {
 		self.seed == *seed || self.seed == UNKNOWN_SEED
 	}
 
+	/// Whether the report was made for `operator` (a node whose key changed between the
+	/// checks and the commitment has receipts for another account's challenges). An older
+	/// report, which did not keep its operator, is taken to be.
+	pub fn made_for(&self, operator: &[u8; 32]) -> bool {
+		self.operator == *operator || self.operator == UNKNOWN_OPERATOR
+	}
+
 	fn decode_any(bytes: &[u8]) -> Result<Self, codec::Error> {
 		if let Some(current) = bytes.strip_prefix(REPORT_FORMAT) {
 			return decode_whole(current);
@@ -90,6 +104,7 @@ impl StoredReport {
 				verdicts: without_receipts(v1.verdicts),
 				salt: v1.salt,
 				seed: v1.seed,
+				operator: UNKNOWN_OPERATOR,
 			}),
 			Err(_) => {
 				let v0 = decode_whole::<StoredReportV0>(bytes)?;
@@ -98,6 +113,7 @@ impl StoredReport {
 					verdicts: without_receipts(v0.verdicts),
 					salt: v0.salt,
 					seed: UNKNOWN_SEED,
+					operator: UNKNOWN_OPERATOR,
 				})
 			},
 		}
@@ -175,6 +191,7 @@ mod tests {
 			verdicts: vec![(true, [1; 32], Some(receipt)), (false, [2; 32], None)],
 			salt: fresh_salt(),
 			seed: [era as u8 + 1; 32],
+			operator: [9; 32],
 		}
 	}
 
@@ -189,18 +206,27 @@ mod tests {
 		fs::write(dir.path().join("era-7.scale"), (7u32, plain.clone(), old.salt).encode())
 			.unwrap();
 		let loaded = store.load(7).unwrap().unwrap();
-		let expected =
-			StoredReport { seed: UNKNOWN_SEED, verdicts: unsigned.clone(), ..old.clone() };
+		let expected = StoredReport {
+			seed: UNKNOWN_SEED,
+			verdicts: unsigned.clone(),
+			operator: UNKNOWN_OPERATOR,
+			..old.clone()
+		};
 		assert_eq!(loaded, expected);
 		assert!(loaded.follows(&[3; 32]));
 		// Before receipts.
 		let v1 = (7u32, plain, old.salt, old.seed).encode();
 		fs::write(dir.path().join("era-7.scale"), v1).unwrap();
 		let loaded = store.load(7).unwrap().unwrap();
-		assert_eq!(loaded, StoredReport { verdicts: unsigned, ..old.clone() });
-		// A report that kept its seed follows only that seed.
+		let expected =
+			StoredReport { verdicts: unsigned, operator: UNKNOWN_OPERATOR, ..old.clone() };
+		assert_eq!(loaded, expected);
+		assert!(loaded.made_for(&[4; 32]));
+		// A report that kept its seed and operator follows only that seed, for that operator.
 		assert!(old.follows(&old.seed));
 		assert!(!old.follows(&[3; 32]));
+		assert!(old.made_for(&[9; 32]));
+		assert!(!old.made_for(&[4; 32]));
 	}
 
 	#[test]

@@ -332,6 +332,7 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 	let mut started_after = std::collections::HashSet::new();
 	let mut found = None;
 	let mut next = 1;
+	let waited = std::time::Instant::now();
 	alice.wait_for("Dave's storage flagged", Duration::from_secs(420), |n| {
 		while next <= n.best_number() {
 			let hash = block_hash(&n.rpc, next);
@@ -390,7 +391,10 @@ fn alignment_nodes_flag_the_provider_that_dropped_its_data_and_honest_operators_
 			_ => None,
 		})
 		.expect("the era was finalized in that block");
-	eprintln!("Dave flagged in block {number}: {events:#?}");
+	eprintln!(
+		"Dave flagged in block {number} (era {era}), {:?} after the wait began at block {from}: {events:#?}",
+		waited.elapsed()
+	);
 
 	// The slash went through pallet-storage in the same block.
 	assert!(

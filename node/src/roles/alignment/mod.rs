@@ -35,7 +35,7 @@ use zerog_alignment_service::{
 	challenge::nothing_to_check,
 	reports::{fresh_salt, ReportStore, StoredReport},
 };
-use zerog_runtime::{BlockNumber, Runtime, RuntimeCall};
+use zerog_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall};
 
 /// Key type of an alignment operator's key in the keystore: its account commits and reveals.
 pub const ALIGNMENT_KEY_TYPE: KeyTypeId = KeyTypeId(*b"algn");
@@ -265,12 +265,14 @@ impl AlignmentParts {
 			Ok(Some(report))
 				if report.verdicts.len() == record.subjects.len()
 					&& report.follows(&record.seed)
+					&& report
+						.made_for(<AccountId as AsRef<[u8; 32]>>::as_ref(self.tx.account()))
 					&& has_receipts(&report.verdicts) =>
 			{
 				return Some(report)
 			},
 			Ok(Some(_)) => {
-				log::warn!(target: "alignment", "era {era}: the stored report followed another draw (a branch that lost), or has no receipts (an older version); checking again")
+				log::warn!(target: "alignment", "era {era}: the stored report followed another draw (a branch that lost), another operator account, or has no receipts (an older version); checking again")
 			},
 			Ok(None) => {},
 			Err(e) => {
@@ -280,7 +282,13 @@ impl AlignmentParts {
 		let me = self.tx.account();
 		let verdicts =
 			self.checker.check_era(best, era, record, era_length, check_time, me).await?;
-		let report = StoredReport { era, verdicts, salt: fresh_salt(), seed: record.seed };
+		let report = StoredReport {
+			era,
+			verdicts,
+			salt: fresh_salt(),
+			seed: record.seed,
+			operator: *<AccountId as AsRef<[u8; 32]>>::as_ref(me),
+		};
 		if let Err(e) = self.store.save(&report) {
 			log::error!(target: "alignment", "era {era}: cannot keep the report ({e}); not committing what could not be revealed");
 			return None;
