@@ -45,8 +45,9 @@ pub struct Cli {
 	#[arg(long)]
 	pub kv: bool,
 
-	/// Seconds a KV node waits for an entry's data before skipping it (recorded as skipped;
-	/// later entries go on).
+	/// Seconds a KV node waits for the data of an entry the chain keeps no verdict on
+	/// (written before verdicts, or with `kvWindow` 0) before skipping it. Entries with a
+	/// verdict are applied or skipped as the chain decided, the same on every KV node.
 	#[arg(long, default_value_t = 30)]
 	pub kv_entry_timeout: u64,
 

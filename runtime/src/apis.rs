@@ -308,7 +308,6 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 		}
 	}
 
-	#[api_version(2)]
 	impl pallet_storage::runtime_api::StorageApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn flow() -> ([u8; 32], u64) {
 			let flow = pallet_storage::FlowState::<Runtime>::get();
@@ -355,6 +354,10 @@ pallet_revive::impl_runtime_apis_plus_revive_traits!(
 				.filter(|h| h.generation == pallet_storage::ProviderGeneration::<Runtime>::get(&h.who))
 				.map(|h| (h.who, h.shard))
 				.collect()
+		}
+
+		fn kv_verdicts(deals: Vec<pallet_storage::DealId>) -> Vec<Option<pallet_storage::KvData<BlockNumber>>> {
+			deals.into_iter().take(1024).map(pallet_storage::KvVerdicts::<Runtime>::get).collect()
 		}
 	}
 

@@ -362,6 +362,10 @@ parameter_types! {
 	/// What a voided deal keeps for the reward reserve: 0.01 ZG, which also pays for the
 	/// void's weight.
 	pub const StorageVoidFee: Balance = 10 * MILLI_UNIT;
+	/// KV data verdicts stay off through the storage v2 upgrade (`kv_window` 0): nodes that
+	/// acknowledge KV entries at once come first (older ones wait up to a quarter of the
+	/// acknowledgement window), then governance sets a window.
+	pub const StorageKvWindowAtUpgrade: BlockNumber = 0;
 }
 
 impl pallet_storage::Config for Runtime {

@@ -48,8 +48,10 @@ pub fn da_params() -> pallet_da::DaParams<Balance, BlockNumber> {
 }
 
 /// Storage parameters of every preset: about 1 ZG per GiB-month and replica, daily
-/// pricing periods, 40-minute PoRA epochs aiming at 5 wins.
-pub fn storage_params() -> pallet_storage::StorageParams<Balance, BlockNumber> {
+/// pricing periods, 40-minute PoRA epochs aiming at 5 wins. A KV entry's data must be
+/// acknowledged in full within a minute (20 seconds with `fast`, the dev and local presets),
+/// or KV nodes skip it.
+pub fn storage_params(fast: bool) -> pallet_storage::StorageParams<Balance, BlockNumber> {
 	pallet_storage::StorageParams {
 		// 1 GiB = 4,194,304 sectors; 30 days at 8e9 a sector-day is 1.007 ZG.
 		price_per_sector: 8_000_000_000,
@@ -68,6 +70,7 @@ pub fn storage_params() -> pallet_storage::StorageParams<Balance, BlockNumber> {
 		// A new deal must reach a provider within two hours, or it is voided and refunded.
 		ack_window: 2 * HOURS,
 		void_fee: crate::configs::StorageVoidFee::get(),
+		kv_window: if fast { 10 } else { MINUTES },
 	}
 }
 
@@ -202,7 +205,7 @@ pub fn genesis_patch(
 			"params": da_params(),
 			"operators": da_operators,
 		},
-		"fileStorage": { "params": storage_params(), "providers": storage_providers },
+		"fileStorage": { "params": storage_params(fast_governance), "providers": storage_providers },
 		"compute": { "params": compute_params(fast_governance) },
 		"alignment": { "params": alignment_params(fast_governance), "licences": alignment_licences },
 		"technicalCommittee": { "members": validator_accounts },

@@ -103,10 +103,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
 	impl_name: alloc::borrow::Cow::Borrowed("zerog"),
 	authoring_version: 1,
-	spec_version: 112,
+	spec_version: 113,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 4,
+	transaction_version: 5,
 	system_version: 1,
 };
 
@@ -216,6 +216,7 @@ type Migrations = (
 		configs::StorageAckWindowAtUpgrade,
 		configs::StorageVoidFee,
 	>,
+	pallet_storage::migrations::v2::MigrateToV2<Runtime, configs::StorageKvWindowAtUpgrade>,
 );
 /// Dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -10,7 +10,7 @@ use zerog_erasure::{
 	Hash,
 };
 
-pub use zerog_traits::answers::{answer_challenge, nothing_to_check};
+pub use zerog_traits::answers::{answer_challenge, is_idle_pass, needs_receipt, nothing_to_check};
 
 /// A number in `[0, bound)` from `seed` and `counter` (`bound` > 0).
 pub fn draw(seed: &[u8; 32], counter: u32, bound: u64) -> u64 {

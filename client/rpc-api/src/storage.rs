@@ -55,6 +55,23 @@ pub struct SegmentWithProof {
 	pub proof: MerkleProof,
 }
 
+impl SegmentWithProof {
+	/// Segment `index` of the file `data`, whose tree is `tree`, with its proof; `None` past
+	/// the file's end.
+	pub fn from_file(data: &[u8], tree: &zerog_erasure::FileTree, index: u64) -> Option<Self> {
+		let start = usize::try_from(index).ok()?.checked_mul(zerog_erasure::SEGMENT_SIZE)?;
+		if start >= data.len() {
+			return None;
+		}
+		let end = start.saturating_add(zerog_erasure::SEGMENT_SIZE).min(data.len());
+		Some(SegmentWithProof {
+			index,
+			data: data[start..end].to_vec(),
+			proof: tree.segment_proof(index)?,
+		})
+	}
+}
+
 /// Error codes of the `storage_*` methods.
 pub mod codes {
 	/// The file is larger than the maximum.

@@ -14,6 +14,10 @@
 //!   `storage_fileInfo`, `storage_info` (API: `zerog_rpc_api::storage`);
 //! - [`segment_http`]: the same segments as SCALE bytes over the node's data HTTP server;
 //! - [`kv_db`]: the KV node's database (replay in flow order, ACLs, read checks, versions);
+//! - [`kv_replay`]: whether the replayer applies, skips or waits on an entry, from the
+//!   chain's verdict on its data;
+//! - [`kv_files`]: a KV node's copies of the entry files it replayed, served to peers after
+//!   their deals end;
 //! - [`kv_rpc`]: the server of `kv_get`, `kv_next`, `kv_prev`, `kv_first`, `kv_last`, `kv_entry`, `kv_info`;
 //! - [`holding`]: signed proofs that a named provider holds a segment (alignment checks);
 //! - [`miner`]: PoRA mining over the held segments, and answers with proofs to the flow root;
@@ -26,6 +30,8 @@ pub mod deal_scan;
 pub mod fetch_backoff;
 pub mod holding;
 pub mod kv_db;
+pub mod kv_files;
+pub mod kv_replay;
 pub mod kv_rpc;
 pub mod metrics;
 pub mod miner;

@@ -200,13 +200,23 @@ pub fn answer_segments(
 	indices: &[u64],
 	limit: u32,
 ) -> Vec<SegmentWithProof> {
+	pick_segments(indices, limit, |index| store.get(key, index).ok().flatten())
+}
+
+/// The segments `get` has of `indices`, within the limits of one answer: at most `limit`
+/// and [`MAX_SEGMENTS_PER_REQUEST`] of them, and [`MAX_RESPONSE_BYTES`] encoded.
+pub fn pick_segments(
+	indices: &[u64],
+	limit: u32,
+	mut get: impl FnMut(u64) -> Option<SegmentWithProof>,
+) -> Vec<SegmentWithProof> {
 	let mut out = Vec::new();
 	let mut size = 16u64;
 	for &index in indices.iter().take(MAX_SEGMENTS_PER_REQUEST) {
 		if out.len() >= limit as usize {
 			break;
 		}
-		let Ok(Some(segment)) = store.get(key, index) else { continue };
+		let Some(segment) = get(index) else { continue };
 		let len = segment.encoded_size() as u64;
 		if size + len > MAX_RESPONSE_BYTES {
 			break;

@@ -1,5 +1,6 @@
 //! Answers peers' storage requests (segments, which segments are held, holding
-//! challenges) from this node's store; the asking side is [`crate::protocol`].
+//! challenges) from this node's store (segments also from its
+//! [`crate::service::FileSource`]); the asking side is [`crate::protocol`].
 
 use crate::{
 	holding::answer_challenge,
@@ -53,7 +54,11 @@ pub async fn serve_requests(
 			let payload = match request {
 				StorageRequest::Segments { root, size, indices, limit } => {
 					let key = FileKey::new(root, size);
-					let segments = answer_segments(store, &key, &indices, limit);
+					let mut segments = answer_segments(store, &key, &indices, limit);
+					if segments.is_empty() {
+						// A KV node serves the entries it replayed, also after their deal.
+						segments = service.source_segments(&key, &indices, limit);
+					}
 					if let Some(m) = metrics {
 						m.segments_served.inc_by(segments.len() as u64);
 						m.bytes_served.inc_by(segments.iter().map(|s| s.data.len() as u64).sum());

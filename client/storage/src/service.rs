@@ -131,6 +131,14 @@ pub struct FileReport {
 	pub peers_knowing: u32,
 }
 
+/// Files a node serves from outside its segment store: a KV node's copies of the entries it
+/// replayed ([`crate::kv_files`]), kept after their deals end so that KV nodes starting
+/// later can replay them too.
+pub trait FileSource: Send + Sync {
+	/// The whole file `key`, if this source has it.
+	fn file(&self, key: &FileKey) -> Option<Vec<u8>>;
+}
+
 /// The storage service of one node.
 pub struct StorageService {
 	store: Arc<SegmentStore>,
@@ -142,6 +150,7 @@ pub struct StorageService {
 	fetch_backoff: Mutex<FetchBackoff<FileKey>>,
 	holding_signer: RwLock<Option<Arc<dyn HoldingSigner>>>,
 	unplaced_deals: AtomicU64,
+	file_source: OnceLock<Arc<dyn FileSource>>,
 }
 
 impl StorageService {
@@ -156,6 +165,7 @@ impl StorageService {
 			fetch_backoff: Default::default(),
 			holding_signer: RwLock::new(None),
 			unplaced_deals: AtomicU64::new(0),
+			file_source: OnceLock::new(),
 		};
 		service.refresh_usage();
 		service
@@ -164,6 +174,32 @@ impl StorageService {
 	/// Sets the fetcher once the network is up.
 	pub fn set_fetcher(&self, fetcher: Arc<SegmentFetcher>) {
 		let _ = self.fetcher.set(fetcher);
+	}
+
+	/// Sets the source of files served beyond the store (once; a KV node's entries).
+	pub fn set_file_source(&self, source: Arc<dyn FileSource>) {
+		let _ = self.file_source.set(source);
+	}
+
+	/// Segments `indices` of the file `key` from the [`FileSource`], with their proofs,
+	/// within the limits of one answer ([`crate::protocol::pick_segments`]); none when the
+	/// source lacks the file or holds other bytes under its name.
+	pub fn source_segments(
+		&self,
+		key: &FileKey,
+		indices: &[u64],
+		limit: u32,
+	) -> Vec<SegmentWithProof> {
+		let Some(bytes) = self.file_source.get().and_then(|source| source.file(key)) else {
+			return Vec::new();
+		};
+		let tree = match zerog_erasure::FileTree::new(&bytes) {
+			Ok(tree) if tree.root() == key.root && bytes.len() as u64 == key.size => tree,
+			_ => return Vec::new(),
+		};
+		crate::protocol::pick_segments(indices, limit, |index| {
+			SegmentWithProof::from_file(&bytes, &tree, index)
+		})
 	}
 
 	/// Sets this node's provider shard (`None`: not a registered provider).

@@ -1,7 +1,7 @@
 //! The KV layer end to end on a `--dev --kv` node: two writers (the second granted by the
 //! stream's admin) and a reader, an ACL denial for a non-writer, reads at versions, ordered
-//! iteration, a lost upload skipped after the timeout without blocking later writes, and the
-//! database surviving a restart.
+//! iteration, a lost upload skipped once the chain decides its data unavailable (not on the
+//! node's timeout) without blocking later writes, and the database surviving a restart.
 
 use crate::common::Node;
 use serde_json::{json, Value};
@@ -41,7 +41,8 @@ fn value_of(found: &Value) -> String {
 #[test]
 fn kv_node_replays_writers_acl_versions_and_skips_a_lost_upload() {
 	let _load = crate::common::load::dev_node();
-	let node = Node::start("kv-dev", &["--dev", "--kv", "--kv-entry-timeout", "6"], false);
+	// A timeout far longer than the test: entries are decided by the chain's verdicts.
+	let node = Node::start("kv-dev", &["--dev", "--kv", "--kv-entry-timeout", "3600"], false);
 
 	// Alice writes first: the stream is created with her as admin.
 	let (ok, first) = write(&node, &["put", STREAM, "greeting", "hello"], "//Alice");
@@ -81,29 +82,16 @@ fn kv_node_replays_writers_acl_versions_and_skips_a_lost_upload() {
 	assert!(!ok);
 	assert!(stale["entry"]["reason"].as_str().unwrap().contains("read conflict"), "{stale}");
 
-	// A KV entry whose file is never uploaded: skipped after the timeout; later writes apply.
+	// A KV entry whose file is never uploaded: no provider acknowledges it, the chain decides
+	// it unavailable after `kv_window` (10 blocks on dev) and the node skips it with the
+	// chain's reason, the same on every KV node; later writes apply.
 	let entry = KvEntry {
 		writes: vec![(stream_id(STREAM), b"lost".to_vec(), b"never".to_vec())],
 		..Default::default()
 	}
 	.encode()
 	.unwrap();
-	let tree = zerog_erasure::FileTree::new(&entry).unwrap();
-	let tags = vec![pallet_storage::Tag::KvStream(stream_id(STREAM))];
-	let progress = zerog_cli::progress::Progress::new();
-	let alice = sp_core::Pair::from_string("//Alice", None).unwrap();
-	let chain = node.rpc.with(|chain| Ok(chain.clone())).unwrap();
-	zerog_cli::storage::client::submit_deal(
-		&chain,
-		&alice,
-		&tree,
-		tags,
-		1,
-		1,
-		Duration::from_secs(60),
-		&progress,
-	)
-	.unwrap();
+	let lost = crate::kv_network::submit_without_upload(&node, STREAM, &entry);
 	let (ok, after) = write(&node, &["put", STREAM, "after", "ok"], "//Alice");
 	assert!(ok, "{after}");
 	let info = node.rpc.call("kv_info", json!([])).unwrap();
@@ -111,6 +99,13 @@ fn kv_node_replays_writers_acl_versions_and_skips_a_lost_upload() {
 	assert_eq!(info["rejected"], 2, "{info}");
 	assert_eq!(value_of(&get(&node, "after", None)), "ok");
 	assert!(get(&node, "lost", None).is_null());
+	let skipped = node.rpc.call("kv_entry", json!([lost])).unwrap();
+	assert_eq!(skipped["outcome"], "skipped", "{skipped}");
+	assert_eq!(
+		skipped["reason"],
+		zerog_storage_service::kv_replay::UNAVAILABLE,
+		"the chain's reason, not this node's: {skipped}"
+	);
 
 	// Ordered iteration.
 	let stream = hex(&stream_id(STREAM));

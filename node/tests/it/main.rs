@@ -18,6 +18,7 @@ mod governance_dev;
 mod inft_dev;
 mod inft_evm;
 mod kv_dev;
+mod kv_network;
 mod storage_dev;
 mod storage_network;
 mod storage_pora;

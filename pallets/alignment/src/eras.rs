@@ -10,8 +10,9 @@
 //! randomness. Nobody can commit before; an era that ends first has no subjects.
 
 use crate::{
-	answer_challenge, answer_message, check_seed, nothing_to_check, pallet::*, report_commitment,
-	EraIndex, EraOutcome, ReportedVerdict, Subject, Verdict, WeightInfo, LOG_TARGET,
+	answer_challenge, answer_message, check_seed, is_idle_pass, needs_receipt, pallet::*,
+	report_commitment, EraIndex, EraOutcome, ReportedVerdict, Subject, Verdict, WeightInfo,
+	LOG_TARGET,
 };
 use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::{pallet_prelude::*, traits::Get};
@@ -259,9 +260,8 @@ impl<T: Config> Pallet<T> {
 		verdicts: &[ReportedVerdict],
 	) -> DispatchResult {
 		let operator = operator.encode();
-		let idle = nothing_to_check();
 		for (index, reported) in verdicts.iter().enumerate() {
-			if !reported.ok || reported.evidence == idle {
+			if !needs_receipt(reported.ok, &reported.evidence) {
 				continue;
 			}
 			let Some(Some(key)) = keys.get(index) else { continue };
@@ -303,7 +303,6 @@ impl<T: Config> Pallet<T> {
 		// The quorum's verdict per subject (only when there is a quorum).
 		// (`None`: undecided).
 		let mut decided: Vec<Option<Verdict>> = Vec::new();
-		let idle = nothing_to_check();
 		if quorum {
 			let counted = Self::total(reports.iter().map(|(_, _, weight)| *weight));
 			// Against every licence that could count, not only those that took a slot.
@@ -329,7 +328,7 @@ impl<T: Config> Pallet<T> {
 				}
 				// A pass on nothing to check took no check and needs no receipt: agreeing
 				// on it earns nothing, or a lazy majority would.
-				decided.push(verdict.filter(|v| !(v.ok && v.evidence == idle)));
+				decided.push(verdict.filter(|v| !is_idle_pass(v.ok, &v.evidence)));
 			}
 		}
 		for subject in &subjects {

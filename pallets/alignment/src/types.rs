@@ -6,7 +6,9 @@ use frame_support::{
 };
 use scale_info::TypeInfo;
 use sp_runtime::{MultiSignature, Perbill};
-pub use zerog_traits::answers::{answer_challenge, answer_message, nothing_to_check};
+pub use zerog_traits::answers::{
+	answer_challenge, answer_message, is_idle_pass, needs_receipt, nothing_to_check,
+};
 
 /// Id of a licence.
 pub type LicenceId = u32;

@@ -33,6 +33,7 @@ fn params<T: Config>() -> ParamsOf<T> {
 		base_reward: 1u32.into(),
 		ack_window: 5u32.into(),
 		void_fee: 1u32.into(),
+		kv_window: 5u32.into(),
 	}
 }
 
@@ -123,6 +124,11 @@ mod benchmarks {
 			let room = if extra + 1 == ACK_DEADLINE_SLACK { 1 } else { 0 };
 			let others: Vec<DealId> = (1_000_000..1_000_000 + max - room).collect();
 			AckDeadlines::<T>::insert(
+				earliest + extra.into(),
+				BoundedVec::try_from(others.clone()).expect("bound"),
+			);
+			// The same for the KV deadlines (`kv_window` equals `ack_window` here).
+			KvDeadlines::<T>::insert(
 				earliest + extra.into(),
 				BoundedVec::try_from(others).expect("bound"),
 			);
@@ -268,12 +274,15 @@ mod benchmarks {
 		for id in 0..n as u64 {
 			insert_deal::<T>(&owner, id, 50u32.into());
 			Holders::<T>::insert(id, others.clone());
+			// A pending KV entry: the acknowledgement checks its coverage by every holder.
+			KvVerdicts::<T>::insert(id, KvData::Pending { deadline: 5u32.into() });
 			deals.push(id);
 		}
 		let deals = BoundedVec::try_from(deals).expect("within MaxAcksPerCall");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), deals, Shard::ALL);
 		assert!(Pallet::<T>::is_acknowledged(&who, n as u64 - 1));
+		assert_eq!(KvVerdicts::<T>::get(n as u64 - 1), Some(KvData::Available));
 	}
 
 	/// `d` deals reach their acknowledgement deadline unheld and are voided, each refunded

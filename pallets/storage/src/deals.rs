@@ -1,6 +1,6 @@
 //! Fees, deal life cycle, provider checks and KV stream records behind the calls.
 
-use crate::{pallet::*, types::*, LOG_TARGET};
+use crate::{pallet::*, types::*, WeightInfo, LOG_TARGET};
 use frame_support::{
 	pallet_prelude::*,
 	traits::fungible::{Inspect, Mutate},
@@ -70,6 +70,7 @@ impl<T: Config> Pallet<T> {
 		owner: &T::AccountId,
 		deal: DealId,
 		submission: &SubmissionOf<T>,
+		kv_verdict: bool,
 	) -> (u32, u32) {
 		// Every key starts with the `twox128` of the pallet and of the item.
 		const PREFIX: usize = 32;
@@ -108,7 +109,30 @@ impl<T: Config> Pallet<T> {
 				bytes += PREFIX + stream.len() + 16 + owner_len;
 			}
 		}
+		// `KvVerdicts`: a `Twox64Concat` key of the deal and the verdict at its largest.
+		if kv_verdict {
+			records += 1;
+			bytes += INDEX_KEY + KvData::<BlockNumberFor<T>>::max_encoded_len();
+		}
 		(records as u32, bytes as u32)
+	}
+
+	/// The weight of `submit`: the benchmarked call, finding its acknowledgement deadline
+	/// at its worst (up to `ACK_DEADLINE_SLACK` deadline lengths read, one written), and
+	/// voiding the deal there. A KV entry adds the same for its verdict's deadline, the
+	/// verdict written, and deciding it.
+	pub(crate) fn submit_weight(submission: &SubmissionOf<T>) -> Weight {
+		let deadline = T::DbWeight::get()
+			.reads_writes(ACK_DEADLINE_SLACK.into(), 1)
+			.saturating_add(T::WeightInfo::on_ack_deadlines(1))
+			.saturating_sub(T::WeightInfo::on_ack_deadlines(0));
+		let kv = submission.tags.iter().any(|tag| matches!(tag, Tag::KvStream(_)));
+		let mut weight =
+			T::WeightInfo::submit(submission.tags.len() as u32).saturating_add(deadline);
+		if kv {
+			weight = weight.saturating_add(deadline).saturating_add(T::DbWeight::get().writes(1));
+		}
+		weight
 	}
 
 	/// The block `periods` pricing periods after `from`.
@@ -138,6 +162,8 @@ impl<T: Config> Pallet<T> {
 			&& params.max_answers > 0
 			&& (params.ack_window.is_zero()
 				|| params.ack_window.saturating_add(ACK_DEADLINE_SLACK.into()) <= params.period)
+			&& (params.kv_window.is_zero()
+				|| params.kv_window.saturating_add(ACK_DEADLINE_SLACK.into()) <= params.period)
 	}
 
 	/// Checks a shard against the parameters.

@@ -23,14 +23,22 @@ impl<T: Config> Pallet<T> {
 		if params.ack_window.is_zero() {
 			return Ok(None);
 		}
-		let earliest = now.saturating_add(params.ack_window);
+		Self::deadline_with_room(now.saturating_add(params.ack_window), |deadline| {
+			AckDeadlines::<T>::decode_len(deadline).unwrap_or(0)
+		})
+		.map(Some)
+	}
+
+	/// The first block from `earliest` on, within [`ACK_DEADLINE_SLACK`] blocks, whose queue
+	/// (of `queued` deals) is not full; else `TooManyNewDeals`. Filling one block's queue
+	/// with junk does not stop submissions.
+	pub(crate) fn deadline_with_room(
+		earliest: BlockNumberFor<T>,
+		queued: impl Fn(&BlockNumberFor<T>) -> usize,
+	) -> Result<BlockNumberFor<T>, Error<T>> {
 		(0..ACK_DEADLINE_SLACK)
 			.map(|extra| earliest.saturating_add(extra.into()))
-			.find(|deadline| {
-				(AckDeadlines::<T>::decode_len(deadline).unwrap_or(0) as u32)
-					< T::MaxExpiriesPerBlock::get()
-			})
-			.map(Some)
+			.find(|deadline| (queued(deadline) as u32) < T::MaxExpiriesPerBlock::get())
 			.ok_or(Error::<T>::TooManyNewDeals)
 	}
 
@@ -76,6 +84,7 @@ impl<T: Config> Pallet<T> {
 			if let Some(holders) = holders {
 				recorded += 1;
 				Self::deposit_event(Event::DealAcknowledged { deal, who: who.clone(), holders });
+				Self::note_kv_holder(deal, &record);
 			}
 		}
 		ensure!(recorded > 0, Error::<T>::NothingAcknowledged);

@@ -40,6 +40,12 @@
 //! a node-side replayer can follow the stream in flow order. ACL changes travel inside the
 //! entries and are applied by the replayer.
 //!
+//! With `kv_window > 0` each KV entry's deal also gets a permanent verdict on its data
+//! ([`KvVerdicts`], see `kv_data.rs`): `Available` once the providers that acknowledged it
+//! hold every segment between them, `Unavailable` if they do not within `kv_window` blocks.
+//! KV nodes apply an entry only when it is `Available` and skip it only when it is
+//! `Unavailable`, so that all of them reach the same state.
+//!
 //! ## Record fees
 //! The flow append, each KV log entry and each new stream admin or writer outlive the deal
 //! (miners and KV nodes replay them), so a submission pays for them once on top of its
@@ -68,6 +74,7 @@ mod alignment;
 mod benchmarking;
 mod deals;
 mod holders;
+mod kv_data;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
@@ -79,6 +86,8 @@ mod tests;
 mod tests_alignment;
 #[cfg(test)]
 mod tests_holders;
+#[cfg(test)]
+mod tests_kv_data;
 #[cfg(test)]
 mod tests_pora;
 #[cfg(test)]
@@ -126,8 +135,9 @@ pub mod pallet {
 	pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
 	/// The in-code storage version: 1 added acknowledgements (`ack_window` and `void_fee` in
-	/// the parameters, see [`migrations::v1`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// the parameters, see [`migrations::v1`]), 2 KV data verdicts (`kv_window`, see
+	/// [`migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -313,6 +323,22 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The chain's verdict on each KV entry's data, by its deal (see [`KvData`]). Never
+	/// pruned: KV nodes that start later replay it with [`KvLog`].
+	#[pallet::storage]
+	pub type KvVerdicts<T: Config> =
+		StorageMap<_, Twox64Concat, DealId, KvData<BlockNumberFor<T>>, OptionQuery>;
+
+	/// KV deals whose verdict is due at a block: `Unavailable` then if still pending.
+	#[pallet::storage]
+	pub type KvDeadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<DealId, T::MaxExpiriesPerBlock>,
+		ValueQuery,
+	>;
+
 	/// Each account's provider generation, bumped when it registers or changes shard: its
 	/// acknowledgements made under an earlier generation no longer count. Kept after
 	/// `withdraw`, so that a new registration cannot revive old acknowledgements.
@@ -406,6 +432,10 @@ pub mod pallet {
 		/// Nobody acknowledged `deal` within `ack_window`: it was removed, `refund` went back
 		/// to `owner` and `fee` to the reward reserve.
 		DealVoided { deal: DealId, owner: T::AccountId, refund: BalanceOf<T>, fee: BalanceOf<T> },
+		/// The verdict on KV deal `deal`'s data: `available` (every segment acknowledged by a
+		/// provider of its shard; KV nodes apply the entry) or not within `kv_window` (KV nodes
+		/// skip it).
+		KvDataDecided { deal: DealId, available: bool },
 		/// A KV entry for `stream` was submitted (in deal `deal`) by `writer`.
 		KvWritten { stream: StreamId, deal: DealId, writer: T::AccountId, start_sector: u64 },
 		/// A KV stream was created; `admin` wrote first.
@@ -552,6 +582,17 @@ pub mod pallet {
 				},
 				None => weight.saturating_accrue(T::DbWeight::get().writes(1)),
 			}
+			// KV verdicts still pending at their deadline. Deciding one reads and writes its
+			// verdict: bounded by voiding a deal (the same reads and more writes).
+			let kv_due = KvDeadlines::<T>::take(now);
+			weight.saturating_accrue(if kv_due.is_empty() {
+				T::DbWeight::get().reads_writes(1, 1)
+			} else {
+				T::WeightInfo::on_ack_deadlines(kv_due.len() as u32)
+			});
+			for id in kv_due {
+				Self::decide_kv(id);
+			}
 			let due = Expiries::<T>::take(now);
 			weight.saturating_accrue(T::WeightInfo::on_expiries(due.len() as u32));
 			for id in due {
@@ -573,11 +614,9 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		// A deal may be voided at its deadline: the submitter pays for that too, and for
 		// finding the deadline at its worst (up to `ACK_DEADLINE_SLACK` deadline lengths
-		// read, one written; the benchmark found it in the first few).
-		#[pallet::weight(T::WeightInfo::submit(submission.tags.len() as u32)
-			.saturating_add(T::DbWeight::get().reads_writes(ACK_DEADLINE_SLACK.into(), 1))
-			.saturating_add(T::WeightInfo::on_ack_deadlines(1))
-			.saturating_sub(T::WeightInfo::on_ack_deadlines(0)))]
+		// read, one written; the benchmark found it in the first few). A KV entry pays the
+		// same again for its verdict's deadline, and the verdict written.
+		#[pallet::weight(Pallet::<T>::submit_weight(submission))]
 		pub fn submit(origin: OriginFor<T>, submission: SubmissionOf<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			let params = Params::<T>::get().ok_or(Error::<T>::NotConfigured)?;
@@ -609,10 +648,13 @@ pub mod pallet {
 				Error::<T>::TooManyExpiries
 			);
 			let deadline = Self::ack_deadline(now, &params)?;
+			let kv = submission.tags.iter().any(|tag| matches!(tag, Tag::KvStream(_)));
+			let kv_deadline = if kv { Self::kv_deadline(now, &params)? } else { None };
 			let mut flow = FlowState::<T>::get();
 			let start_sector =
 				flow.append_file(&submission.subtrees).map_err(|_| Error::<T>::FlowFull)?;
-			let (records, bytes) = Self::new_records(&owner, id, &submission);
+			let (records, bytes) =
+				Self::new_records(&owner, id, &submission, kv_deadline.is_some());
 			let record_fee = Self::record_fee(records, bytes)?;
 			T::Currency::transfer(&owner, &Self::pool(), fee, Preservation::Preserve)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -633,6 +675,9 @@ pub mod pallet {
 			if let Some(deadline) = deadline {
 				AckDeadlines::<T>::mutate(deadline, |due| due.try_push(id))
 					.map_err(|_| Error::<T>::TooManyNewDeals)?;
+			}
+			if let Some(deadline) = kv_deadline {
+				Self::open_kv_verdict(id, deadline)?;
 			}
 			FlowState::<T>::put(flow);
 			let append = FlowAppendCount::<T>::get();
@@ -826,7 +871,9 @@ pub mod pallet {
 		/// that are gone, outside the shard, already acknowledged by the caller or full of
 		/// holders are skipped; `NothingAcknowledged` if all are.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::acknowledge(deals.len() as u32))]
+		// Each deal may also be a KV entry whose verdict is checked and written.
+		#[pallet::weight(T::WeightInfo::acknowledge(deals.len() as u32)
+			.saturating_add(T::DbWeight::get().reads_writes(2 * deals.len() as u64, deals.len() as u64)))]
 		pub fn acknowledge(
 			origin: OriginFor<T>,
 			deals: BoundedVec<DealId, T::MaxAcksPerCall>,

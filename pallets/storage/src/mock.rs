@@ -90,6 +90,7 @@ pub fn params() -> StorageParams<u64, u64> {
 		base_reward: 7,
 		ack_window: 0,
 		void_fee: 0,
+		kv_window: 0,
 	}
 }
 

@@ -18,7 +18,7 @@ use sp_runtime::Perbill;
 use zerog_traits::SlashProvider;
 
 /// Blocks to acknowledge a deal in these tests.
-const ACK_WINDOW: u64 = 4;
+pub(crate) const ACK_WINDOW: u64 = 4;
 /// What a voided deal keeps for the reserve in these tests.
 const VOID_FEE: u64 = 5;
 
@@ -29,7 +29,7 @@ fn acks_on() {
 }
 
 /// Account `who` registers as a provider of `shard` with miner id `[who; 32]`.
-fn provider(who: u64, shard: Shard) {
+pub(crate) fn provider(who: u64, shard: Shard) {
 	assert_ok!(FileStorage::register_provider(
 		RuntimeOrigin::signed(who),
 		[who as u8; 32],
@@ -39,7 +39,7 @@ fn provider(who: u64, shard: Shard) {
 }
 
 /// `who` acknowledges `deals` for its shard on chain.
-fn acknowledge(who: u64, deals: Vec<DealId>) -> sp_runtime::DispatchResult {
+pub(crate) fn acknowledge(who: u64, deals: Vec<DealId>) -> sp_runtime::DispatchResult {
 	let shard = Providers::<Test>::get(who).map_or(Shard::ALL, |p| p.shard);
 	acknowledge_as(who, deals, shard)
 }
@@ -378,10 +378,15 @@ fn the_v1_migration_adds_the_ack_parameters_and_keeps_every_deal() {
 			frame_support::traits::ConstU64<ACK_WINDOW>,
 			frame_support::traits::ConstU64<VOID_FEE>,
 		>;
+		type MigrateOn =
+			crate::migrations::v2::MigrateToV2<Test, frame_support::traits::ConstU64<0>>;
 		Migrate::on_runtime_upgrade();
-		let expected = StorageParams { ack_window: ACK_WINDOW, void_fee: VOID_FEE, ..params() };
-		assert_eq!(Params::<Test>::get(), Some(expected.clone()));
 		assert_eq!(FileStorage::on_chain_storage_version(), 1);
+		MigrateOn::on_runtime_upgrade();
+		let expected =
+			StorageParams { ack_window: ACK_WINDOW, void_fee: VOID_FEE, kv_window: 0, ..params() };
+		assert_eq!(Params::<Test>::get(), Some(expected.clone()));
+		assert_eq!(FileStorage::on_chain_storage_version(), 2);
 		assert!(Deals::<Test>::contains_key(deal));
 		// A second run changes nothing.
 		Params::<Test>::put(params());

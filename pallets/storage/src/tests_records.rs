@@ -133,7 +133,7 @@ fn the_bytes_charged_are_the_keys_and_values_written() {
 		// Account 1: a new stream (admin and writer), a known one (writer only), twice.
 		let s = one_sector(1, streams(&[1, 8, 8]));
 		let deal = NextDealId::<Test>::get();
-		let (records, bytes) = FileStorage::new_records(&1, deal, &s);
+		let (records, bytes) = FileStorage::new_records(&1, deal, &s, false);
 		assert_ok!(FileStorage::submit(RuntimeOrigin::signed(1), s));
 		let append = FlowAppendCount::<Test>::get() - 1;
 		let key_and_value = |key: Vec<u8>| {

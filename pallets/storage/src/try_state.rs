@@ -32,7 +32,10 @@
 //! KV streams
 //! - `KvLog` holds entries `0..KvLogCount` (the last one present, none beyond), and the last
 //!   one names an issued deal;
-//! - every stream's admin is one of its writers, and every stream with writers has an admin.
+//! - every stream's admin is one of its writers, and every stream with writers has an admin;
+//! - every KV verdict names an issued deal; a pending one is queued at its deadline, which is
+//!   after the current block, and every queued KV deadline names a verdict pending until then
+//!   or already `Available`.
 //!
 //! PoRA
 //! - only the current PoRA epoch and the one before it are kept (`Epochs`, `EpochAnswers`);
@@ -213,6 +216,28 @@ impl<T: Config> Pallet<T> {
 		}
 		for (stream, _) in StreamWriters::<T>::iter_keys() {
 			ensure!(StreamAdmins::<T>::contains_key(stream), "A stream has writers but no admin.");
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		for (deal, verdict) in KvVerdicts::<T>::iter() {
+			ensure!(deal < NextDealId::<T>::get(), "A KV verdict names a deal never opened.");
+			if let KvData::Pending { deadline } = verdict {
+				ensure!(deadline > now, "A KV verdict is pending past its deadline.");
+				ensure!(
+					KvDeadlines::<T>::get(deadline).contains(&deal),
+					"A pending KV verdict is not queued at its deadline."
+				);
+			}
+		}
+		for (deadline, deals) in KvDeadlines::<T>::iter() {
+			for deal in deals {
+				// Decided `Available` early, it stays queued until its deadline.
+				let verdict = KvVerdicts::<T>::get(deal);
+				ensure!(
+					verdict == Some(KvData::Pending { deadline })
+						|| verdict == Some(KvData::Available),
+					"A KV deadline names a verdict that is neither pending then nor available."
+				);
+			}
 		}
 		Ok(())
 	}

@@ -214,6 +214,29 @@ pub struct StorageParams<Balance, BlockNumber> {
 	pub ack_window: BlockNumber,
 	/// Kept from a voided deal's unclaimed fee (at most all of it) for the reward reserve.
 	pub void_fee: Balance,
+	/// Blocks a KV entry's data has to be acknowledged in full (every segment by a holder of
+	/// its shard) before its [`KvData`] verdict is `Unavailable`: KV nodes skip it then, and
+	/// apply it once `Available`, so that every KV node reaches the same state. `0` records
+	/// no verdicts (KV nodes fall back to their own timeout, which can diverge). Otherwise
+	/// at most `period - ACK_DEADLINE_SLACK`.
+	pub kv_window: BlockNumber,
+}
+
+/// The chain's verdict on a KV entry's data (issue 31, finding 8): whether the providers
+/// acknowledged holding all of it. KV nodes apply an entry only on `Available` and skip it
+/// only on `Unavailable`, so whether an entry counts no longer depends on when its bytes
+/// reached each KV node. Permanent: replayed by KV nodes that start later.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub enum KvData<BlockNumber> {
+	/// Not held in full yet; decided `Unavailable` at `deadline` unless it is by then.
+	Pending {
+		/// The block at which the entry is decided.
+		deadline: BlockNumber,
+	},
+	/// Every segment of the entry's file was acknowledged by a provider of its shard.
+	Available,
+	/// Not held in full by its deadline: KV nodes skip the entry.
+	Unavailable,
 }
 
 /// What the chain keeps of a PoRA epoch.

@@ -39,6 +39,19 @@ pub fn nothing_to_check() -> [u8; 32] {
 	BlakeTwo256::hash(b"zerog:alignment:nothing-to-check").0
 }
 
+/// Whether a verdict is a pass on [`nothing_to_check`]: it took no check, so it needs no
+/// receipt and agreeing on it earns nothing (or a lazy majority reporting "idle" everywhere
+/// would agree among itself).
+pub fn is_idle_pass(ok: bool, evidence: &[u8; 32]) -> bool {
+	ok && *evidence == nothing_to_check()
+}
+
+/// Whether a verdict needs the subject's receipt: a pass on something checked. The one rule
+/// the pallet (at reveal), and the node (before it commits), apply.
+pub fn needs_receipt(ok: bool, evidence: &[u8; 32]) -> bool {
+	ok && !is_idle_pass(ok, evidence)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -50,5 +63,15 @@ mod tests {
 		assert_ne!(a, answer_challenge(&[2; 32], &[7; 32]));
 		assert_eq!(a, answer_challenge(&[1; 32], &[7; 32]));
 		assert_eq!(answer_message(&[1; 32], &[2; 32]).len(), 25 + 64);
+	}
+
+	#[test]
+	fn only_a_pass_on_something_checked_needs_a_receipt() {
+		let idle = nothing_to_check();
+		assert!(needs_receipt(true, &[1; 32]));
+		assert!(!needs_receipt(true, &idle));
+		assert!(!needs_receipt(false, &[1; 32]) && !needs_receipt(false, &idle));
+		assert!(is_idle_pass(true, &idle));
+		assert!(!is_idle_pass(false, &idle) && !is_idle_pass(true, &[1; 32]));
 	}
 }

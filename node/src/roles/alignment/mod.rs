@@ -32,7 +32,7 @@ use sp_api::ProvideRuntimeApi;
 use sp_core::{crypto::KeyTypeId, storage::StorageKey};
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use zerog_alignment_service::{
-	challenge::nothing_to_check,
+	challenge::{is_idle_pass, needs_receipt},
 	reports::{fresh_salt, ReportStore, StoredReport},
 };
 use zerog_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall};
@@ -224,7 +224,7 @@ impl AlignmentParts {
 		let idle = report
 			.verdicts
 			.iter()
-			.filter(|(ok, evidence, _)| *ok && *evidence == nothing_to_check())
+			.filter(|(ok, evidence, _)| is_idle_pass(*ok, evidence))
 			.count();
 		let commitment = report_commitment(
 			era,
@@ -378,7 +378,7 @@ impl AlignmentParts {
 fn has_receipts(verdicts: &[CheckVerdict]) -> bool {
 	verdicts
 		.iter()
-		.all(|(ok, evidence, receipt)| !ok || *evidence == nothing_to_check() || receipt.is_some())
+		.all(|(ok, evidence, receipt)| !needs_receipt(*ok, evidence) || receipt.is_some())
 }
 
 /// Stored verdicts as the pallet's type.
@@ -417,7 +417,7 @@ mod tests {
 	fn a_report_without_receipts_on_checked_passes_is_made_again() {
 		let receipt =
 			sp_runtime::MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([7; 64]));
-		let idle = nothing_to_check();
+		let idle = zerog_alignment_service::challenge::nothing_to_check();
 		assert!(has_receipts(&[(true, [1; 32], Some(receipt)), (true, idle, None)]));
 		assert!(has_receipts(&[(false, [0; 32], None)]));
 		assert!(!has_receipts(&[(true, [1; 32], None)]));

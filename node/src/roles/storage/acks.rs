@@ -4,8 +4,9 @@
 //! only to them; a deal nobody acknowledges is voided (issue 31, finding 3).
 //!
 //! On each new best block the task works at the finalized block (so that a reorg wastes no
-//! fee), or at the best block when finality lags by more than [`FINALITY_LAG_BLOCKS`] (so
-//! that a finality stall does not get deals voided whose data is here). It takes the deals
+//! fee), or at the best block when finality lags by more than [`FINALITY_LAG_BLOCKS`], or a
+//! third of the KV window ([`lag_limit`]; so that a finality stall does not get deals voided
+//! or KV entries decided unavailable whose data is here). It takes the deals
 //! whose part is held here in full ([`StorageService::complete_deals`]), keeps those the
 //! chain names the same way at that block (root, size and place in the flow: after a reorg
 //! an id may name another file) and does not count as acknowledged yet, drops those sent
@@ -13,7 +14,8 @@
 //! deals have a deadline, older ones do not or are held already), [`MAX_ACKS_PER_CALL`] per
 //! call and up to [`MAX_CALLS_PER_BLOCK`] calls, for the shard they were computed for. A
 //! call that is not full waits until its oldest deal has waited a quarter of the window
-//! ([`send_now`]), so that a stream of small deals does not cost a fee every block. A
+//! ([`send_now`]), so that a stream of small deals does not cost a fee every block, unless
+//! it names a KV entry whose verdict is pending (KV nodes wait on it). A
 //! provider that is leaving or below the minimum bond sends nothing (the chain would
 //! refuse it).
 
@@ -110,11 +112,9 @@ pub async fn run(client: Arc<FullClient>, service: Arc<StorageService>, tx: OwnT
 			continue;
 		}
 		let info = client.info();
-		let at = if info.best_number.saturating_sub(info.finalized_number) > FINALITY_LAG_BLOCKS {
-			info.best_hash
-		} else {
-			info.finalized_hash
-		};
+		let kv_window = storage_params(&client, info.best_hash).map_or(0, |p| p.kv_window);
+		let lag = info.best_number.saturating_sub(info.finalized_number);
+		let at = if lag > lag_limit(kv_window) { info.best_hash } else { info.finalized_hash };
 		if last == Some(at) {
 			continue;
 		}
@@ -195,18 +195,55 @@ fn next_calls(
 		.collect();
 	let now = client.header(at).ok()??.number;
 	let ids: Vec<u64> = waiting.iter().map(|(deal, _)| *deal).collect();
-	let due = sent.due(now, &ids);
+	let mut due = sent.due(now, &ids);
+	// KV entries whose verdict is pending: every KV node waits on them, and they are
+	// decided unavailable within `kv_window`, so they go first and at once.
+	let kv_pending = kv_pending(client, at, &due);
+	due.sort_by_key(|deal| !kv_pending.contains(deal));
 	let start_of = |deal: &u64| waiting.iter().find(|(d, _)| d == deal).map_or(now, |(_, s)| *s);
 	let calls: Vec<Vec<u64>> = due
 		.chunks(MAX_ACKS_PER_CALL)
 		.take(MAX_CALLS_PER_BLOCK)
 		.filter(|call| {
 			let oldest = call.iter().map(start_of).min().unwrap_or(now);
-			send_now(call.len(), oldest, now, params.ack_window)
+			call.iter().any(|deal| kv_pending.contains(deal))
+				|| send_now(call.len(), oldest, now, params.ack_window)
 		})
 		.map(<[u64]>::to_vec)
 		.collect();
 	(!calls.is_empty()).then_some((shard, calls))
+}
+
+/// The finality lag past which the task works at the best block: [`FINALITY_LAG_BLOCKS`], or
+/// a third of `kv_window` when that is less, so that a slow finality does not get honest KV
+/// entries decided unavailable.
+pub fn lag_limit(kv_window: BlockNumber) -> BlockNumber {
+	if kv_window == 0 {
+		FINALITY_LAG_BLOCKS
+	} else {
+		FINALITY_LAG_BLOCKS.min(kv_window / 3).max(1)
+	}
+}
+
+/// Which of `deals` are KV entries whose verdict is still pending at `at` (none before
+/// runtime API v3).
+fn kv_pending(client: &FullClient, at: BlockHash, deals: &[u64]) -> Vec<u64> {
+	let api = client.runtime_api();
+	let supported = api
+		.has_api_with::<dyn StorageApi<Block, AccountId, Balance, BlockNumber>, _>(at, |v| v >= 3)
+		.unwrap_or(false);
+	if !supported {
+		return Vec::new();
+	}
+	deals
+		.chunks(1024)
+		.filter_map(|chunk| {
+			Some(chunk.iter().copied().zip(api.kv_verdicts(at, chunk.to_vec()).ok()?))
+		})
+		.flatten()
+		.filter(|(_, verdict)| matches!(verdict, Some(pallet_storage::KvData::Pending { .. })))
+		.map(|(deal, _)| deal)
+		.collect()
 }
 
 #[cfg(test)]
@@ -225,6 +262,15 @@ mod tests {
 		assert!(send_now(1, 100, 100 + 900, 3600));
 		assert!(!send_now(1, 100, 100 + IDLE_WAIT_BLOCKS - 1, 0));
 		assert!(send_now(1, 100, 100 + IDLE_WAIT_BLOCKS, 0));
+	}
+
+	#[test]
+	fn a_short_kv_window_moves_the_task_to_the_best_block_sooner() {
+		assert_eq!(lag_limit(0), FINALITY_LAG_BLOCKS);
+		assert_eq!(lag_limit(30), 10);
+		assert_eq!(lag_limit(10), 3);
+		assert_eq!(lag_limit(1), 1);
+		assert_eq!(lag_limit(10_000), FINALITY_LAG_BLOCKS);
 	}
 
 	#[test]

@@ -78,13 +78,7 @@ pub fn parse_periods(text: &str) -> CliResult<u32> {
 }
 
 fn segment_of(data: &[u8], tree: &FileTree, index: u64) -> SegmentWithProof {
-	let start = index as usize * SEGMENT_SIZE;
-	let end = (start + SEGMENT_SIZE).min(data.len());
-	SegmentWithProof {
-		index,
-		data: data[start..end].to_vec(),
-		proof: tree.segment_proof(index).expect("index inside the file; qed"),
-	}
+	SegmentWithProof::from_file(data, tree, index).expect("index inside the file; qed")
 }
 
 /// Sends one batch of segments: SCALE over the data path, or hex in
@@ -120,7 +114,7 @@ fn send_batch(
 
 /// Sends every segment of `data`, in batches on [`CONNECTIONS`] requests at a time. Returns
 /// the node's summed (verify, disk) microseconds.
-fn send_segments(
+pub fn send_segments(
 	chain: &Chain,
 	data: &[u8],
 	tree: &FileTree,
